@@ -1,0 +1,67 @@
+# kc_library / kc_executable / kc_test: the one way every kconnect target is made.
+#
+#   kc_library(<name> SOURCES ... [DEPS ...] [PRIVATE_DEPS ...])
+#   kc_executable(<name> SOURCES ... [DEPS ...] [OUTPUT_NAME n])
+#   kc_test(<name> SOURCES ... [DEPS ...] [LABELS unit|integration|e2e] [TIMEOUT s])
+#
+# Includes are rooted at the repository top (#include "libs/base/error.h").
+# Warnings, -Werror (KC_WERROR) and sanitizers (KC_SANITIZE) apply to our targets only.
+
+set(KC_WARNINGS
+  -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wold-style-cast -Wcast-align
+  -Woverloaded-virtual -Wconversion -Wsign-conversion -Wnull-dereference -Wdouble-promotion
+  -Wformat=2 -Wimplicit-fallthrough)
+if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+  list(APPEND KC_WARNINGS -Wduplicated-cond -Wlogical-op -Wuseless-cast)
+endif()
+
+set(KC_SANITIZER_FLAGS -fsanitize=address,undefined -fno-sanitize-recover=undefined
+  -fno-omit-frame-pointer)
+
+function(kc_apply_common target)
+  target_include_directories(${target} PUBLIC $<BUILD_INTERFACE:${PROJECT_SOURCE_DIR}>)
+  target_compile_options(${target} PRIVATE $<$<COMPILE_LANGUAGE:CXX>:${KC_WARNINGS}>)
+  if(KC_WERROR)
+    target_compile_options(${target} PRIVATE -Werror)
+  endif()
+  if(KC_SANITIZE)
+    target_compile_options(${target} PRIVATE ${KC_SANITIZER_FLAGS})
+    target_link_options(${target} PUBLIC ${KC_SANITIZER_FLAGS})
+  endif()
+endfunction()
+
+function(kc_library name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS;PRIVATE_DEPS" ${ARGN})
+  add_library(${name} STATIC ${ARG_SOURCES})
+  kc_apply_common(${name})
+  target_link_libraries(${name} PUBLIC ${ARG_DEPS} PRIVATE ${ARG_PRIVATE_DEPS})
+endfunction()
+
+function(kc_executable name)
+  cmake_parse_arguments(ARG "" "OUTPUT_NAME" "SOURCES;DEPS" ${ARGN})
+  add_executable(${name} ${ARG_SOURCES})
+  kc_apply_common(${name})
+  target_link_libraries(${name} PRIVATE ${ARG_DEPS})
+  if(ARG_OUTPUT_NAME)
+    set_target_properties(${name} PROPERTIES OUTPUT_NAME ${ARG_OUTPUT_NAME})
+  endif()
+  set_target_properties(${name} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${PROJECT_BINARY_DIR}/bin)
+endfunction()
+
+function(kc_test name)
+  cmake_parse_arguments(ARG "" "TIMEOUT" "SOURCES;DEPS;LABELS" ${ARGN})
+  if(NOT ARG_LABELS)
+    set(ARG_LABELS unit)
+  endif()
+  if(NOT ARG_TIMEOUT)
+    set(ARG_TIMEOUT 120)
+  endif()
+  add_executable(${name} ${ARG_SOURCES})
+  kc_apply_common(${name})
+  target_link_libraries(${name} PRIVATE ${ARG_DEPS} GTest::gtest GTest::gmock GTest::gtest_main)
+  set_target_properties(${name} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${PROJECT_BINARY_DIR}/tests)
+  gtest_discover_tests(${name}
+    DISCOVERY_MODE PRE_TEST
+    PROPERTIES LABELS "${ARG_LABELS}" TIMEOUT ${ARG_TIMEOUT}
+      ENVIRONMENT "KC_BINARY_DIR=${PROJECT_BINARY_DIR};KC_SOURCE_DIR=${PROJECT_SOURCE_DIR}")
+endfunction()

@@ -1,0 +1,21 @@
+#include "libs/metrics/registry.h"
+
+#include <gtest/gtest.h>
+
+namespace kc::metrics {
+namespace {
+
+TEST(MetricsRegistryTest, ExposesLabelledCountersInTextFormat) {
+  Registry registry;
+  auto& family = registry.counter("kconnect_test_records_total", "Records seen.");
+  family.Add({{"connector", "orders"}, {"task", "0"}}).Increment(3);
+  EXPECT_EQ(&registry.counter("kconnect_test_records_total", "Records seen."), &family);
+  auto text = registry.expose();
+  EXPECT_NE(text.find("# TYPE kconnect_test_records_total counter"), std::string::npos) << text;
+  EXPECT_NE(text.find("kconnect_test_records_total{connector=\"orders\",task=\"0\"} 3"),
+            std::string::npos)
+      << text;
+}
+
+}  // namespace
+}  // namespace kc::metrics
