@@ -10,7 +10,8 @@
 set(KC_WARNINGS
   -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wold-style-cast -Wcast-align
   -Woverloaded-virtual -Wconversion -Wsign-conversion -Wnull-dereference -Wdouble-promotion
-  -Wformat=2 -Wimplicit-fallthrough)
+  -Wformat=2 -Wimplicit-fallthrough
+  -Wno-missing-field-initializers)  # designated initializers rely on member defaults
 if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
   list(APPEND KC_WARNINGS -Wduplicated-cond -Wlogical-op -Wuseless-cast)
 endif()
