@@ -1,0 +1,42 @@
+#pragma once
+
+// librdkafka's C handles, each wrapped once with its deleter. Everything in kconnect that holds a
+// librdkafka object holds one of these.
+
+#include <librdkafka/rdkafka.h>
+#include <librdkafka/rdkafka_mock.h>
+
+#include <memory>
+
+namespace kc::kafka {
+
+struct HandleDeleter {
+  void operator()(rd_kafka_t* p) const { rd_kafka_destroy(p); }
+  void operator()(rd_kafka_conf_t* p) const { rd_kafka_conf_destroy(p); }
+  void operator()(rd_kafka_topic_partition_list_t* p) const { rd_kafka_topic_partition_list_destroy(p); }
+  void operator()(rd_kafka_message_t* p) const { rd_kafka_message_destroy(p); }
+  void operator()(rd_kafka_queue_t* p) const { rd_kafka_queue_destroy(p); }
+  void operator()(rd_kafka_error_t* p) const { rd_kafka_error_destroy(p); }
+  void operator()(rd_kafka_headers_t* p) const { rd_kafka_headers_destroy(p); }
+  void operator()(rd_kafka_event_t* p) const { rd_kafka_event_destroy(p); }
+  void operator()(rd_kafka_mock_cluster_t* p) const { rd_kafka_mock_cluster_destroy(p); }
+  void operator()(rd_kafka_consumer_group_metadata_t* p) const {
+    rd_kafka_consumer_group_metadata_destroy(p);
+  }
+};
+
+using KafkaPtr = std::unique_ptr<rd_kafka_t, HandleDeleter>;
+using ConfPtr = std::unique_ptr<rd_kafka_conf_t, HandleDeleter>;
+using PartitionListPtr = std::unique_ptr<rd_kafka_topic_partition_list_t, HandleDeleter>;
+using MessagePtr = std::unique_ptr<rd_kafka_message_t, HandleDeleter>;
+using QueuePtr = std::unique_ptr<rd_kafka_queue_t, HandleDeleter>;
+using KafkaErrorPtr = std::unique_ptr<rd_kafka_error_t, HandleDeleter>;
+using HeadersPtr = std::unique_ptr<rd_kafka_headers_t, HandleDeleter>;
+using EventPtr = std::unique_ptr<rd_kafka_event_t, HandleDeleter>;
+using MockClusterPtr = std::unique_ptr<rd_kafka_mock_cluster_t, HandleDeleter>;
+
+inline PartitionListPtr new_partition_list(int size = 0) {
+  return PartitionListPtr(rd_kafka_topic_partition_list_new(size));
+}
+
+}  // namespace kc::kafka
