@@ -9,11 +9,11 @@
 
 set(KC_WARNINGS
   -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wold-style-cast -Wcast-align
-  -Woverloaded-virtual -Wconversion -Wsign-conversion -Wnull-dereference -Wdouble-promotion
+  -Woverloaded-virtual -Wconversion -Wsign-conversion -Wdouble-promotion
   -Wformat=2 -Wimplicit-fallthrough
   -Wno-missing-field-initializers)  # designated initializers rely on member defaults
 if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
-  list(APPEND KC_WARNINGS -Wduplicated-cond -Wlogical-op -Wuseless-cast)
+  list(APPEND KC_WARNINGS -Wduplicated-cond -Wlogical-op)
 endif()
 
 set(KC_SANITIZER_FLAGS -fsanitize=address,undefined -fno-sanitize-recover=undefined

@@ -4,6 +4,7 @@
 
 #include "libs/base/log.h"
 #include "libs/base/strings.h"
+#include "runtime/api/config_def.h"
 
 namespace kc::kafka {
 namespace {
@@ -31,18 +32,6 @@ void error_callback(rd_kafka_t* rk, int err, const char* reason, void* /*opaque*
 
 }  // namespace
 
-bool is_secret_property(std::string_view name) {
-  auto lower = strings::to_lower(name);
-  for (std::string_view needle : {"password", "secret", "jaas", ".pem", "token", "sasl.oauthbearer.config"}) {
-    if (lower.find(needle) != std::string::npos) {
-      // ssl.ca.pem and ssl.certificate.pem are public material
-      if (needle == ".pem" && (lower == "ssl.ca.pem" || lower == "ssl.certificate.pem")) continue;
-      return true;
-    }
-  }
-  return false;
-}
-
 Result<ConfPtr> make_conf(const Properties& properties) {
   ConfPtr conf(rd_kafka_conf_new());
   std::vector<std::string> problems;
@@ -50,7 +39,7 @@ Result<ConfPtr> make_conf(const Properties& properties) {
   for (const auto& [name, value] : properties) {
     if (rd_kafka_conf_set(conf.get(), name.c_str(), value.c_str(), errstr, sizeof errstr) !=
         RD_KAFKA_CONF_OK) {
-      problems.push_back(is_secret_property(name) ? fmt::format("{}: invalid value", name)
+      problems.push_back(api::is_sensitive_key(name) ? fmt::format("{}: invalid value", name)
                                                   : fmt::format("{}: {}", name, errstr));
     }
   }

@@ -16,10 +16,7 @@ using Properties = std::vector<std::pair<std::string, std::string>>;
 
 // Creates a configuration with every property set in order (later entries win) and librdkafka's
 // log and error callbacks routed to the "kc.kafka" logger. Reports every refused property at once;
-// values of secret properties are never echoed.
+// values of sensitive properties (api::is_sensitive_key) are never echoed.
 Result<ConfPtr> make_conf(const Properties& properties);
-
-// True for properties whose value must never be logged or shown (passwords, keys, JAAS).
-bool is_secret_property(std::string_view name);
 
 }  // namespace kc::kafka

@@ -43,3 +43,23 @@ TEST(BackoffTest, KafkaConnectScheduleDoublesFrom300AndCaps) {
 
 }  // namespace
 }  // namespace kc
+
+#include "libs/base/base64.h"
+
+namespace kc {
+namespace {
+
+TEST(Base64Test, Rfc4648Vectors) {
+  const std::pair<std::string, std::string> vectors[] = {
+      {"", ""}, {"f", "Zg=="}, {"fo", "Zm8="}, {"foo", "Zm9v"},
+      {"foob", "Zm9vYg=="}, {"fooba", "Zm9vYmE="}, {"foobar", "Zm9vYmFy"}};
+  for (const auto& [plain, encoded] : vectors) {
+    EXPECT_EQ(base64::encode(plain), encoded);
+    EXPECT_EQ(base64::decode(encoded), plain);
+  }
+  EXPECT_EQ(base64::decode("Zm9v!"), std::nullopt);
+  EXPECT_EQ(base64::encode(std::string("\xff\x00\x10", 3)), "/wAQ");
+}
+
+}  // namespace
+}  // namespace kc

@@ -1,0 +1,20 @@
+#pragma once
+
+// The kconnect-runtime sub-commands. Each returns the process exit status.
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "runtime/api/config_def.h"
+
+namespace kc::cli {
+
+int run_standalone(const std::string& worker_file, const std::vector<std::string>& connector_files);
+int run_validate(const std::vector<std::string>& files);
+int run_plugins();
+
+// Prints "<source>: N errors, M warnings" and one line per issue; returns the number of errors.
+size_t print_issues(std::ostream& out, const std::string& source, const std::vector<api::ConfigIssue>& issues);
+
+}  // namespace kc::cli

@@ -1,0 +1,56 @@
+// kconnect-runtime: Kafka sink connectors without a JVM.
+
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+
+#include "libs/base/log.h"
+#include "runtime/cli/commands.h"
+#include "runtime/cli/signals.h"
+
+#ifndef KC_VERSION
+#define KC_VERSION "0.0.0"
+#endif
+
+int main(int argc, char** argv) {
+  kc::cli::block_termination_signals();
+
+  CLI::App app{"kconnect-runtime: Kafka sink connectors without a JVM.\n"
+               "Runs Kafka Connect sink connector configurations as connect-standalone does.",
+               "kconnect-runtime"};
+  app.set_version_flag("--version", std::string("kconnect-runtime ") + KC_VERSION);
+  app.require_subcommand(1);
+  std::string log_format = "text", log_level = "INFO";
+  app.add_option("--log-format", log_format, "text or json")->check(CLI::IsMember({"text", "json"}));
+  app.add_option("--log-level", log_level, "TRACE, DEBUG, INFO, WARN, ERROR");
+
+  std::string worker_file;
+  std::vector<std::string> connector_files;
+  auto* standalone = app.add_subcommand("standalone", "Run connectors from files, like connect-standalone");
+  standalone->add_option("worker", worker_file, "Worker configuration (.properties, .json or .yaml)")->required();
+  standalone->add_option("connectors", connector_files,
+                         "Connector configurations (.properties, Kafka Connect JSON, or YAML)")->required();
+
+  std::vector<std::string> validate_files;
+  auto* validate = app.add_subcommand(
+      "validate", "Check configuration files without connecting; prints every problem; exit 1 on errors");
+  validate->add_option("files", validate_files,
+                       "Worker and connector files (a file with connector.class is a connector)")->required();
+
+  auto* plugins = app.add_subcommand("plugins", "List built-in connectors, converters and transforms");
+
+  CLI11_PARSE(app, argc, argv);
+
+  kc::log::set_format(log_format == "json" ? kc::log::Format::kJson : kc::log::Format::kText);
+  auto level = kc::log::parse_level(log_level);
+  if (!level) {
+    std::cerr << "--log-level: unknown level " << log_level << "\n";
+    return 2;
+  }
+  kc::log::set_level("root", *level);
+
+  if (*standalone) return kc::cli::run_standalone(worker_file, connector_files);
+  if (*validate) return kc::cli::run_validate(validate_files);
+  if (*plugins) return kc::cli::run_plugins();
+  return 2;
+}

@@ -1,0 +1,190 @@
+// `kconnect-runtime standalone WORKER CONNECTOR...`: connect-standalone's contract. Every file is
+// validated before anything starts; with bootstrap.servers=embedded the demo cluster and its data
+// generator run in-process and the command ends with a summary once everything is committed.
+
+#include <unistd.h>
+
+#include <chrono>
+#include <iostream>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "libs/base/log.h"
+#include "libs/base/strings.h"
+#include "runtime/cli/commands.h"
+#include "runtime/cli/signals.h"
+#include "runtime/config/config_file.h"
+#include "runtime/config/connector_config.h"
+#include "runtime/demo/order_generator.h"
+#include "runtime/kafka/embedded_cluster.h"
+#include "runtime/pipeline/worker.h"
+
+namespace kc::cli {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+auto& logger() {
+  static auto& log = kc::log::get("kc.runtime");
+  return log;
+}
+
+std::string worker_id(const config::WorkerConfig& worker) {
+  char host[256] = "localhost";
+  gethostname(host, sizeof host - 1);
+  std::string port = "8083";
+  if (!worker.listeners.empty()) {
+    auto colon = worker.listeners.front().rfind(':');
+    if (colon != std::string::npos) port = worker.listeners.front().substr(colon + 1);
+  }
+  return fmt::format("{}:{}", host, port);
+}
+
+// Sum over all tasks of committed positions on `topic`, and of records written.
+struct Progress {
+  int64_t committed = 0;
+  uint64_t written = 0;
+  bool any_failed = false;
+};
+
+Progress progress_on(const pipeline::Worker& worker, const std::string& topic) {
+  Progress p;
+  for (const auto& c : worker.statuses()) {
+    for (const auto& t : c.tasks) {
+      p.written += t.records_written;
+      p.any_failed = p.any_failed || t.state == pipeline::TaskState::kFailed;
+      for (const auto& part : t.partitions) {
+        if (part.partition.topic == topic && part.committed > 0) p.committed += part.committed;
+      }
+    }
+  }
+  return p;
+}
+
+}  // namespace
+
+int run_standalone(const std::string& worker_file, const std::vector<std::string>& connector_files) {
+  // 1. Validate everything before starting anything.
+  auto raw_worker = config::load_worker_file(worker_file);
+  if (!raw_worker) {
+    std::cerr << "error: " << raw_worker.error().message() << "\n";
+    return 1;
+  }
+  std::vector<api::ConfigIssue> worker_issues;
+  auto worker_config = config::parse_worker_config(*raw_worker, worker_issues);
+  size_t errors = print_issues(std::cerr, worker_file, worker_issues);
+  std::vector<std::shared_ptr<const config::ConnectorConfig>> connectors;
+  std::set<std::string> names;
+  for (const auto& path : connector_files) {
+    auto def = config::load_connector_file(path);
+    if (!def) {
+      std::cerr << "error: " << def.error().message() << "\n";
+      ++errors;
+      continue;
+    }
+    auto result = config::validate_connector(worker_config, def->config);
+    errors += print_issues(std::cerr, fmt::format("{} (connector {})", path, def->name), result.issues);
+    if (!result.config) continue;
+    if (!names.insert(result.config->name).second) {
+      std::cerr << fmt::format("{}: error: connector name {} is used twice\n", path, result.config->name);
+      ++errors;
+      continue;
+    }
+    connectors.push_back(std::make_shared<const config::ConnectorConfig>(std::move(*result.config)));
+  }
+  if (errors > 0) {
+    std::cerr << fmt::format("refusing to start: {} configuration error{}\n", errors, errors == 1 ? "" : "s");
+    return 1;
+  }
+
+  // 2. The embedded cluster and demo generator, if asked for.
+  std::unique_ptr<kafka::EmbeddedCluster> cluster;
+  std::unique_ptr<demo::OrderGenerator> generator;
+  std::string bootstrap_override;
+  const auto& demo = worker_config.embedded_settings;
+  if (worker_config.embedded) {
+    auto started = kafka::EmbeddedCluster::start(1);
+    if (!started) {
+      std::cerr << "error: " << started.error().message() << "\n";
+      return 1;
+    }
+    cluster = std::move(*started);
+    if (auto st = cluster->create_topic(demo.topic, demo.partitions); !st) {
+      std::cerr << "error: " << st.error().message() << "\n";
+      return 1;
+    }
+    bootstrap_override = cluster->bootstrap_servers();
+    logger().info("embedded Kafka cluster started",
+                  {{"bootstrap", bootstrap_override}, {"topic", demo.topic}, {"partitions", demo.partitions}});
+  }
+
+  // 3. The worker and its connectors.
+  pipeline::Worker worker({.worker_id = worker_id(worker_config),
+                           .bootstrap_servers = bootstrap_override,
+                           .flush_interval = worker_config.offset_flush_interval});
+  for (const auto& c : connectors) {
+    if (auto st = worker.add_connector(c); !st) {
+      std::cerr << "error: " << st.error().message() << "\n";
+      return 1;
+    }
+  }
+  auto started_at = Clock::now();
+  if (cluster && demo.records > 0) {
+    auto gen = demo::OrderGenerator::start(bootstrap_override, demo);
+    if (!gen) {
+      std::cerr << "error: " << gen.error().message() << "\n";
+      return 1;
+    }
+    generator = std::move(*gen);
+    std::cerr << fmt::format("demo: generating {} orders into topic '{}'{}\n", demo.records, demo.topic,
+                             demo.rate > 0 ? fmt::format(" at {}/s", demo.rate) : "");
+  }
+
+  // 4. Run until a signal, or until the demo is fully written and committed.
+  int exit_code = 0;
+  while (true) {
+    if (auto sig = wait_for_signal(std::chrono::milliseconds(1000))) {
+      logger().info("shutting down", {{"signal", *sig}});
+      break;
+    }
+    if (!generator) continue;
+    auto p = progress_on(worker, demo.topic);
+    double secs = std::chrono::duration<double>(Clock::now() - started_at).count();
+    std::cerr << fmt::format("demo: produced {:>8}  written {:>8}  committed {:>8}  {:>8.0f} rec/s\n",
+                             generator->produced(), p.written, p.committed, static_cast<double>(p.written) / secs);
+    if (generator->error()) {
+      std::cerr << "demo: generator failed: " << generator->error()->message() << "\n";
+      exit_code = 1;
+      break;
+    }
+    if (p.any_failed) {
+      std::cerr << "demo: a task failed; see the log above\n";
+      exit_code = 1;
+      break;
+    }
+    if (demo.exit_when_done && generator->done() && p.committed >= generator->produced()) break;
+  }
+  double elapsed = std::chrono::duration<double>(Clock::now() - started_at).count();
+  auto final_progress = generator ? progress_on(worker, demo.topic) : Progress{};
+  worker.stop();
+  if (generator) {
+    generator->stop();
+    int64_t in = generator->produced();
+    std::cout << "\nkconnect demo summary\n"
+              << fmt::format("  records in (produced)     {}\n", in)
+              << fmt::format("  records out (written)     {}\n", final_progress.written)
+              << fmt::format("  offsets committed         {}\n", final_progress.committed)
+              << fmt::format("  lag                       {}\n", in - final_progress.committed)
+              << fmt::format("  elapsed                   {:.2f} s\n", elapsed)
+              << fmt::format("  rate                      {:.0f} records/s\n",
+                             static_cast<double>(final_progress.written) / elapsed);
+    for (const auto& c : connectors) {
+      auto file = c->sink_config.get_optional("file");
+      if (file) std::cout << fmt::format("  output ({})          {}\n", c->name, *file);
+    }
+  }
+  return exit_code;
+}
+
+}  // namespace kc::cli

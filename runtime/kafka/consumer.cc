@@ -1,0 +1,198 @@
+#include "runtime/kafka/consumer.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "libs/base/log.h"
+#include "runtime/kafka/errors.h"
+
+namespace kc::kafka {
+namespace {
+auto& logger() {
+  static auto& log = kc::log::get("kc.kafka.consumer");
+  return log;
+}
+}  // namespace
+
+PartitionListPtr to_partition_list(const std::vector<TopicPartition>& partitions) {
+  auto list = new_partition_list(static_cast<int>(partitions.size()));
+  for (const auto& tp : partitions) rd_kafka_topic_partition_list_add(list.get(), tp.topic.c_str(), tp.partition);
+  return list;
+}
+
+std::vector<TopicPartition> from_partition_list(const rd_kafka_topic_partition_list_t* list) {
+  std::vector<TopicPartition> out;
+  if (!list) return out;
+  out.reserve(static_cast<size_t>(list->cnt));
+  for (int i = 0; i < list->cnt; ++i) out.push_back({list->elems[i].topic, list->elems[i].partition});
+  return out;
+}
+
+Result<std::unique_ptr<Consumer>> Consumer::create(const Properties& properties, RebalanceListener* listener) {
+  KC_ASSIGN_OR_RETURN(auto conf, make_conf(properties));
+  auto consumer = std::make_unique<Consumer>(Private{});
+  consumer->listener_ = listener;
+  rd_kafka_conf_set_opaque(conf.get(), consumer.get());
+  rd_kafka_conf_set_rebalance_cb(conf.get(), &Consumer::rebalance_trampoline);
+  char errstr[512];
+  consumer->rk_.reset(rd_kafka_new(RD_KAFKA_CONSUMER, conf.get(), errstr, sizeof errstr));
+  if (!consumer->rk_) return make_error(Errc::kInvalidConfig, "creating consumer: {}", errstr);
+  conf.release();  // owned by the handle
+  rd_kafka_poll_set_consumer(consumer->rk_.get());
+  return consumer;
+}
+
+Consumer::~Consumer() {
+  if (rk_ && !closed_) (void)close();
+}
+
+Status Consumer::subscribe(const std::vector<std::string>& topics, const std::string& regex) {
+  auto list = new_partition_list(static_cast<int>(std::max<size_t>(1, topics.size())));
+  if (!regex.empty()) {
+    // librdkafka treats a leading '^' as a regex subscription; anchor both ends for a full match.
+    std::string pattern = "^(" + regex + ")$";
+    rd_kafka_topic_partition_list_add(list.get(), pattern.c_str(), RD_KAFKA_PARTITION_UA);
+  } else {
+    for (const auto& t : topics) rd_kafka_topic_partition_list_add(list.get(), t.c_str(), RD_KAFKA_PARTITION_UA);
+  }
+  auto err = rd_kafka_subscribe(rk_.get(), list.get());
+  if (err) return tl::unexpected(to_error(err, "subscribing"));
+  return ok();
+}
+
+void Consumer::rebalance_trampoline(rd_kafka_t*, rd_kafka_resp_err_t err,
+                                    rd_kafka_topic_partition_list_t* partitions, void* opaque) {
+  static_cast<Consumer*>(opaque)->on_rebalance(err, partitions);
+}
+
+void Consumer::on_rebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* partitions) {
+  bool cooperative = std::strcmp(rd_kafka_rebalance_protocol(rk_.get()), "COOPERATIVE") == 0;
+  auto parts = from_partition_list(partitions);
+  if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
+    if (cooperative) {
+      if (auto* e = rd_kafka_incremental_assign(rk_.get(), partitions)) {
+        logger().error("incremental assign failed", {{"error", to_error(e, "assign").message()}});
+        return;
+      }
+      assignment_.insert(assignment_.end(), parts.begin(), parts.end());
+    } else {
+      rd_kafka_assign(rk_.get(), partitions);
+      assignment_ = parts;
+    }
+    logger().info("partitions assigned", {{"client", rd_kafka_name(rk_.get())}, {"count", parts.size()}});
+    if (listener_) listener_->on_assigned(parts);
+    return;
+  }
+  bool lost = rd_kafka_assignment_lost(rk_.get()) != 0;
+  logger().info(lost ? "partitions lost" : "partitions revoked",
+                {{"client", rd_kafka_name(rk_.get())}, {"count", parts.size()}});
+  if (listener_) listener_->on_revoked(parts, lost);
+  if (cooperative) {
+    if (auto* e = rd_kafka_incremental_unassign(rk_.get(), partitions)) {
+      logger().error("incremental unassign failed", {{"error", to_error(e, "unassign").message()}});
+    }
+    std::erase_if(assignment_, [&](const TopicPartition& tp) {
+      return std::find(parts.begin(), parts.end(), tp) != parts.end();
+    });
+  } else {
+    rd_kafka_assign(rk_.get(), nullptr);
+    assignment_.clear();
+  }
+}
+
+Status Consumer::poll_batch(std::vector<MessagePtr>& out, size_t max, std::chrono::milliseconds timeout) {
+  auto wait = static_cast<int>(timeout.count());
+  while (out.size() < max) {
+    MessagePtr msg(rd_kafka_consumer_poll(rk_.get(), wait));
+    if (!msg) break;
+    wait = 0;
+    if (!msg->err) {
+      out.push_back(std::move(msg));
+      continue;
+    }
+    char reason[512];
+    if (rd_kafka_fatal_error(rk_.get(), reason, sizeof reason)) {
+      return make_error(Errc::kUnavailable, "fatal consumer error: {}", reason);
+    }
+    auto topic = msg->rkt ? rd_kafka_topic_name(msg->rkt) : "";
+    if (msg->err == RD_KAFKA_RESP_ERR__AUTHENTICATION || msg->err == RD_KAFKA_RESP_ERR_SASL_AUTHENTICATION_FAILED ||
+        msg->err == RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED ||
+        msg->err == RD_KAFKA_RESP_ERR_GROUP_AUTHORIZATION_FAILED) {
+      return tl::unexpected(to_error(msg->err, rd_kafka_message_errstr(msg.get())));
+    }
+    logger().warn("consumer error", {{"client", rd_kafka_name(rk_.get())}, {"topic", topic},
+                                     {"error", rd_kafka_err2name(msg->err)},
+                                     {"reason", rd_kafka_message_errstr(msg.get())}});
+  }
+  return ok();
+}
+
+Status Consumer::pause(const std::vector<TopicPartition>& partitions) {
+  if (partitions.empty()) return ok();
+  auto list = to_partition_list(partitions);
+  auto err = rd_kafka_pause_partitions(rk_.get(), list.get());
+  if (err) return tl::unexpected(to_error(err, "pausing partitions"));
+  return ok();
+}
+
+Status Consumer::resume(const std::vector<TopicPartition>& partitions) {
+  if (partitions.empty()) return ok();
+  auto list = to_partition_list(partitions);
+  auto err = rd_kafka_resume_partitions(rk_.get(), list.get());
+  if (err) return tl::unexpected(to_error(err, "resuming partitions"));
+  return ok();
+}
+
+Status Consumer::commit_sync(const OffsetMap& offsets) {
+  if (offsets.empty()) return ok();
+  auto list = new_partition_list(static_cast<int>(offsets.size()));
+  for (const auto& [tp, offset] : offsets) {
+    rd_kafka_topic_partition_list_add(list.get(), tp.topic.c_str(), tp.partition)->offset = offset;
+  }
+  auto err = rd_kafka_commit(rk_.get(), list.get(), 0);
+  if (err) return tl::unexpected(to_error(err, "committing offsets"));
+  for (int i = 0; i < list->cnt; ++i) {
+    if (list->elems[i].err) {
+      return tl::unexpected(to_error(list->elems[i].err,
+                                     std::string("committing offset for ") + list->elems[i].topic));
+    }
+  }
+  return ok();
+}
+
+Result<OffsetMap> Consumer::committed(const std::vector<TopicPartition>& partitions,
+                                      std::chrono::milliseconds timeout) {
+  auto list = to_partition_list(partitions);
+  auto err = rd_kafka_committed(rk_.get(), list.get(), static_cast<int>(timeout.count()));
+  if (err) return tl::unexpected(to_error(err, "fetching committed offsets"));
+  OffsetMap out;
+  for (int i = 0; i < list->cnt; ++i) {
+    out.push_back({{list->elems[i].topic, list->elems[i].partition}, list->elems[i].offset});
+  }
+  return out;
+}
+
+int64_t Consumer::high_watermark(const TopicPartition& partition) const {
+  int64_t low = -1, high = -1;
+  if (rd_kafka_get_watermark_offsets(rk_.get(), partition.topic.c_str(), partition.partition, &low, &high)) {
+    return -1;
+  }
+  return high;
+}
+
+std::string Consumer::member_id() const {
+  char* id = rd_kafka_memberid(rk_.get());
+  std::string out = id ? id : "";
+  if (id) rd_kafka_mem_free(rk_.get(), id);
+  return out;
+}
+
+Status Consumer::close() {
+  if (closed_ || !rk_) return ok();
+  closed_ = true;
+  auto err = rd_kafka_consumer_close(rk_.get());
+  if (err) return tl::unexpected(to_error(err, "closing consumer"));
+  return ok();
+}
+
+}  // namespace kc::kafka

@@ -1,0 +1,84 @@
+#pragma once
+
+// A group consumer over librdkafka's high-level consumer, for one sink task.
+//
+// Threading: poll_batch(), subscribe(), pause(), resume() and close() are called from one thread
+// (the task's poll thread); rebalance callbacks run on that thread, inside poll_batch()/close().
+// commit_sync() may be called from another thread (librdkafka's commit is thread-safe).
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "libs/base/error.h"
+#include "runtime/api/record.h"
+#include "runtime/kafka/client_config.h"
+#include "runtime/kafka/handles.h"
+
+namespace kc::kafka {
+
+using api::TopicPartition;
+using OffsetMap = std::vector<std::pair<TopicPartition, int64_t>>;  // next offset to consume
+
+class RebalanceListener {
+ public:
+  virtual ~RebalanceListener() = default;
+  // After the partitions were added to the assignment.
+  virtual void on_assigned(const std::vector<TopicPartition>& partitions) = 0;
+  // Before the partitions leave the assignment. `lost`: another member may already own them, so
+  // committing for them will fail (librdkafka's rd_kafka_assignment_lost).
+  virtual void on_revoked(const std::vector<TopicPartition>& partitions, bool lost) = 0;
+};
+
+class Consumer {
+ public:
+  // `listener` must outlive the consumer.
+  static Result<std::unique_ptr<Consumer>> create(const Properties& properties, RebalanceListener* listener);
+  ~Consumer();
+
+  // Exactly one of `topics` (names) or `regex` (full-match, Java semantics).
+  Status subscribe(const std::vector<std::string>& topics, const std::string& regex);
+
+  // Appends up to `max` messages: waits up to `timeout` for the first, then takes what is ready.
+  // Transient consumer errors are logged and skipped; a fatal error is returned.
+  Status poll_batch(std::vector<MessagePtr>& out, size_t max, std::chrono::milliseconds timeout);
+
+  Status pause(const std::vector<TopicPartition>& partitions);
+  Status resume(const std::vector<TopicPartition>& partitions);
+  const std::vector<TopicPartition>& assignment() const { return assignment_; }
+
+  // Synchronous commit of the given next-offsets.
+  Status commit_sync(const OffsetMap& offsets);
+  // Committed offsets for `partitions` from the group coordinator (-1001 when none).
+  Result<OffsetMap> committed(const std::vector<TopicPartition>& partitions, std::chrono::milliseconds timeout);
+  // Cached high watermark (no request); -1 when unknown.
+  int64_t high_watermark(const TopicPartition& partition) const;
+
+  // Leaves the group (revoking everything through the listener) and closes. Idempotent.
+  Status close();
+
+  rd_kafka_t* raw() const { return rk_.get(); }
+  std::string member_id() const;
+
+  struct Private {};
+  explicit Consumer(Private) {}
+
+ private:
+  static void rebalance_trampoline(rd_kafka_t* rk, rd_kafka_resp_err_t err,
+                                   rd_kafka_topic_partition_list_t* partitions, void* opaque);
+  void on_rebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* partitions);
+
+  KafkaPtr rk_;
+  RebalanceListener* listener_ = nullptr;
+  std::vector<TopicPartition> assignment_;
+  bool closed_ = false;
+};
+
+// Converts between kconnect's partition lists and librdkafka's.
+PartitionListPtr to_partition_list(const std::vector<TopicPartition>& partitions);
+std::vector<TopicPartition> from_partition_list(const rd_kafka_topic_partition_list_t* list);
+
+}  // namespace kc::kafka

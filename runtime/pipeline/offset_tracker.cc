@@ -1,0 +1,39 @@
+#include "runtime/pipeline/offset_tracker.h"
+
+namespace kc::pipeline {
+
+void OffsetTracker::delivered(const TopicPartition& tp, int64_t offset) {
+  auto& state = partitions_[tp];
+  if (offset + 1 > state.delivered) state.delivered = offset + 1;
+}
+
+OffsetMap OffsetTracker::committable() const {
+  OffsetMap out;
+  for (const auto& [tp, state] : partitions_) {
+    if (state.delivered > state.committed) out.emplace_back(tp, state.delivered);
+  }
+  return out;
+}
+
+void OffsetTracker::mark_committed(const OffsetMap& offsets) {
+  for (const auto& [tp, offset] : offsets) {
+    auto it = partitions_.find(tp);
+    if (it != partitions_.end() && offset > it->second.committed) it->second.committed = offset;
+  }
+}
+
+void OffsetTracker::remove(const std::vector<TopicPartition>& partitions) {
+  for (const auto& tp : partitions) partitions_.erase(tp);
+}
+
+int64_t OffsetTracker::committed(const TopicPartition& tp) const {
+  auto it = partitions_.find(tp);
+  return it == partitions_.end() ? -1 : it->second.committed;
+}
+
+int64_t OffsetTracker::position(const TopicPartition& tp) const {
+  auto it = partitions_.find(tp);
+  return it == partitions_.end() ? -1 : it->second.delivered;
+}
+
+}  // namespace kc::pipeline

@@ -1,0 +1,111 @@
+#include "runtime/pipeline/worker.h"
+
+#include <algorithm>
+#include <thread>
+
+#include "libs/base/log.h"
+
+namespace kc::pipeline {
+namespace {
+auto& logger() {
+  static auto& log = kc::log::get("kc.pipeline.worker");
+  return log;
+}
+}  // namespace
+
+Worker::Worker(WorkerContext context) : context_(std::move(context)) {}
+
+Worker::~Worker() { stop(); }
+
+Status Worker::add_connector(std::shared_ptr<const config::ConnectorConfig> config) {
+  auto running = std::make_unique<Running>();
+  running->config = config;
+  for (int id = 0; id < config->tasks_max; ++id) {
+    auto task = SinkTask::create({.connector = config,
+                                  .task_id = id,
+                                  .worker_id = context_.worker_id,
+                                  .bootstrap_servers = context_.bootstrap_servers,
+                                  .flush_interval = context_.flush_interval,
+                                  .metrics = context_.metrics});
+    if (!task) {
+      logger().error("task could not be created",
+                     {{"connector", config->name}, {"task", id}, {"error", task.error().message()}});
+      running->task_errors[id] = task.error().message();
+      continue;
+    }
+    running->tasks.push_back(std::move(*task));
+  }
+  {
+    std::lock_guard lock(mu_);
+    if (connectors_.count(config->name)) {
+      return make_error(Errc::kAlreadyExists, "Connector {} already exists", config->name);
+    }
+    for (auto& t : running->tasks) t->start();
+    logger().info("connector started", {{"connector", config->name}, {"tasks", config->tasks_max}});
+    connectors_[config->name] = std::move(running);
+  }
+  return ok();
+}
+
+Status Worker::remove_connector(const std::string& name) {
+  std::unique_ptr<Running> running;
+  {
+    std::lock_guard lock(mu_);
+    auto it = connectors_.find(name);
+    if (it == connectors_.end()) return make_error(Errc::kNotFound, "Connector {} not found", name);
+    running = std::move(it->second);
+    connectors_.erase(it);
+  }
+  for (auto& t : running->tasks) t->stop();
+  logger().info("connector stopped", {{"connector", name}});
+  return ok();
+}
+
+std::vector<std::string> Worker::connector_names() const {
+  std::lock_guard lock(mu_);
+  std::vector<std::string> names;
+  for (const auto& [name, _] : connectors_) names.push_back(name);
+  return names;
+}
+
+ConnectorStatus Worker::status_of(const Running& running, const std::string& worker_id) {
+  ConnectorStatus s;
+  s.name = running.config->name;
+  s.worker_id = worker_id;
+  s.state = TaskState::kRunning;
+  for (const auto& t : running.tasks) s.tasks.push_back(t->status());
+  for (const auto& [id, error] : running.task_errors) {
+    s.tasks.push_back({.task_id = id, .state = TaskState::kFailed, .worker_id = worker_id, .trace = error});
+  }
+  std::sort(s.tasks.begin(), s.tasks.end(), [](const auto& a, const auto& b) { return a.task_id < b.task_id; });
+  return s;
+}
+
+Result<ConnectorStatus> Worker::status(const std::string& name) const {
+  std::lock_guard lock(mu_);
+  auto it = connectors_.find(name);
+  if (it == connectors_.end()) return make_error(Errc::kNotFound, "No status found for connector {}", name);
+  return status_of(*it->second, context_.worker_id);
+}
+
+std::vector<ConnectorStatus> Worker::statuses() const {
+  std::lock_guard lock(mu_);
+  std::vector<ConnectorStatus> out;
+  for (const auto& [name, running] : connectors_) out.push_back(status_of(*running, context_.worker_id));
+  return out;
+}
+
+void Worker::stop() {
+  std::map<std::string, std::unique_ptr<Running>> all;
+  {
+    std::lock_guard lock(mu_);
+    all.swap(connectors_);
+  }
+  std::vector<std::thread> stoppers;
+  for (auto& [name, running] : all) {
+    for (auto& t : running->tasks) stoppers.emplace_back([&t] { t->stop(); });
+  }
+  for (auto& s : stoppers) s.join();
+}
+
+}  // namespace kc::pipeline
