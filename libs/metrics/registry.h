@@ -11,6 +11,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <prometheus/counter.h>
@@ -37,6 +38,26 @@ class Registry {
   Family<Gauge>& gauge(const std::string& name, const std::string& help);
   Family<Histogram>& histogram(const std::string& name, const std::string& help);
 
+  // Label-bound series, reference-counted: adding the same labels twice gives the same object,
+  // and the series disappears only when every holder has released it.
+  template <class T, class... Args>
+  T& add(Family<T>& family, const Labels& labels, Args&&... args) {
+    std::lock_guard lock(mu_);
+    T& metric = family.Add(labels, std::forward<Args>(args)...);
+    ++refs_[&metric];
+    return metric;
+  }
+  template <class T>
+  void release(Family<T>& family, T& metric) {
+    std::lock_guard lock(mu_);
+    auto it = refs_.find(&metric);
+    if (it == refs_.end()) return;
+    if (--it->second == 0) {
+      refs_.erase(it);
+      family.Remove(&metric);
+    }
+  }
+
   // Prometheus text exposition format 0.0.4 of everything registered.
   std::string expose() const;
 
@@ -46,6 +67,29 @@ class Registry {
   std::map<std::string, Family<Counter>*, std::less<>> counters_;
   std::map<std::string, Family<Gauge>*, std::less<>> gauges_;
   std::map<std::string, Family<Histogram>*, std::less<>> histograms_;
+  std::map<const void*, int> refs_;
+};
+
+// One label-bound series held for the life of this object (released on destruction).
+//   metrics::Series<metrics::Counter> records(registry, registry.counter("kconnect_x_total", "..."), labels);
+//   records->Increment();
+template <class T>
+class Series {
+ public:
+  template <class... Args>
+  Series(Registry& registry, Family<T>& family, const Labels& labels, Args&&... args)
+      : registry_(registry), family_(family), metric_(registry.add(family, labels, std::forward<Args>(args)...)) {}
+  ~Series() { registry_.release(family_, metric_); }
+  Series(const Series&) = delete;
+  Series& operator=(const Series&) = delete;
+
+  T& operator*() const { return metric_; }
+  T* operator->() const { return &metric_; }
+
+ private:
+  Registry& registry_;
+  Family<T>& family_;
+  T& metric_;
 };
 
 // Bucket boundaries in seconds for latencies from 1 ms to ~30 s.

@@ -128,7 +128,7 @@ struct SinkTask::Impl final : kafka::RebalanceListener {
     auto queued = static_cast<int64_t>(queue.bytes());
     if (!backpressure_paused && queued >= connector.buffer_max_bytes) {
       backpressure_paused = true;
-      probe.backpressure_pauses.Increment();
+      probe.backpressure_pauses->Increment();
       (void)consumer->pause(consumer->assignment());
       logger().debug("sink behind, partitions paused", {{"task", id()}, {"queued_bytes", queued}});
     } else if (backpressure_paused && queued <= connector.buffer_max_bytes / 2) {
@@ -150,7 +150,7 @@ struct SinkTask::Impl final : kafka::RebalanceListener {
       if (!batch.empty()) {
         size_t bytes = 0;
         for (const auto& m : batch) bytes += m->len + m->key_len;
-        probe.records_consumed.Increment(static_cast<double>(batch.size()));
+        probe.records_consumed->Increment(static_cast<double>(batch.size()));
         queue.push(Batch{std::move(batch)}, bytes);
       }
       if (!polled) {
@@ -257,15 +257,15 @@ struct SinkTask::Impl final : kafka::RebalanceListener {
         fail(Error(put.error().code(), fmt::format("sink put failed: {}", put.error().message())));
         return;
       }
-      probe.records_written.Increment(static_cast<double>(converted));
-      probe.batch_records.Observe(static_cast<double>(converted));
+      probe.records_written->Increment(static_cast<double>(converted));
+      probe.batch_records->Observe(static_cast<double>(converted));
       mark_delivered(converted);
       dirty = true;
     }
     // Drop borrowed views before the messages go.
     for (size_t i = 0; i < converted; ++i) records[i] = SinkRecord{};
     if (error) {
-      probe.records_failed.Increment();
+      probe.records_failed->Increment();
       flush_and_commit();  // what came before the bad record is kept
       fail(*error);
       return;
@@ -277,7 +277,7 @@ struct SinkTask::Impl final : kafka::RebalanceListener {
     if (!dirty) return;
     auto t0 = Clock::now();
     auto flushed = sink->flush();
-    probe.flush_seconds.Observe(std::chrono::duration<double>(Clock::now() - t0).count());
+    probe.flush_seconds->Observe(std::chrono::duration<double>(Clock::now() - t0).count());
     if (!flushed) {
       fail(Error(flushed.error().code(), fmt::format("sink flush failed: {}", flushed.error().message())));
       return;
@@ -288,15 +288,15 @@ struct SinkTask::Impl final : kafka::RebalanceListener {
     if (offsets.empty()) return;
     auto t1 = Clock::now();
     auto committed_ok = consumer->commit_sync(offsets);
-    probe.commit_seconds.Observe(std::chrono::duration<double>(Clock::now() - t1).count());
+    probe.commit_seconds->Observe(std::chrono::duration<double>(Clock::now() - t1).count());
     if (!committed_ok) {
       // Kafka Connect logs and retries with the next commit; the offsets stay pending.
-      probe.commit_failures.Increment();
+      probe.commit_failures->Increment();
       dirty = true;
       logger().warn("offset commit failed; will retry", {{"task", id()}, {"error", committed_ok.error().message()}});
       return;
     }
-    probe.commits.Increment();
+    probe.commits->Increment();
     tracker.mark_committed(offsets);
     std::lock_guard lock(mu);
     for (const auto& [tp, offset] : offsets) committed[tp] = offset;
@@ -389,8 +389,8 @@ TaskStatus SinkTask::status() const {
   TaskStatus s;
   s.task_id = impl_->settings.task_id;
   s.worker_id = impl_->settings.worker_id;
-  s.records_consumed = static_cast<uint64_t>(impl_->probe.records_consumed.Value());
-  s.records_written = static_cast<uint64_t>(impl_->probe.records_written.Value());
+  s.records_consumed = static_cast<uint64_t>(impl_->probe.records_consumed->Value());
+  s.records_written = static_cast<uint64_t>(impl_->probe.records_written->Value());
   std::lock_guard lock(impl_->mu);
   s.state = impl_->state;
   s.trace = impl_->trace;

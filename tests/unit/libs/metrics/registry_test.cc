@@ -19,3 +19,25 @@ TEST(MetricsRegistryTest, ExposesLabelledCountersInTextFormat) {
 
 }  // namespace
 }  // namespace kc::metrics
+
+namespace kc::metrics {
+namespace {
+
+TEST(MetricsRegistryTest, SeriesWithTheSameLabelsAreSharedAndReleasedByTheLastHolder) {
+  Registry registry;
+  auto& family = registry.counter("kconnect_test_shared_total", "Shared.");
+  {
+    Series<Counter> a(registry, family, {{"task", "0"}});
+    {
+      Series<Counter> b(registry, family, {{"task", "0"}});
+      EXPECT_EQ(&*a, &*b);
+      b->Increment();
+    }
+    a->Increment();  // still alive after b released it
+    EXPECT_NE(registry.expose().find("kconnect_test_shared_total{task=\"0\"} 2"), std::string::npos);
+  }
+  EXPECT_EQ(registry.expose().find("task=\"0\""), std::string::npos);
+}
+
+}  // namespace
+}  // namespace kc::metrics
