@@ -226,16 +226,26 @@ IoError Transport::wait(short events, Clock::time_point deadline) {
 }
 
 size_t Transport::read_some(char* data, size_t size, IoError& error) {
+  return transfer(data, nullptr, size, error);
+}
+
+size_t Transport::write_some(const char* data, size_t size, IoError& error) {
+  return transfer(nullptr, data, size, error);
+}
+
+size_t Transport::transfer(char* read_into, const char* write_from, size_t size, IoError& error) {
+  const bool writing = write_from != nullptr;
   for (;;) {
     if (interrupted()) {
       error = IoError::kCancelled;
       return 0;
     }
-    short events = POLLIN;
+    short events = writing ? POLLOUT : POLLIN;
     if (ssl_) {
       ERR_clear_error();
       size_t n = 0;
-      int ret = SSL_read_ex(ssl_, data, size, &n);
+      int ret = writing ? SSL_write_ex(ssl_, write_from, size, &n)
+                        : SSL_read_ex(ssl_, read_into, size, &n);
       if (ret == 1) {
         error = IoError::kNone;
         return n;
@@ -243,8 +253,9 @@ size_t Transport::read_some(char* data, size_t size, IoError& error) {
       error = ssl_failure(ret, events);
       if (error != IoError::kNone) return 0;
     } else {
-      auto n = ::recv(fd_.get(), data, size, 0);
-      if (n > 0) {
+      auto n = writing ? ::send(fd_.get(), write_from, size, MSG_NOSIGNAL)
+                       : ::recv(fd_.get(), read_into, size, 0);
+      if (n > 0 || (n == 0 && writing)) {
         error = IoError::kNone;
         return static_cast<size_t>(n);
       }
@@ -252,40 +263,6 @@ size_t Transport::read_some(char* data, size_t size, IoError& error) {
         error = interrupted() ? IoError::kCancelled : IoError::kEof;
         detail_ = "connection closed";
         return 0;
-      }
-      if (errno == EINTR) continue;
-      if (errno != EAGAIN) {
-        error = interrupted() ? IoError::kCancelled : errno_error(errno, detail_);
-        return 0;
-      }
-    }
-    error = wait(events, deadline_);
-    if (error != IoError::kNone) return 0;
-  }
-}
-
-size_t Transport::write_some(const char* data, size_t size, IoError& error) {
-  for (;;) {
-    if (interrupted()) {
-      error = IoError::kCancelled;
-      return 0;
-    }
-    short events = POLLOUT;
-    if (ssl_) {
-      ERR_clear_error();
-      size_t n = 0;
-      int ret = SSL_write_ex(ssl_, data, size, &n);
-      if (ret == 1) {
-        error = IoError::kNone;
-        return n;
-      }
-      error = ssl_failure(ret, events);
-      if (error != IoError::kNone) return 0;
-    } else {
-      auto n = ::send(fd_.get(), data, size, MSG_NOSIGNAL);
-      if (n >= 0) {
-        error = IoError::kNone;
-        return static_cast<size_t>(n);
       }
       if (errno == EINTR) continue;
       if (errno != EAGAIN) {

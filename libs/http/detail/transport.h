@@ -122,6 +122,8 @@ class Transport {
 
  private:
   IoError wait(short events, Clock::time_point deadline);
+  // read_some (read_into set) or write_some (write_from set).
+  size_t transfer(char* read_into, const char* write_from, size_t size, IoError& error);
   IoError ssl_failure(int ret, short& events);
   Status handshake(bool client, std::string_view peer_name, Clock::time_point deadline);
 
