@@ -58,9 +58,9 @@ struct ClientOptions {
   // Skips all server certificate checks. Only ever set explicitly, e.g. for a local test.
   bool insecure_skip_verify = false;
 
-  // Called before every request (so a rotating token file can be re-read); a non-empty result
-  // is sent as "Authorization: Bearer <token>" unless the request sets Authorization itself.
-  // Its error fails the request.
+  // Called before every request (so a rotating token file can be re-read), possibly from several
+  // threads at once; a non-empty result is sent as "Authorization: Bearer <token>" unless the
+  // request sets Authorization itself. Its error fails the request.
   std::function<Result<std::string>()> bearer_token;
 
   std::chrono::milliseconds connect_timeout{10'000};  // TCP connect + TLS handshake
