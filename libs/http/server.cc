@@ -1,0 +1,719 @@
+#include "libs/http/server.h"
+
+#include <atomic>
+#include <cerrno>
+#include <condition_variable>
+#include <cstring>
+#include <map>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "libs/base/log.h"
+#include "libs/base/strings.h"
+#include "libs/http/detail/beast_stream.h"
+#include "libs/http/detail/tls.h"
+#include "libs/http/detail/transport.h"
+#include "libs/http/detail/wire.h"
+#include "libs/http/url.h"
+
+namespace kc::http {
+namespace {
+
+namespace bhttp = boost::beast::http;
+using detail::Clock;
+using detail::IoError;
+using detail::Transport;
+using detail::UniqueFd;
+
+log::Logger& logger() {
+  static auto& l = log::get("kc.http.server");
+  return l;
+}
+
+// Limits for the "lingering close" after an early error response: keep reading (and discarding)
+// what the client is still sending, so it sees our response rather than a reset.
+constexpr std::chrono::milliseconds kLingerTime{1000};
+constexpr size_t kLingerBytes = 4 * 1024 * 1024;
+
+UniqueFd make_eventfd() { return UniqueFd(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)); }
+
+void signal_eventfd(int fd) {
+  uint64_t one = 1;
+  [[maybe_unused]] auto n = ::write(fd, &one, sizeof(one));
+}
+
+void drain_eventfd(int fd) {
+  uint64_t value = 0;
+  [[maybe_unused]] auto n = ::read(fd, &value, sizeof(value));
+}
+
+// Watches the sockets of streaming responses for the peer hanging up while their handlers wait,
+// and requests stop on their stop_source. One thread, started on first use.
+class PeerMonitor {
+ public:
+  ~PeerMonitor() { stop(); }
+
+  void watch(uint64_t id, int fd, std::stop_source source) {
+    std::lock_guard lock(mu_);
+    if (stopping_) return;
+    if (!wake_.valid()) wake_ = make_eventfd();
+    entries_[id] = Entry{fd, std::move(source)};
+    if (!thread_.joinable()) {
+      thread_ = std::thread([this] { run(); });
+    } else {
+      signal_eventfd(wake_.get());
+    }
+  }
+
+  // After this returns the monitor no longer polls the fd, so it may be closed.
+  void unwatch(uint64_t id) {
+    std::unique_lock lock(mu_);
+    if (entries_.erase(id) == 0 || !thread_.joinable()) return;
+    uint64_t seen = generation_;
+    signal_eventfd(wake_.get());
+    // Wait until the monitor built a new poll set without this fd: a poll() holding the socket
+    // would delay its release, so the peer would not see the close.
+    cv_.wait(lock, [&] { return generation_ != seen || stopping_; });
+  }
+
+  void stop() {
+    {
+      std::lock_guard lock(mu_);
+      stopping_ = true;
+      if (wake_.valid()) signal_eventfd(wake_.get());
+    }
+    cv_.notify_all();
+    if (thread_.joinable()) thread_.join();
+  }
+
+ private:
+  struct Entry {
+    int fd;
+    std::stop_source source;
+  };
+
+  void run() {
+    std::vector<pollfd> fds;
+    std::vector<uint64_t> ids;
+    for (;;) {
+      fds.clear();
+      ids.clear();
+      {
+        std::lock_guard lock(mu_);
+        if (stopping_) return;
+        fds.push_back({wake_.get(), POLLIN, 0});
+        for (const auto& [id, entry] : entries_) {
+          fds.push_back({entry.fd, POLLRDHUP, 0});
+          ids.push_back(id);
+        }
+        ++generation_;
+      }
+      cv_.notify_all();
+      if (::poll(fds.data(), fds.size(), -1) < 0 && errno != EINTR) {
+        logger().error("peer monitor stops", {{"error", std::strerror(errno)}});
+        {
+          std::lock_guard lock(mu_);
+          stopping_ = true;  // unwatch() must not wait for a generation that never comes
+        }
+        cv_.notify_all();
+        return;
+      }
+      if (fds[0].revents != 0) drain_eventfd(wake_.get());
+      std::lock_guard lock(mu_);
+      for (size_t i = 0; i < ids.size(); ++i) {
+        if ((fds[i + 1].revents & (POLLRDHUP | POLLHUP | POLLERR)) == 0) continue;
+        auto it = entries_.find(ids[i]);
+        if (it == entries_.end()) continue;
+        it->second.source.request_stop();
+        entries_.erase(it);
+      }
+    }
+  }
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::map<uint64_t, Entry> entries_;
+  uint64_t generation_ = 0;
+  bool stopping_ = false;
+  UniqueFd wake_;
+  std::thread thread_;
+};
+
+struct Connection {
+  uint64_t id = 0;
+  std::unique_ptr<Transport> transport;  // reset (closing the socket) under Impl::mu_
+  std::string remote;
+  std::string client_subject;  // of a verified TLS client certificate
+  std::stop_source stop;
+  std::thread thread;
+};
+
+}  // namespace
+
+struct Server::Impl {
+  Impl(ServerOptions o, Router r) : options(std::move(o)), router(std::move(r)) {}
+  ~Impl() { stop(); }
+
+  Status listen();
+  void accept_loop();
+  // Accepts all pending connections; false when out of descriptors or memory.
+  bool accept_ready();
+  void reap_finished();
+  void run_connection(Connection* conn);
+  void serve(Connection& conn);
+  // Reads and answers one request; false when the connection must close.
+  bool serve_request(Connection& conn, boost::beast::flat_buffer& buffer, bool& linger);
+  // Runs filter, router and handler for a complete request; false when the connection must close.
+  bool dispatch(Connection& conn, Request& request, std::string_view raw_path, bool keep_alive,
+                bool http11, detail::Clock::time_point started);
+  void route(Request& request, std::string_view raw_path, ResponseStream& out);
+  Response render_error(const Request& request, int status, std::string_view message) const;
+  void stop();
+
+  ServerOptions options;
+  Router router;
+  detail::SslCtxPtr tls;
+  UniqueFd listen_fd;
+  UniqueFd wake_fd;
+  uint16_t port = 0;
+  std::thread acceptor;
+  PeerMonitor monitor;
+
+  std::atomic<bool> stopping{false};
+  std::atomic<uint64_t> accepted{0};
+  mutable std::mutex mu;
+  std::map<uint64_t, std::unique_ptr<Connection>> connections;
+  std::vector<uint64_t> finished;
+  uint64_t next_id = 1;
+
+  std::mutex stop_mu;
+  bool stopped = false;
+};
+
+namespace {
+
+// The ResponseStream a handler writes to: one per request, on the connection's thread.
+class StreamImpl final : public ResponseStream {
+ public:
+  StreamImpl(Server::Impl& server, Connection& conn, bool head_only, bool http11, bool keep_alive)
+      : server_(server), conn_(conn), head_only_(head_only), http11_(http11), keep_(keep_alive) {}
+
+  bool send(const Response& response) override {
+    if (state_ != State::kIdle) return false;
+    state_ = State::kSent;
+    status_ = response.status;
+    // 1xx, 204 and 304 responses have no body and must not declare one.
+    bool bodyless = response.status < 200 || response.status == 204 || response.status == 304;
+    detail::Framing framing{
+        .content_length = bodyless ? std::nullopt : std::optional(response.body.size()),
+        .close = !keep_,
+        .keep_alive_1_0 = keep_ && !http11_};
+    auto head = detail::format_response_head(response.status, response.headers, framing);
+    if (!head) {
+      logger().error("handler response refused",
+                     {{"server", server_.options.name}, {"error", head.error().message()}});
+      keep_ = false;
+      status_ = 500;
+      head = detail::format_response_head(500, {}, {.content_length = 0, .close = true});
+      return write_raw(*head);
+    }
+    if (head_only_ || bodyless) return write_raw(*head);
+    head->append(response.body);  // one write: head and body leave in as few packets as possible
+    return write_raw(*head);
+  }
+
+  bool start(int status, const Headers& headers) override {
+    if (state_ != State::kIdle) return false;
+    chunked_ = http11_;
+    if (!http11_) keep_ = false;  // an HTTP/1.0 body without length ends at close
+    auto head = detail::format_response_head(
+        status, headers, {.chunked = chunked_, .close = !keep_, .keep_alive_1_0 = false});
+    if (!head) {
+      logger().error("handler stream refused",
+                     {{"server", server_.options.name}, {"error", head.error().message()}});
+      keep_ = false;
+      send(Response::empty(500));
+      return false;
+    }
+    state_ = State::kStreaming;
+    status_ = status;
+    server_.monitor.watch(conn_.id, conn_.transport->fd(), conn_.stop);
+    return write_raw(*head);
+  }
+
+  bool write(std::string_view data) override {
+    if (state_ != State::kStreaming || !ok_) return false;
+    if (conn_.stop.stop_requested()) return fail();
+    if (data.empty() || head_only_) return true;
+    return write_raw(chunked_ ? detail::chunk(data) : std::string(data));
+  }
+
+  std::stop_token stop_token() const override { return conn_.stop.get_token(); }
+
+  // After the handler returned: completes the response. Returns whether to keep the connection.
+  bool finish() {
+    if (state_ == State::kIdle) {
+      logger().error("handler sent no response", {{"server", server_.options.name}});
+      Response r = Response::text(500, "handler sent no response\n");
+      send(r);
+    } else if (state_ == State::kStreaming) {
+      server_.monitor.unwatch(conn_.id);
+      if (ok_ && chunked_ && !head_only_) write_raw(std::string(detail::kLastChunk));
+    }
+    return keep_ && ok_ && !conn_.stop.stop_requested();
+  }
+
+  // The handler threw: end the response as well as possible.
+  void abort(const Request& request, std::string_view what) {
+    logger().error("handler failed",
+                   {{"server", server_.options.name}, {"path", request.path}, {"error", what}});
+    if (state_ == State::kIdle) {
+      keep_ = false;
+      send(server_.render_error(request, 500, "internal server error"));
+    } else {
+      fail();  // a half-sent response cannot be repaired; closing tells the client
+    }
+  }
+
+  int status() const { return status_; }
+
+ private:
+  enum class State { kIdle, kSent, kStreaming };
+
+  bool write_raw(std::string_view bytes) {
+    if (!ok_) return false;
+    conn_.transport->set_deadline(detail::deadline_after(server_.options.write_timeout));
+    if (conn_.transport->write_all(bytes) != IoError::kNone) return fail();
+    return true;
+  }
+
+  bool fail() {
+    ok_ = false;
+    keep_ = false;
+    return false;
+  }
+
+  Server::Impl& server_;
+  Connection& conn_;
+  bool head_only_;
+  bool http11_;
+  bool keep_;
+  bool chunked_ = false;
+  bool ok_ = true;
+  State state_ = State::kIdle;
+  int status_ = 0;
+};
+
+}  // namespace
+
+Response Server::Impl::render_error(const Request& request, int status,
+                                    std::string_view message) const {
+  try {
+    return router.render_error(request, status, message);
+  } catch (const std::exception& e) {
+    logger().error("error renderer failed", {{"server", options.name}, {"error", e.what()}});
+  } catch (...) {
+    logger().error("error renderer failed", {{"server", options.name}});
+  }
+  return Response::text(status, std::string(message) + "\n");
+}
+
+Status Server::Impl::listen() {
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+  addrinfo* found = nullptr;
+  int rc =
+      ::getaddrinfo(options.address.c_str(), std::to_string(options.port).c_str(), &hints, &found);
+  if (rc != 0) {
+    return make_error(Errc::kInvalidArgument, "cannot resolve listen address '{}': {}",
+                      options.address, gai_strerror(rc));
+  }
+  std::unique_ptr<addrinfo, decltype(&::freeaddrinfo)> addresses(found, ::freeaddrinfo);
+  // Created close-on-exec atomically: no window in which a fork+exec elsewhere inherits it.
+  UniqueFd fd(::socket(found->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+  if (!fd.valid()) return make_error(Errc::kIo, "socket(): {}", std::strerror(errno));
+  int one = 1;
+  ::setsockopt(fd.get(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+  if (::bind(fd.get(), found->ai_addr, found->ai_addrlen) != 0) {
+    return make_error(Errc::kIo, "cannot bind {}:{}: {}", options.address, options.port,
+                      std::strerror(errno));
+  }
+  if (::listen(fd.get(), SOMAXCONN) != 0) {
+    return make_error(Errc::kIo, "cannot listen on {}:{}: {}", options.address, options.port,
+                      std::strerror(errno));
+  }
+  sockaddr_storage bound{};
+  socklen_t len = sizeof(bound);
+  ::getsockname(fd.get(), reinterpret_cast<sockaddr*>(&bound), &len);
+  if (bound.ss_family == AF_INET6) {
+    port = ntohs(reinterpret_cast<sockaddr_in6*>(&bound)->sin6_port);
+  } else {
+    port = ntohs(reinterpret_cast<sockaddr_in*>(&bound)->sin_port);
+  }
+  wake_fd = make_eventfd();
+  if (!wake_fd.valid()) return make_error(Errc::kIo, "eventfd(): {}", std::strerror(errno));
+  listen_fd = std::move(fd);
+  return ok();
+}
+
+void Server::Impl::accept_loop() {
+  bool paused = false;  // out of descriptors: only wait for the wake-up, then retry
+  for (;;) {
+    pollfd fds[2] = {{wake_fd.get(), POLLIN, 0}, {listen_fd.get(), POLLIN, 0}};
+    int n = ::poll(fds, paused ? 1 : 2, paused ? 200 : -1);
+    if (n < 0 && errno != EINTR) {
+      logger().error("poll failed; acceptor stops",
+                     {{"server", options.name}, {"error", std::strerror(errno)}});
+      return;
+    }
+    // Drain before looking at `stopping`: stop() sets it before signalling, so a signal drained
+    // here cannot hide a stop request.
+    if (fds[0].revents != 0) drain_eventfd(wake_fd.get());
+    if (stopping.load()) return;
+    if (fds[0].revents != 0) reap_finished();
+    if (n < 0) continue;  // EINTR
+    // After a pause (poll timed out or a connection finished, freeing a descriptor), accept
+    // again; the listening socket was not polled, so try it directly.
+    bool ready = paused || (fds[1].revents & POLLIN) != 0;
+    paused = ready && !accept_ready();
+  }
+}
+
+bool Server::Impl::accept_ready() {
+  for (;;) {
+    int fd = ::accept4(listen_fd.get(), nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK);
+    if (fd < 0) {
+      if (errno == EINTR || errno == ECONNABORTED) continue;
+      if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
+        logger().warn("cannot accept: out of resources",
+                      {{"server", options.name}, {"error", std::strerror(errno)}});
+        return false;
+      }
+      return true;  // EAGAIN: all pending connections taken
+    }
+    accepted.fetch_add(1);
+    int one = 1;
+    ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+    auto transport = std::make_unique<Transport>(UniqueFd(fd));
+    std::lock_guard lock(mu);
+    if (connections.size() >= options.max_connections) {
+      if (!tls) {
+        constexpr std::string_view kBusy =
+            "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+        [[maybe_unused]] auto sent = ::send(fd, kBusy.data(), kBusy.size(), MSG_NOSIGNAL);
+      }
+      logger().warn("connection refused: too many connections",
+                    {{"server", options.name}, {"limit", options.max_connections}});
+      continue;
+    }
+    auto conn = std::make_unique<Connection>();
+    conn->id = next_id++;
+    conn->remote = transport->remote_address();
+    conn->transport = std::move(transport);
+    Connection* raw = conn.get();
+    connections.emplace(raw->id, std::move(conn));
+    try {
+      raw->thread = std::thread([this, raw] { run_connection(raw); });
+    } catch (const std::system_error& e) {
+      logger().error("cannot start connection thread",
+                     {{"server", options.name}, {"error", e.what()}});
+      connections.erase(raw->id);
+    }
+  }
+}
+
+void Server::Impl::reap_finished() {
+  std::vector<std::unique_ptr<Connection>> done;
+  {
+    std::lock_guard lock(mu);
+    for (uint64_t id : finished) {
+      auto it = connections.find(id);
+      if (it == connections.end()) continue;
+      done.push_back(std::move(it->second));
+      connections.erase(it);
+    }
+    finished.clear();
+  }
+  for (auto& conn : done) {
+    if (conn->thread.joinable()) conn->thread.join();
+  }
+}
+
+void Server::Impl::run_connection(Connection* conn) {
+  try {
+    serve(*conn);
+  } catch (const std::exception& e) {
+    logger().error("connection failed", {{"server", options.name}, {"error", e.what()}});
+  } catch (...) {
+    logger().error("connection failed", {{"server", options.name}});
+  }
+  {
+    std::lock_guard lock(mu);
+    conn->transport.reset();  // closes the socket; stop() interrupts only under this lock
+    finished.push_back(conn->id);
+  }
+  signal_eventfd(wake_fd.get());
+}
+
+void Server::Impl::serve(Connection& conn) {
+  Transport& t = *conn.transport;
+  bool linger = false;
+  if (tls) {
+    auto handshake = t.handshake_server(tls.get(), detail::deadline_after(options.header_timeout));
+    if (!handshake) {
+      logger().debug("TLS handshake failed", {{"server", options.name},
+                                              {"peer", conn.remote},
+                                              {"error", handshake.error().message()}});
+      linger = true;
+    }
+    conn.client_subject = t.peer_subject();
+  }
+  boost::beast::flat_buffer buffer;
+  bool first = true;
+  while (!linger && !stopping.load()) {
+    if (buffer.size() == 0) {
+      auto wait = first ? options.header_timeout : options.idle_timeout;
+      if (t.wait_readable(detail::deadline_after(wait)) != IoError::kNone) break;
+    }
+    first = false;
+    if (!serve_request(conn, buffer, linger)) break;
+  }
+  if (t.interrupted()) return;
+  t.shutdown_write();
+  if (!linger) return;
+  t.discard_input(Clock::now() + kLingerTime, kLingerBytes);
+}
+
+bool Server::Impl::serve_request(Connection& conn, boost::beast::flat_buffer& buffer,
+                                 bool& linger) {
+  Transport& t = *conn.transport;
+  detail::BeastReadStream stream(t);
+  bhttp::request_parser<bhttp::string_body> parser;
+  parser.header_limit(static_cast<std::uint32_t>(options.max_header_bytes));
+  parser.body_limit(options.max_body_bytes);
+  boost::system::error_code ec;
+  auto started = Clock::now();
+  t.set_deadline(detail::deadline_after(options.header_timeout));
+  bhttp::read_header(stream, buffer, parser, ec);
+
+  Request request;
+  request.remote_address = conn.remote;
+  request.client_cert_subject = conn.client_subject;
+  auto refuse = [&](int status, std::string_view message, bool http11) {
+    StreamImpl out(*this, conn, false, http11, false);
+    out.send(render_error(request, status, message));
+    linger = true;
+    return false;
+  };
+  if (ec) {
+    if (ec == bhttp::error::end_of_stream || stream.last_error() != IoError::kNone) return false;
+    if (ec == bhttp::error::body_limit) {  // Content-Length says too much: refuse unread
+      return refuse(413, fmt::format("request body exceeds {} bytes", options.max_body_bytes),
+                    true);
+    }
+    if (ec == bhttp::error::header_limit) {
+      return refuse(431, fmt::format("request header exceeds {} bytes", options.max_header_bytes),
+                    true);
+    }
+    return refuse(400, fmt::format("malformed request: {}", ec.message()), true);
+  }
+
+  auto& message = parser.get();
+  bool http11 = message.version() >= 11;
+  request.target = std::string(detail::std_view(message.target()));
+  for (const auto& field : message) {
+    request.headers.add(std::string(detail::std_view(field.name_string())),
+                        std::string(detail::std_view(field.value())));
+  }
+  auto method = parse_method(detail::std_view(message.method_string()));
+  if (!method) {
+    return refuse(
+        501, fmt::format("method {} is not implemented", detail::std_view(message.method_string())),
+        http11);
+  }
+  request.method = *method;
+  std::string_view target = request.target;
+  auto query_start = target.find('?');
+  std::string_view raw_path = target.substr(0, query_start);
+  if (raw_path.empty() || raw_path.front() != '/') {
+    return refuse(400, "request target must be an absolute path", http11);
+  }
+  auto path = percent_decode(raw_path);
+  auto query = query_start == std::string_view::npos ? Result<QueryParams>(QueryParams{})
+                                                     : parse_query(target.substr(query_start + 1));
+  if (!path || !query) {
+    return refuse(400,
+                  fmt::format("malformed request target: {}",
+                              (!path ? path.error() : query.error()).message()),
+                  http11);
+  }
+  request.path = std::move(*path);
+  request.query = std::move(*query);
+
+  if (!parser.is_done()) {
+    auto expect = request.headers.get("Expect");
+    if (http11 && expect && strings::iequals(*expect, "100-continue")) {
+      t.set_deadline(detail::deadline_after(options.write_timeout));
+      if (t.write_all("HTTP/1.1 100 Continue\r\n\r\n") != IoError::kNone) return false;
+    }
+    t.set_deadline(detail::deadline_after(options.body_timeout));
+    bhttp::read(stream, buffer, parser, ec);
+    if (ec == bhttp::error::body_limit) {
+      return refuse(413, fmt::format("request body exceeds {} bytes", options.max_body_bytes),
+                    http11);
+    }
+    if (ec) {
+      if (stream.last_error() != IoError::kNone) return false;
+      return refuse(400, fmt::format("malformed request body: {}", ec.message()), http11);
+    }
+  }
+  request.body = std::move(parser.get().body());
+  bool keep_alive = options.keep_alive && message.keep_alive() && !stopping.load();
+  return dispatch(conn, request, raw_path, keep_alive, http11, started);
+}
+
+bool Server::Impl::dispatch(Connection& conn, Request& request, std::string_view raw_path,
+                            bool keep_alive, bool http11, Clock::time_point started) {
+  StreamImpl out(*this, conn, request.method == Method::kHead, http11, keep_alive);
+  try {
+    route(request, raw_path, out);
+  } catch (const std::exception& e) {
+    out.abort(request, e.what());
+  } catch (...) {
+    out.abort(request, "unknown exception");
+  }
+  bool keep = out.finish();
+  logger().debug(
+      "request",
+      {{"server", options.name},
+       {"method", to_string(request.method)},
+       {"path", request.path},
+       {"status", out.status()},
+       {"peer", conn.remote},
+       {"ms",
+        std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started).count()}});
+  return keep;
+}
+
+void Server::Impl::route(Request& request, std::string_view raw_path, ResponseStream& out) {
+  if (router.filter()) {
+    if (auto filtered = router.filter()(request)) {
+      out.send(*filtered);
+      return;
+    }
+  }
+  auto match = router.resolve(request.method, raw_path);
+  switch (match.kind) {
+    case Router::Match::Kind::kFound:
+      request.path_params = std::move(match.params);
+      (*match.handler)(request, out);
+      return;
+    case Router::Match::Kind::kNotFound:
+      if (match.handler) {
+        (*match.handler)(request, out);
+      } else {
+        out.send(render_error(request, 404, "HTTP 404 Not Found"));
+      }
+      return;
+    case Router::Match::Kind::kMethodNotAllowed: {
+      Response response = render_error(request, 405, "HTTP 405 Method Not Allowed");
+      response.headers.set("Allow", match.allow);
+      out.send(response);
+      return;
+    }
+    case Router::Match::Kind::kBadPath:
+      out.send(render_error(request, 400, "malformed request path"));
+      return;
+  }
+}
+
+void Server::Impl::stop() {
+  std::lock_guard stop_lock(stop_mu);
+  if (stopped) return;
+  stopped = true;
+  bool was_running = acceptor.joinable();
+  stopping.store(true);
+  if (wake_fd.valid()) signal_eventfd(wake_fd.get());
+  if (acceptor.joinable()) acceptor.join();
+  listen_fd.reset();
+  std::vector<std::thread> threads;
+  {
+    std::lock_guard lock(mu);
+    for (auto& [id, conn] : connections) {
+      conn->stop.request_stop();  // wakes streaming handlers
+      if (conn->transport) conn->transport->interrupt();
+      threads.push_back(std::move(conn->thread));
+    }
+  }
+  for (auto& thread : threads) {
+    if (thread.joinable()) thread.join();
+  }
+  {
+    std::lock_guard lock(mu);
+    connections.clear();
+    finished.clear();
+  }
+  monitor.stop();
+  if (was_running) logger().info("HTTP server stopped", {{"server", options.name}, {"port", port}});
+}
+
+Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+Server::~Server() { stop(); }
+
+Result<std::unique_ptr<Server>> Server::start(ServerOptions options, Router router) {
+  try {
+    KC_RETURN_IF_ERROR(router.validate());
+    if (options.max_connections == 0) {
+      return make_error(Errc::kInvalidArgument, "max_connections must be at least 1");
+    }
+    auto impl = std::make_unique<Impl>(std::move(options), std::move(router));
+    if (const auto& tls = impl->options.tls) {
+      KC_ASSIGN_OR_RETURN(impl->tls, detail::make_server_ctx({
+                                         .cert = {tls->cert_file, tls->cert_pem},
+                                         .key = {tls->key_file, tls->key_pem},
+                                         .client_ca = {tls->client_ca_file, tls->client_ca_pem},
+                                         .require_client_cert = tls->require_client_cert,
+                                     }));
+    }
+    KC_RETURN_IF_ERROR(impl->listen());
+    Impl* raw = impl.get();
+    impl->acceptor = std::thread([raw] { raw->accept_loop(); });
+    logger().info("HTTP server listening", {{"server", raw->options.name},
+                                            {"address", raw->options.address},
+                                            {"port", raw->port},
+                                            {"tls", raw->tls != nullptr}});
+    return std::make_unique<Server>(std::move(impl));
+  } catch (const std::exception& e) {
+    return make_error(Errc::kInternal, "starting HTTP server: {}", e.what());
+  }
+}
+
+uint16_t Server::port() const { return impl_->port; }
+
+void Server::stop() { impl_->stop(); }
+
+uint64_t Server::accepted_connections() const { return impl_->accepted.load(); }
+
+size_t Server::active_connections() const {
+  std::lock_guard lock(impl_->mu);
+  return impl_->connections.size() - impl_->finished.size();
+}
+
+}  // namespace kc::http

@@ -1,0 +1,102 @@
+#pragma once
+
+// An HTTP/1.1 server (optionally TLS) that dispatches to a Router.
+//
+//   Router router;
+//   router.add(Method::kGet, "/health", [](const Request&) { return Response::text(200, "ok"); });
+//   KC_ASSIGN_OR_RETURN(auto server, Server::start({.port = 0}, std::move(router)));
+//   use(server->port());
+//   server->stop();  // or let the destructor do it
+//
+// Threading model: one acceptor thread, and one thread per open connection that reads a request,
+// runs the handler on that same thread, writes the response and loops while the connection is
+// kept alive. Handlers therefore may block (a streaming handler typically does, for minutes) and
+// run concurrently with each other. Each connection uses a few KiB plus an idle thread stack; the
+// design targets admin APIs, test servers and tens to hundreds of connections, not 10k.
+//
+// Guarantees:
+// - The listening socket and every accepted socket are close-on-exec.
+// - Request bodies above max_body_bytes get 413 (before the body is read when Content-Length says
+//   so, also answering "Expect: 100-continue" with 413 instead of 100), oversized headers 431,
+//   malformed requests 400, unknown methods 501; all rendered by the router's error renderer.
+// - stop() closes the listener and every connection, wakes streaming handlers through their
+//   stop_token, and joins all threads. It returns as soon as running handlers return.
+//
+// Caveats:
+// - stop() (and the destructor) must not be called from a handler: it would join its own thread.
+// - A plain handler that blocks forever blocks stop(); streaming handlers should wait on their
+//   ResponseStream::stop_token().
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "libs/base/error.h"
+#include "libs/http/router.h"
+
+namespace kc::http {
+
+struct ServerTlsOptions {
+  // Certificate chain (leaf first) and private key (unencrypted PEM): each as a file or inline.
+  std::string cert_file;
+  std::string cert_pem;
+  std::string key_file;
+  std::string key_pem;
+  // CA(s) to verify client certificates against. Without one, clients are not asked for one.
+  std::string client_ca_file;
+  std::string client_ca_pem;
+  // Refuse clients without a valid certificate (needs a client CA).
+  bool require_client_cert = false;
+};
+
+struct ServerOptions {
+  std::string address = "127.0.0.1";  // numeric IPv4/IPv6 or a name; "0.0.0.0" / "::" for all
+  uint16_t port = 0;                  // 0: an ephemeral port, see Server::port()
+  std::optional<ServerTlsOptions> tls;
+  size_t max_body_bytes = 8 * 1024 * 1024;  // larger request bodies get 413
+  size_t max_header_bytes = 64 * 1024;      // larger request heads get 431
+  size_t max_connections = 512;             // beyond it new connections get 503 and are closed
+  // From the first byte of a request to its last header line (also the TLS handshake).
+  std::chrono::milliseconds header_timeout{10'000};
+  // Receiving the body once the head arrived.
+  std::chrono::milliseconds body_timeout{60'000};
+  // A kept-alive connection with no new request is closed after this.
+  std::chrono::milliseconds idle_timeout{60'000};
+  // Each write of a response or of one chunk; a peer that stops reading is dropped.
+  std::chrono::milliseconds write_timeout{30'000};
+  bool keep_alive = true;
+  std::string name = "http";  // in log lines, to tell servers apart
+};
+
+class Server {
+ public:
+  // Binds, listens and starts the acceptor thread. Errors: kInvalidArgument (router or options),
+  // kInvalidConfig (TLS material), kIo (bind/listen, e.g. the port is taken).
+  static Result<std::unique_ptr<Server>> start(ServerOptions options, Router router);
+
+  ~Server();  // stop()
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // The bound port (the real one when options.port was 0).
+  uint16_t port() const;
+  // Idempotent and thread-safe (a second caller waits for the first to finish). See file comment.
+  void stop();
+
+  // Connections accepted since start (served or refused); for tests and metrics.
+  uint64_t accepted_connections() const;
+  // Connections open right now.
+  size_t active_connections() const;
+
+  // Internal: use start().
+  struct Impl;
+  explicit Server(std::unique_ptr<Impl> impl);
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace kc::http
