@@ -84,7 +84,7 @@ int run_standalone(const std::string& worker_file, const std::vector<std::string
       continue;
     }
     auto result = config::validate_connector(worker_config, def->config);
-    errors += print_issues(std::cerr, fmt::format("{} (connector {})", path, def->name), result.issues);
+    errors += print_issues(std::cerr, fmt::format("{} (connector {})", path, def->name.empty() ? "unnamed" : def->name), result.issues);
     if (!result.config) continue;
     if (!names.insert(result.config->name).second) {
       std::cerr << fmt::format("{}: error: connector name {} is used twice\n", path, result.config->name);

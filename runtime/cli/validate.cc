@@ -51,7 +51,8 @@ int run_validate(const std::vector<std::string>& files) {
       continue;
     }
     auto result = config::validate_connector(worker, connector->config);
-    errors += print_issues(std::cout, fmt::format("{} (connector {})", path, connector->name), result.issues);
+    auto label = connector->name.empty() ? "unnamed connector" : "connector " + connector->name;
+    errors += print_issues(std::cout, fmt::format("{} ({})", path, label), result.issues);
   }
   return errors == 0 ? 0 : 1;
 }

@@ -170,10 +170,8 @@ ValidationResult validate_connector(const WorkerConfig& worker, const api::RawCo
   cfg.value_converter = resolve_converter("value", worker, cfg.values, plugins, issues);
   cfg.header_converter = resolve_converter("header", worker, cfg.values, plugins, issues);
 
-  if (!cfg.name.empty()) {
-    cfg.consumer = build_consumer_settings(cfg.name, worker.bootstrap_servers, worker.consumer,
-                                           cfg.values.with_prefix("consumer.override."), issues);
-  }
+  cfg.consumer = build_consumer_settings(cfg.name, worker.bootstrap_servers, worker.consumer,
+                                         cfg.values.with_prefix("consumer.override."), issues);
 
   // Unknown keys: neither common, nor the sink's, nor under a prefix validated elsewhere.
   for (const auto& [key, value] : raw) {

@@ -34,3 +34,11 @@ std::string read_text(const std::string& path) {
 }
 
 }  // namespace kc::testing
+
+namespace kc::testing {
+void write_text(const std::string& path, const std::string& content) {
+  std::filesystem::path p(path);
+  if (p.has_parent_path()) std::filesystem::create_directories(p.parent_path());
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << content;
+}
+}  // namespace kc::testing

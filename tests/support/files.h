@@ -24,3 +24,8 @@ std::vector<std::string> read_lines(const std::string& path);
 std::string read_text(const std::string& path);
 
 }  // namespace kc::testing
+
+namespace kc::testing {
+// Writes (replaces) a text file, creating parent directories.
+void write_text(const std::string& path, const std::string& content);
+}  // namespace kc::testing

@@ -1,0 +1,41 @@
+#pragma once
+
+// Running a program as a child process in tests: arguments, environment additions, stdout and
+// stderr captured to files, wait with a deadline, signals.
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace kc::testing {
+
+class Process {
+ public:
+  // Starts `argv[0]` with `argv`; output goes to `<log_prefix>.out` / `.err`.
+  Process(std::vector<std::string> argv, std::string log_prefix);
+  ~Process();  // kills (SIGKILL) and reaps if still running
+  Process(const Process&) = delete;
+  Process& operator=(const Process&) = delete;
+
+  void signal(int sig) const;
+  // The exit status (or 128 + signal) once it ended, nullopt if still running at the deadline.
+  std::optional<int> wait(std::chrono::milliseconds timeout);
+  bool running();
+  std::string out() const;
+  std::string err() const;
+
+ private:
+  pid_t pid_ = -1;
+  std::optional<int> status_;
+  std::string prefix_;
+};
+
+// The path of a program built in this tree (KC_BINARY_DIR/bin/<name>).
+std::string built_program(const std::string& name);
+// The path of a file in the source tree (KC_SOURCE_DIR/<relative>).
+std::string source_path(const std::string& relative);
+
+}  // namespace kc::testing
