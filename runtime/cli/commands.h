@@ -10,7 +10,14 @@
 
 namespace kc::cli {
 
-int run_standalone(const std::string& worker_file, const std::vector<std::string>& connector_files);
+struct StandaloneOptions {
+  std::string worker_file;
+  std::vector<std::string> connector_files;
+  // Stop (flush, commit) once every assigned partition is consumed to its end, and print a
+  // one-line JSON summary on stdout: for backfills and benchmarks (like kcat -e).
+  bool exit_when_caught_up = false;
+};
+int run_standalone(const StandaloneOptions& options);
 int run_validate(const std::vector<std::string>& files);
 int run_plugins();
 

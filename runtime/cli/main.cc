@@ -21,15 +21,20 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("kconnect-runtime ") + KC_VERSION);
   app.require_subcommand(1);
   std::string log_format = "text", log_level = "INFO";
-  app.add_option("--log-format", log_format, "text or json")->check(CLI::IsMember({"text", "json"}));
-  app.add_option("--log-level", log_level, "TRACE, DEBUG, INFO, WARN, ERROR");
+  app.add_option("--log-format", log_format, "text or json")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->envname("KC_LOG_FORMAT");
+  app.add_option("--log-level", log_level, "TRACE, DEBUG, INFO, WARN, ERROR")->envname("KC_LOG_LEVEL");
 
-  std::string worker_file;
-  std::vector<std::string> connector_files;
+  kc::cli::StandaloneOptions standalone_options;
   auto* standalone = app.add_subcommand("standalone", "Run connectors from files, like connect-standalone");
-  standalone->add_option("worker", worker_file, "Worker configuration (.properties, .json or .yaml)")->required();
-  standalone->add_option("connectors", connector_files,
+  standalone->add_option("worker", standalone_options.worker_file, "Worker configuration (.properties, .json or .yaml)")
+      ->required();
+  standalone->add_option("connectors", standalone_options.connector_files,
                          "Connector configurations (.properties, Kafka Connect JSON, or YAML)")->required();
+  standalone->add_flag("--exit-when-caught-up", standalone_options.exit_when_caught_up,
+                       "Flush, commit and exit once every assigned partition is consumed to its end "
+                       "(prints a JSON summary line)");
 
   std::vector<std::string> validate_files;
   auto* validate = app.add_subcommand(
@@ -49,7 +54,7 @@ int main(int argc, char** argv) {
   }
   kc::log::set_level("root", *level);
 
-  if (*standalone) return kc::cli::run_standalone(worker_file, connector_files);
+  if (*standalone) return kc::cli::run_standalone(standalone_options);
   if (*validate) return kc::cli::run_validate(validate_files);
   if (*plugins) return kc::cli::run_plugins();
   return 2;

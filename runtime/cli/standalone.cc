@@ -62,9 +62,25 @@ Progress progress_on(const pipeline::Worker& worker, const std::string& topic) {
   return p;
 }
 
+// One JSON line: records given to sinks and the time from the first record to now.
+void print_caught_up_summary(const std::vector<pipeline::ConnectorStatus>& statuses, Clock::time_point end) {
+  uint64_t records = 0;
+  std::optional<Clock::time_point> first;
+  for (const auto& c : statuses) {
+    for (const auto& t : c.tasks) {
+      records += t.records_written;
+      if (t.first_record_at && (!first || *t.first_record_at < *first)) first = t.first_record_at;
+    }
+  }
+  double seconds = first ? std::chrono::duration<double>(end - *first).count() : 0.0;
+  std::cout << fmt::format(R"({{"records":{},"seconds_since_first_record":{:.3f}}})", records, seconds) << std::endl;
+}
+
 }  // namespace
 
-int run_standalone(const std::string& worker_file, const std::vector<std::string>& connector_files) {
+int run_standalone(const StandaloneOptions& options) {
+  const auto& worker_file = options.worker_file;
+  const auto& connector_files = options.connector_files;
   // 1. Validate everything before starting anything.
   auto raw_worker = config::load_worker_file(worker_file);
   if (!raw_worker) {
@@ -143,12 +159,19 @@ int run_standalone(const std::string& worker_file, const std::vector<std::string
 
   // 4. Run until a signal, or until the demo is fully written and committed.
   int exit_code = 0;
+  auto tick = options.exit_when_caught_up ? std::chrono::milliseconds(50) : std::chrono::milliseconds(1000);
+  auto last_progress = Clock::now();
   while (true) {
-    if (auto sig = wait_for_signal(std::chrono::milliseconds(1000))) {
+    if (auto sig = wait_for_signal(tick)) {
       logger().info("shutting down", {{"signal", *sig}});
       break;
     }
-    if (!generator) continue;
+    if (options.exit_when_caught_up && worker.caught_up()) {
+      logger().info("caught up: every assigned partition is consumed to its end");
+      break;
+    }
+    if (!generator || Clock::now() - last_progress < std::chrono::seconds(1)) continue;
+    last_progress = Clock::now();
     auto p = progress_on(worker, demo.topic);
     double secs = std::chrono::duration<double>(Clock::now() - started_at).count();
     std::cerr << fmt::format("demo: produced {:>8}  written {:>8}  committed {:>8}  {:>8.0f} rec/s\n",
@@ -167,7 +190,9 @@ int run_standalone(const std::string& worker_file, const std::vector<std::string
   }
   double elapsed = std::chrono::duration<double>(Clock::now() - started_at).count();
   auto final_progress = generator ? progress_on(worker, demo.topic) : Progress{};
+  auto statuses = worker.statuses();
   worker.stop();
+  if (options.exit_when_caught_up) print_caught_up_summary(statuses, Clock::now());
   if (generator) {
     generator->stop();
     int64_t in = generator->produced();

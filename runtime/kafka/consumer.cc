@@ -39,6 +39,7 @@ Result<std::unique_ptr<Consumer>> Consumer::create(const Properties& properties,
   if (!consumer->rk_) return make_error(Errc::kInvalidConfig, "creating consumer: {}", errstr);
   conf.release();  // owned by the handle
   rd_kafka_poll_set_consumer(consumer->rk_.get());
+  consumer->queue_.reset(rd_kafka_queue_get_consumer(consumer->rk_.get()));
   return consumer;
 }
 
@@ -187,9 +188,14 @@ std::string Consumer::member_id() const {
   return out;
 }
 
+void Consumer::wake() {
+  if (queue_) rd_kafka_queue_yield(queue_.get());
+}
+
 Status Consumer::close() {
   if (closed_ || !rk_) return ok();
   closed_ = true;
+  queue_.reset();
   auto err = rd_kafka_consumer_close(rk_.get());
   if (err) return tl::unexpected(to_error(err, "closing consumer"));
   return ok();

@@ -57,6 +57,9 @@ class Consumer {
   // Cached high watermark (no request); -1 when unknown.
   int64_t high_watermark(const TopicPartition& partition) const;
 
+  // Makes a poll_batch() blocked in another thread return at once. Thread-safe.
+  void wake();
+
   // Leaves the group (revoking everything through the listener) and closes. Idempotent.
   Status close();
 
@@ -72,6 +75,7 @@ class Consumer {
   void on_rebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* partitions);
 
   KafkaPtr rk_;
+  QueuePtr queue_;  // the consumer queue poll_batch() waits on, for wake()
   RebalanceListener* listener_ = nullptr;
   std::vector<TopicPartition> assignment_;
   bool closed_ = false;

@@ -76,11 +76,12 @@ struct SinkTask::Impl final : kafka::RebalanceListener {
   std::atomic<bool> failed{false};
   std::atomic<bool> sink_done{false};
   std::atomic<bool> started{false};
-  bool backpressure_paused = false;  // poll thread only
+  std::atomic<bool> backpressure_paused{false};  // written by the poll thread
 
   // Sink thread only.
   OffsetTracker tracker;
   std::vector<SinkRecord> records;
+  std::vector<std::pair<TopicPartition, int64_t>> runs;  // scratch for mark_delivered
   int64_t bytes_since_flush = 0;
   bool dirty = false;  // records delivered since the last flush
 
@@ -90,6 +91,8 @@ struct SinkTask::Impl final : kafka::RebalanceListener {
   std::string trace;
   std::vector<TopicPartition> assignment;
   std::map<TopicPartition, int64_t> committed;
+  std::map<TopicPartition, int64_t> delivered;
+  std::optional<Clock::time_point> first_record_at;
 
   explicit Impl(TaskSettings s)
       : settings(std::move(s)),
@@ -106,7 +109,7 @@ struct SinkTask::Impl final : kafka::RebalanceListener {
       assignment.insert(assignment.end(), partitions.begin(), partitions.end());
       if (state == TaskState::kUnassigned) state = TaskState::kRunning;
     }
-    if (backpressure_paused) (void)consumer->pause(partitions);
+    if (backpressure_paused.load()) (void)consumer->pause(partitions);
     queue.push(Assigned{partitions}, 0);
   }
 
@@ -121,20 +124,30 @@ struct SinkTask::Impl final : kafka::RebalanceListener {
     std::erase_if(assignment, [&](const TopicPartition& tp) {
       return std::find(partitions.begin(), partitions.end(), tp) != partitions.end();
     });
-    for (const auto& tp : partitions) committed.erase(tp);
+    for (const auto& tp : partitions) {
+      committed.erase(tp);
+      delivered.erase(tp);
+    }
   }
+
+  int64_t resume_mark() const { return connector.buffer_max_bytes / 2; }
 
   void apply_backpressure() {
     auto queued = static_cast<int64_t>(queue.bytes());
-    if (!backpressure_paused && queued >= connector.buffer_max_bytes) {
-      backpressure_paused = true;
+    if (!backpressure_paused.load() && queued >= connector.buffer_max_bytes) {
+      backpressure_paused.store(true);
       probe.backpressure_pauses->Increment();
       (void)consumer->pause(consumer->assignment());
       logger().debug("sink behind, partitions paused", {{"task", id()}, {"queued_bytes", queued}});
-    } else if (backpressure_paused && queued <= connector.buffer_max_bytes / 2) {
-      backpressure_paused = false;
+    } else if (backpressure_paused.load() && queued <= resume_mark()) {
+      backpressure_paused.store(false);
       (void)consumer->resume(consumer->assignment());
     }
+  }
+
+  // Sink thread: once the queue has drained enough, wake the poll thread to resume at once.
+  void wake_poller_if_drained() {
+    if (backpressure_paused.load() && static_cast<int64_t>(queue.bytes()) <= resume_mark()) consumer->wake();
   }
 
   void poll_loop() {
@@ -228,13 +241,36 @@ struct SinkTask::Impl final : kafka::RebalanceListener {
 
   void mark_delivered(size_t count) {
     // Messages arrive grouped by partition; update the tracker once per run.
+    runs.clear();
     for (size_t i = 0; i < count; ++i) {
       const auto& r = records[i];
       if (i + 1 < count && records[i + 1].original_partition == r.original_partition &&
           records[i + 1].original_topic == r.original_topic) {
         continue;
       }
-      tracker.delivered({std::string(r.original_topic), r.original_partition}, r.original_offset);
+      TopicPartition tp{std::string(r.original_topic), r.original_partition};
+      tracker.delivered(tp, r.original_offset);
+      runs.emplace_back(std::move(tp), r.original_offset + 1);
+    }
+    std::lock_guard lock(mu);
+    if (!first_record_at) first_record_at = Clock::now();
+    for (auto& [tp, next] : runs) {
+      auto& d = delivered[std::move(tp)];
+      d = std::max(d, next);
+    }
+  }
+
+  // Everything before the group's committed offset counts as delivered (by an earlier run), so
+  // progress and "caught up" are right before the first new record arrives.
+  void record_starting_positions(const std::vector<TopicPartition>& partitions) {
+    auto committed_offsets = consumer->committed(partitions, std::chrono::seconds(10));
+    if (!committed_offsets) return;
+    std::lock_guard lock(mu);
+    for (const auto& [tp, offset] : *committed_offsets) {
+      if (offset < 0) continue;
+      auto& d = delivered[tp];
+      d = std::max(d, offset);
+      committed.emplace(tp, offset);
     }
   }
 
@@ -312,10 +348,12 @@ struct SinkTask::Impl final : kafka::RebalanceListener {
         continue;
       }
       if (auto* batch = std::get_if<Batch>(&*item)) {
+        wake_poller_if_drained();
         if (!failed.load()) process(*batch);
       } else if (auto* assigned = std::get_if<Assigned>(&*item)) {
         if (!failed.load()) {
           if (auto st = sink->open(assigned->partitions); !st) fail(st.error());
+          record_starting_positions(assigned->partitions);
         }
       } else if (auto* revoked = std::get_if<Revoked>(&*item)) {
         if (!failed.load()) {
@@ -394,10 +432,16 @@ TaskStatus SinkTask::status() const {
   std::lock_guard lock(impl_->mu);
   s.state = impl_->state;
   s.trace = impl_->trace;
+  s.first_record_at = impl_->first_record_at;
+  auto find = [](const auto& map, const TopicPartition& tp) {
+    auto it = map.find(tp);
+    return it == map.end() ? int64_t{-1} : it->second;
+  };
   for (const auto& tp : impl_->assignment) {
-    auto it = impl_->committed.find(tp);
-    s.partitions.push_back({tp, it == impl_->committed.end() ? -1 : it->second,
-                            impl_->consumer->high_watermark(tp)});
+    s.partitions.push_back({.partition = tp,
+                            .delivered = find(impl_->delivered, tp),
+                            .committed = find(impl_->committed, tp),
+                            .high_watermark = impl_->consumer->high_watermark(tp)});
   }
   return s;
 }

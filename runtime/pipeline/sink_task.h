@@ -26,6 +26,7 @@
 #include <chrono>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -42,8 +43,12 @@ std::string_view task_state_name(TaskState state);  // Kafka Connect's names: "R
 
 struct PartitionProgress {
   api::TopicPartition partition;
+  int64_t delivered = -1;       // next offset after the last record given to the sink (-1: none)
   int64_t committed = -1;       // next offset, as committed by this task (-1: none yet)
   int64_t high_watermark = -1;  // as last seen by the consumer (-1: unknown)
+
+  // Everything up to the high watermark was given to the sink (or committed by an earlier run).
+  bool caught_up() const { return high_watermark == 0 || (high_watermark > 0 && delivered >= high_watermark); }
 };
 
 struct TaskStatus {
@@ -53,6 +58,7 @@ struct TaskStatus {
   std::string trace;  // why it failed
   uint64_t records_consumed = 0;
   uint64_t records_written = 0;
+  std::optional<std::chrono::steady_clock::time_point> first_record_at;
   std::vector<PartitionProgress> partitions;  // assigned partitions
 };
 

@@ -95,6 +95,23 @@ std::vector<ConnectorStatus> Worker::statuses() const {
   return out;
 }
 
+bool Worker::caught_up() const {
+  auto all = statuses();
+  if (all.empty()) return false;
+  for (const auto& c : all) {
+    size_t assigned = 0;
+    for (const auto& t : c.tasks) {
+      if (t.state == TaskState::kFailed) return false;
+      for (const auto& p : t.partitions) {
+        if (!p.caught_up()) return false;
+        ++assigned;
+      }
+    }
+    if (assigned == 0) return false;
+  }
+  return true;
+}
+
 void Worker::stop() {
   std::map<std::string, std::unique_ptr<Running>> all;
   {

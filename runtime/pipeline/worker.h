@@ -47,6 +47,9 @@ class Worker {
   std::vector<std::string> connector_names() const;
   Result<ConnectorStatus> status(const std::string& name) const;
   std::vector<ConnectorStatus> statuses() const;
+  // True when every connector has partitions assigned and all of them are caught up (every record
+  // up to the high watermark given to the sink), like `kcat -e` reaching the end.
+  bool caught_up() const;
   // Stops everything, connectors in parallel.
   void stop();
 

@@ -3,10 +3,13 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
+#include <fstream>
 #include <stdexcept>
 #include <thread>
 
@@ -15,6 +18,8 @@
 extern char** environ;
 
 namespace kc::testing {
+
+long proc_status_kib(pid_t pid, const std::string& field);
 
 Process::Process(std::vector<std::string> argv, std::string log_prefix) : prefix_(std::move(log_prefix)) {
   posix_spawn_file_actions_t actions;
@@ -50,9 +55,12 @@ void Process::signal(int sig) const { ::kill(pid_, sig); }
 bool Process::running() {
   if (status_) return false;
   int st = 0;
-  pid_t r = ::waitpid(pid_, &st, WNOHANG);
+  rusage ru{};
+  pid_t r = ::wait4(pid_, &st, WNOHANG, &ru);
   if (r == pid_) {
     status_ = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+    auto seconds = [](const timeval& tv) { return static_cast<double>(tv.tv_sec) + static_cast<double>(tv.tv_usec) / 1e6; };
+    usage_ = {seconds(ru.ru_utime) + seconds(ru.ru_stime), peak_rss_kib_};
     return false;
   }
   return true;
@@ -60,7 +68,11 @@ bool Process::running() {
 
 std::optional<int> Process::wait(std::chrono::milliseconds timeout) {
   auto end = std::chrono::steady_clock::now() + timeout;
-  while (running()) {
+  while (true) {
+    // Peak RSS of the program itself (VmHWM of its own address space). wait4's ru_maxrss is not
+    // usable: it also counts the parent's memory shared until exec.
+    if (!status_) peak_rss_kib_ = std::max(peak_rss_kib_, proc_status_kib(pid_, "VmHWM:"));
+    if (!running()) break;
     if (std::chrono::steady_clock::now() >= end) return std::nullopt;
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
@@ -69,6 +81,17 @@ std::optional<int> Process::wait(std::chrono::milliseconds timeout) {
 
 std::string Process::out() const { return read_text(prefix_ + ".out"); }
 std::string Process::err() const { return read_text(prefix_ + ".err"); }
+
+long proc_status_kib(pid_t pid, const std::string& field) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind(field, 0) == 0) return std::stol(line.substr(field.size()));
+  }
+  return -1;
+}
+
+long resident_kib(pid_t pid) { return proc_status_kib(pid, "VmRSS:"); }
 
 std::string built_program(const std::string& name) {
   const char* dir = std::getenv("KC_BINARY_DIR");

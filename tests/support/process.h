@@ -26,12 +26,26 @@ class Process {
   bool running();
   std::string out() const;
   std::string err() const;
+  pid_t pid() const { return pid_; }
+
+  // Resource usage of the ended child: CPU seconds (user + system, from wait4) and peak RSS
+  // (VmHWM, sampled while wait() polls; so call wait() rather than sleeping).
+  struct Usage {
+    double cpu_seconds = 0;
+    long max_rss_kib = 0;
+  };
+  const Usage& usage() const { return usage_; }
 
  private:
   pid_t pid_ = -1;
   std::optional<int> status_;
+  Usage usage_;
+  long peak_rss_kib_ = 0;
   std::string prefix_;
 };
+
+// Resident set size of a running process, from /proc/<pid>/status (VmRSS), in KiB.
+long resident_kib(pid_t pid);
 
 // The path of a program built in this tree (KC_BINARY_DIR/bin/<name>).
 std::string built_program(const std::string& name);
