@@ -284,6 +284,14 @@ class AddressRewriter {
 
   Reader& reader() { return reader_; }
 
+  // Skips the response header and, when the version has it, ThrottleTimeMs.
+  Status skip_header(bool has_throttle_time) {
+    KC_RETURN_IF_ERROR(reader_.i32());  // correlation id
+    if (compact_) KC_RETURN_IF_ERROR(reader_.skip_tagged_fields());
+    if (has_throttle_time) KC_RETURN_IF_ERROR(reader_.i32());
+    return ok();
+  }
+
   // Reads Host (string) and Port (int32) at the current position and replaces them if mapped.
   Status host_and_port() {
     size_t start = reader_.position();
@@ -312,21 +320,14 @@ class AddressRewriter {
   size_t copied_ = 0;
 };
 
-Status skip_response_header(Reader& r, bool flexible) {
-  KC_RETURN_IF_ERROR(r.i32());  // correlation id
-  if (flexible) KC_RETURN_IF_ERROR(r.skip_tagged_fields());
-  return ok();
-}
-
 }  // namespace
 
 Result<Bytes> rewrite_metadata_response(ByteView frame, int16_t api_version,
                                         const AddressRewrite& rewrite) {
   const bool flexible = api_version >= kMetadataFlexibleFrom;
   AddressRewriter rw(frame, flexible, rewrite);
+  KC_RETURN_IF_ERROR(rw.skip_header(api_version >= 3));
   Reader& r = rw.reader();
-  KC_RETURN_IF_ERROR(skip_response_header(r, flexible));
-  if (api_version >= 3) KC_RETURN_IF_ERROR(r.i32());  // ThrottleTimeMs
   KC_ASSIGN_OR_RETURN(int32_t brokers, r.array_length(flexible));
   for (int32_t i = 0; i < brokers; ++i) {
     KC_RETURN_IF_ERROR(r.i32());  // NodeId
@@ -341,9 +342,8 @@ Result<Bytes> rewrite_find_coordinator_response(ByteView frame, int16_t api_vers
                                                 const AddressRewrite& rewrite) {
   const bool flexible = api_version >= kFindCoordinatorFlexibleFrom;
   AddressRewriter rw(frame, flexible, rewrite);
+  KC_RETURN_IF_ERROR(rw.skip_header(api_version >= 1));
   Reader& r = rw.reader();
-  KC_RETURN_IF_ERROR(skip_response_header(r, flexible));
-  if (api_version >= 1) KC_RETURN_IF_ERROR(r.i32());  // ThrottleTimeMs
   if (api_version < kFindCoordinatorBatchedFrom) {
     KC_RETURN_IF_ERROR(r.i16());                                            // ErrorCode
     if (api_version >= 1) KC_RETURN_IF_ERROR(r.nullable_string(flexible));  // ErrorMessage
@@ -383,7 +383,7 @@ Result<ParsedApiVersions> parse_api_versions(ByteView frame, int16_t api_version
   const bool flexible = api_version >= kApiVersionsFlexibleFrom;
   Reader r(frame);
   ParsedApiVersions parsed;
-  KC_RETURN_IF_ERROR(skip_response_header(r, false));  // always response header v0
+  KC_RETURN_IF_ERROR(r.i32());  // correlation id: ApiVersions always uses response header v0
   KC_ASSIGN_OR_RETURN(parsed.error, r.i16());
   if (parsed.error != error_code::kNone) return parsed;
   parsed.entries_start = r.position();

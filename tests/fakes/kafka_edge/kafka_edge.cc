@@ -229,8 +229,10 @@ class Connection final : public ConnectionBase {
     }
   }
 
-  void log_closed(std::string_view why, const Error& error) {
-    logger().debug(why, {{"connection", id_}, {"broker", broker_}, {"error", error.message()}});
+  void log_closed(std::string_view during, const Error& error) {
+    logger().debug(
+        "connection closed",
+        {{"connection", id_}, {"broker", broker_}, {"during", during}, {"error", error.message()}});
   }
 
   awaitable<bool> handshake() {
@@ -239,6 +241,13 @@ class Connection final : public ConnectionBase {
       co_await stream_.async_handshake(ssl::stream_base::server,
                                        asio::redirect_error(asio::use_awaitable, ec));
       if (ec) {
+        // A client that goes away mid-handshake (a client being destroyed while it connects) is
+        // not a TLS failure; anything else is (certificate refused, protocol mismatch, ...).
+        if (ec == asio::error::eof || ec == ssl::error::stream_truncated ||
+            ec == asio::error::connection_reset || ec == asio::error::operation_aborted) {
+          log_closed("TLS handshake", Error(Errc::kIo, ec.message()));
+          co_return false;
+        }
         edge_.update([](Counters& c) { ++c.tls_handshake_failures; });
         logger().info("TLS handshake failed",
                       {{"connection", id_}, {"broker", broker_}, {"error", ec.message()}});
@@ -270,7 +279,7 @@ class Connection final : public ConnectionBase {
     while (!sasl_->authenticated()) {
       auto frame = co_await read_frame(stream_, max_bytes);
       if (!frame) {
-        log_closed("client closed during authentication", frame.error());
+        log_closed("authentication: client read", frame.error());
         co_return false;
       }
       if (sasl_->expects_raw_token()) {
@@ -301,7 +310,7 @@ class Connection final : public ConnectionBase {
       if (!forwarded) co_return false;
       auto response = co_await read_frame(upstream_, max_bytes);
       if (!response) {
-        log_closed("upstream closed during authentication", response.error());
+        log_closed("authentication: upstream read", response.error());
         co_return false;
       }
       auto out = process_response(std::move(*response));
@@ -318,17 +327,17 @@ class Connection final : public ConnectionBase {
   // Sends a SASL reply; false when the connection must close.
   awaitable<bool> answer(SaslSession::Reply reply) {
     using Outcome = SaslSession::Outcome;
-    if (reply.outcome != Outcome::kFailed || !reply.frame.empty()) {
-      Status sent = co_await write_frame(stream_, reply.frame);
-      if (!sent) co_return false;
-    }
     if (reply.outcome == Outcome::kFailed) {
       edge_.update([](Counters& c) { ++c.auth_failures; });
       logger().info(
           "SASL authentication failed",
           {{"connection", id_}, {"mechanism", sasl_->mechanism()}, {"reason", reply.reason}});
+      // The error response (if the protocol has one) goes out before the connection closes.
+      if (!reply.frame.empty()) co_await write_frame(stream_, reply.frame);
       co_return false;
     }
+    Status sent = co_await write_frame(stream_, reply.frame);
+    if (!sent) co_return false;
     if (reply.outcome == Outcome::kAuthenticated) {
       edge_.update([](Counters& c) { ++c.auth_successes; });
       logger().debug(
@@ -339,62 +348,53 @@ class Connection final : public ConnectionBase {
   }
 
   static awaitable<void> client_to_upstream(std::shared_ptr<Connection> self) {
-    co_await self->relay_requests();
+    co_await self->relay(self->stream_, self->upstream_, "client to upstream",
+                         &Connection::process_request);
   }
   static awaitable<void> upstream_to_client(std::shared_ptr<Connection> self) {
-    co_await self->relay_responses();
+    co_await self->relay(self->upstream_, self->stream_, "upstream to client",
+                         &Connection::process_response);
   }
 
-  awaitable<void> relay_requests() {
+  // Moves frames from `from` to `to`, each through `process`, until a read or write fails or
+  // `process` refuses a frame; then closes both sides.
+  template <class From, class To>
+  awaitable<void> relay(From& from, To& to, std::string_view direction,
+                        Result<Bytes> (Connection::*process)(Bytes)) {
     const uint32_t max_bytes = edge_.options().max_frame_bytes;
     for (;;) {
-      auto frame = co_await read_frame(stream_, max_bytes);
+      auto frame = co_await read_frame(from, max_bytes);
       if (!frame) {
-        log_closed("client connection ended", frame.error());
+        log_closed(direction, frame.error());
         break;
       }
-      auto ids = peek_request_ids(*frame);
-      if (!ids) {
-        protocol_error(ids.error());
-        break;
-      }
-      if (sasl_ && is_sasl_request(ids->api_key)) {
-        // KIP-368 re-authentication is not offered (SessionLifetimeMs 0), so a SASL request now
-        // is a client bug or an attack. Answering it here would race the other pump's writes.
-        logger().info("SASL request after authentication; closing",
-                      {{"connection", id_}, {"api_key", ids->api_key}});
-        break;
-      }
-      if (is_tracked(ids->api_key)) pending_[ids->correlation_id] = *ids;
-      Status st = co_await write_frame(upstream_, *frame);
-      if (!st) {
-        log_closed("upstream write failed", st.error());
-        break;
-      }
-    }
-    close();
-  }
-
-  awaitable<void> relay_responses() {
-    const uint32_t max_bytes = edge_.options().max_frame_bytes;
-    for (;;) {
-      auto frame = co_await read_frame(upstream_, max_bytes);
-      if (!frame) {
-        log_closed("upstream connection ended", frame.error());
-        break;
-      }
-      auto out = process_response(std::move(*frame));
+      auto out = (this->*process)(std::move(*frame));
       if (!out) {
-        protocol_error(out.error());
+        refused(out.error());
         break;
       }
-      Status st = co_await write_frame(stream_, *out);
-      if (!st) {
-        log_closed("client write failed", st.error());
+      Status sent = co_await write_frame(to, *out);
+      if (!sent) {
+        log_closed(direction, sent.error());
         break;
       }
     }
     close();
+  }
+
+  // Tracks the requests whose responses need rewriting; refuses SASL after authentication.
+  Result<Bytes> process_request(Bytes frame) {
+    KC_ASSIGN_OR_RETURN(RequestIds ids, peek_request_ids(frame));
+    if (sasl_ && is_sasl_request(ids.api_key)) {
+      // KIP-368 re-authentication is not offered (SessionLifetimeMs 0), so a SASL request now is
+      // a client bug. Answering it here would race the other direction's writes to the client.
+      return make_error(Errc::kPermissionDenied,
+                        "SASL request (API key {}) after authentication; re-authentication is not "
+                        "supported",
+                        ids.api_key);
+    }
+    if (is_tracked(ids.api_key)) pending_[ids.correlation_id] = ids;
+    return frame;
   }
 
   // Rewrites the responses the edge tracks; everything else passes unchanged.
@@ -426,6 +426,15 @@ class Connection final : public ConnectionBase {
       default:
         return frame;
     }
+  }
+
+  // A frame `process_request` / `process_response` would not pass on.
+  void refused(const Error& error) {
+    if (error.code() == Errc::kProtocol) {
+      protocol_error(error);
+      return;
+    }
+    logger().info("closing the connection", {{"connection", id_}, {"reason", error.message()}});
   }
 
   void protocol_error(const Error& error) {

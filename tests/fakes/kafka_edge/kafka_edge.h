@@ -84,7 +84,7 @@ struct Options {
 struct Counters {
   uint64_t connections_accepted = 0;
   uint64_t connections_open = 0;
-  uint64_t tls_handshake_failures = 0;
+  uint64_t tls_handshake_failures = 0;  // TLS errors; not clients that closed mid-handshake
   uint64_t upstream_connect_failures = 0;
   uint64_t auth_successes = 0;
   uint64_t auth_failures = 0;
