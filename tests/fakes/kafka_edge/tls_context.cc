@@ -2,12 +2,13 @@
 
 #include <vector>
 
-#include <boost/asio/ssl/context.hpp>
 #include <boost/system/system_error.hpp>
 #include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
+
+#include "tests/fakes/kafka_edge/asio.h"
 
 namespace kc::fakes::kafka_edge {
 namespace {

@@ -100,7 +100,7 @@ Result<kafka::KafkaPtr> make_client(rd_kafka_type_t type, const kafka::Propertie
   char errstr[512] = {};
   kafka::KafkaPtr rk(rd_kafka_new(type, conf.get(), errstr, sizeof errstr));
   if (!rk) return make_error(Errc::kInvalidConfig, "{}", errstr);
-  conf.release();  // owned by rk now
+  (void)conf.release();  // owned by rk now
   return rk;
 }
 

@@ -150,9 +150,9 @@ TEST(KafkaCodecTest, ResponseHeaderIsFlexibleExceptForApiVersions) {
 // ---- Metadata -------------------------------------------------------------------------------
 
 struct TestBroker {
-  int32_t node_id;
+  int32_t node_id = 0;
   std::string host;
-  int32_t port;
+  int32_t port = 0;
   std::optional<std::string> rack;
 };
 
@@ -235,7 +235,7 @@ std::vector<TestBroker> read_metadata_brokers(const Bytes& frame, int16_t v, Byt
   return out;
 }
 
-AddressRewrite map_ports(std::map<int32_t, int32_t> ports) {
+AddressRewrite map_ports(const std::map<int32_t, int32_t>& ports) {
   return [ports](const BrokerAddress& a) -> std::optional<BrokerAddress> {
     auto it = ports.find(a.port);
     if (it == ports.end()) return std::nullopt;
