@@ -20,6 +20,7 @@ struct StandaloneOptions {
 int run_standalone(const StandaloneOptions& options);
 int run_validate(const std::vector<std::string>& files);
 int run_plugins();
+int run_config_reference();
 
 // Prints "<source>: N errors, M warnings" and one line per issue; returns the number of errors.
 size_t print_issues(std::ostream& out, const std::string& source, const std::vector<api::ConfigIssue>& issues);

@@ -43,6 +43,7 @@ int main(int argc, char** argv) {
                        "Worker and connector files (a file with connector.class is a connector)")->required();
 
   auto* plugins = app.add_subcommand("plugins", "List built-in connectors, converters and transforms");
+  auto* reference = app.add_subcommand("config-reference", "Print every configuration key as Markdown");
 
   CLI11_PARSE(app, argc, argv);
 
@@ -57,5 +58,6 @@ int main(int argc, char** argv) {
   if (*standalone) return kc::cli::run_standalone(standalone_options);
   if (*validate) return kc::cli::run_validate(validate_files);
   if (*plugins) return kc::cli::run_plugins();
+  if (*reference) return kc::cli::run_config_reference();
   return 2;
 }

@@ -5,6 +5,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 
 #include <fmt/format.h>
 
@@ -109,6 +110,10 @@ api::SinkPlugin file_sink_plugin() {
           .create = [](const api::Config& config, const api::SinkContext&) -> Result<std::unique_ptr<api::Sink>> {
             auto path = config.get_string("file");
             if (path.empty()) return std::make_unique<FileSink>("standard output", STDOUT_FILENO);
+            // Unlike Kafka's FileStreamSink, a missing parent directory is created.
+            std::error_code ec;
+            auto parent = std::filesystem::path(path).parent_path();
+            if (!parent.empty()) std::filesystem::create_directories(parent, ec);
             int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
             if (fd < 0) {
               return make_error(Errc::kIo, "opening file {} for append: {}", path, std::strerror(errno));

@@ -85,6 +85,14 @@ TEST(RuntimeCliTest, VersionHelpAndPlugins) {
   }
 }
 
+TEST(RuntimeCliTest, CheckedInConfigurationReferenceIsCurrent) {
+  testing::TempDir dir;
+  Process p({runtime(), "config-reference"}, dir.file("ref"));
+  ASSERT_EQ(p.wait(10s), 0);
+  EXPECT_EQ(p.out(), testing::read_text(testing::source_path("docs/configuration-reference.md")))
+      << "regenerate: build/bin/kconnect-runtime config-reference > docs/configuration-reference.md";
+}
+
 TEST(RuntimeCliTest, ValidateReportsEveryProblemAndExitsNonZero) {
   testing::TempDir dir;
   testing::write_text(dir.file("good.properties"),

@@ -44,10 +44,10 @@ TEST(FileSinkTest, WritesOneLinePerRecordAndAppends) {
 TEST(FileSinkTest, UnwritableFileFailsAtCreationNamingThePath) {
   const auto* plugin = registry::builtin().find_sink("file");
   std::vector<api::ConfigIssue> issues;
-  auto config = api::Config::parse(plugin->info.config_def(), {{"file", "/nonexistent-dir/x/out.txt"}}, issues);
+  auto config = api::Config::parse(plugin->info.config_def(), {{"file", "/proc/kconnect-cannot-write-here/out.txt"}}, issues);
   auto sink = plugin->create(config, {"c", 0});
   ASSERT_FALSE(sink);
-  EXPECT_NE(sink.error().message().find("/nonexistent-dir/x/out.txt"), std::string::npos);
+  EXPECT_NE(sink.error().message().find("/proc/kconnect-cannot-write-here/out.txt"), std::string::npos);
 }
 
 }  // namespace
