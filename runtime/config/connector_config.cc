@@ -106,8 +106,14 @@ const api::ConfigDef& connector_config_def() {
               .importance = Importance::kLow, .documentation = "Accepted for compatibility.", .group = "Common"});
     d.define({.name = "kconnect.buffer.max.bytes", .type = ConfigType::kLong, .default_value = "8388608",
               .validator = v::at_least(1024), .allowed = "[1024,...]", .importance = Importance::kLow,
-              .documentation = "Bytes consumed but not yet given to the sink above which the task pauses "
-                               "its partitions (backpressure); it resumes below half.",
+              .documentation = "Bytes consumed but not yet given to the sink above which the task stops "
+                               "taking records from the consumer until the sink has drained half of them "
+                               "(backpressure).",
+              .group = "kconnect"});
+    d.define({.name = "kconnect.backpressure.pause.after.ms", .type = ConfigType::kLong, .default_value = "1000",
+              .validator = v::at_least(0), .allowed = "[0,...]", .importance = Importance::kLow,
+              .documentation = "How long the sink may stay behind before the task pauses its partitions "
+                               "(and keeps polling, so the group membership is kept while the sink is stuck).",
               .group = "kconnect"});
     d.define({.name = "kconnect.flush.max.bytes", .type = ConfigType::kLong, .default_value = "16777216",
               .validator = v::at_least(1), .allowed = "[1,...]", .importance = Importance::kLow,
@@ -165,6 +171,7 @@ ValidationResult validate_connector(const WorkerConfig& worker, const api::RawCo
   cfg.tasks_max = cfg.values.get_int("tasks.max");
   cfg.buffer_max_bytes = cfg.values.get_long("kconnect.buffer.max.bytes");
   cfg.flush_max_bytes = cfg.values.get_long("kconnect.flush.max.bytes");
+  cfg.backpressure_pause_after = std::chrono::milliseconds(cfg.values.get_long("kconnect.backpressure.pause.after.ms"));
 
   cfg.key_converter = resolve_converter("key", worker, cfg.values, plugins, issues);
   cfg.value_converter = resolve_converter("value", worker, cfg.values, plugins, issues);

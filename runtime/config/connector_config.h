@@ -3,6 +3,7 @@
 // A sink connector's configuration, validated as a whole. This is the one validator: the
 // `validate` command, the REST validate endpoint and the operator all call validate_connector().
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -35,6 +36,7 @@ struct ConnectorConfig {
   ConsumerSettings consumer;
   int64_t buffer_max_bytes = 8 << 20;
   int64_t flush_max_bytes = 16 << 20;
+  std::chrono::milliseconds backpressure_pause_after{1000};
   api::RawConfig originals;
 };
 

@@ -132,20 +132,33 @@ struct SinkTask::Impl final : kafka::RebalanceListener {
 
   int64_t resume_mark() const { return connector.buffer_max_bytes / 2; }
 
+  // Two-stage backpressure when the sink falls behind (more than buffer.max.bytes queued):
+  //  1. hold: stop polling and wait for the sink to drain to half. librdkafka's prefetch queue
+  //     (queued.max.messages.kbytes) fills and it stops fetching by itself; nothing is dropped.
+  //  2. pause: if the sink is still behind after backpressure.pause.after.ms, pause every assigned
+  //     partition and go on polling, so rebalances and max.poll.interval.ms are served while the
+  //     sink is stuck. librdkafka drops its prefetch for paused partitions and refetches from the
+  //     consumed position on resume (slow, so this is for real stalls only).
   void apply_backpressure() {
     auto queued = static_cast<int64_t>(queue.bytes());
-    if (!backpressure_paused.load() && queued >= connector.buffer_max_bytes) {
-      backpressure_paused.store(true);
-      probe.backpressure_pauses->Increment();
-      (void)consumer->pause(consumer->assignment());
-      logger().debug("sink behind, partitions paused", {{"task", id()}, {"queued_bytes", queued}});
-    } else if (backpressure_paused.load() && queued <= resume_mark()) {
-      backpressure_paused.store(false);
-      (void)consumer->resume(consumer->assignment());
+    if (backpressure_paused.load()) {
+      if (queued <= resume_mark()) {
+        backpressure_paused.store(false);
+        (void)consumer->resume(consumer->assignment());
+        logger().debug("sink caught up, partitions resumed", {{"task", id()}, {"queued_bytes", queued}});
+      }
+      return;
     }
+    if (queued < connector.buffer_max_bytes) return;
+    auto deadline = Clock::now() + connector.backpressure_pause_after;
+    if (queue.wait_at_most(static_cast<size_t>(resume_mark()), deadline) || stop_requested.load()) return;
+    backpressure_paused.store(true);
+    probe.backpressure_pauses->Increment();
+    (void)consumer->pause(consumer->assignment());
+    logger().debug("sink behind, partitions paused", {{"task", id()}, {"queued_bytes", queue.bytes()}});
   }
 
-  // Sink thread: once the queue has drained enough, wake the poll thread to resume at once.
+  // Sink thread: once the queue has drained enough, wake a paused poll thread to resume at once.
   void wake_poller_if_drained() {
     if (backpressure_paused.load() && static_cast<int64_t>(queue.bytes()) <= resume_mark()) consumer->wake();
   }
@@ -333,6 +346,11 @@ struct SinkTask::Impl final : kafka::RebalanceListener {
       return;
     }
     probe.commits->Increment();
+    if (logger().enabled(kc::log::Level::kDebug)) {
+      auto ms = [](auto d) { return std::chrono::duration<double, std::milli>(d).count(); };
+      logger().debug("flushed and committed", {{"task", id()}, {"partitions", offsets.size()},
+                                               {"flush_ms", ms(t1 - t0)}, {"commit_ms", ms(Clock::now() - t1)}});
+    }
     tracker.mark_committed(offsets);
     std::lock_guard lock(mu);
     for (const auto& [tp, offset] : offsets) committed[tp] = offset;
@@ -414,6 +432,7 @@ void SinkTask::start() {
 void SinkTask::stop() {
   if (!impl_) return;
   impl_->stop_requested.store(true);
+  impl_->queue.interrupt();
   if (impl_->poll_thread.joinable()) impl_->poll_thread.join();
   if (impl_->sink_thread.joinable()) impl_->sink_thread.join();
   std::lock_guard lock(impl_->mu);

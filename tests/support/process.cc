@@ -93,14 +93,16 @@ long proc_status_kib(pid_t pid, const std::string& field) {
 
 long resident_kib(pid_t pid) { return proc_status_kib(pid, "VmRSS:"); }
 
+// The build and source trees this test support was compiled for; the environment variables of
+// the same names override them (to point a benchmark at another build, say).
 std::string built_program(const std::string& name) {
   const char* dir = std::getenv("KC_BINARY_DIR");
-  return std::string(dir ? dir : ".") + "/bin/" + name;
+  return std::string(dir ? dir : KC_BINARY_DIR) + "/bin/" + name;
 }
 
 std::string source_path(const std::string& relative) {
   const char* dir = std::getenv("KC_SOURCE_DIR");
-  return std::string(dir ? dir : ".") + "/" + relative;
+  return std::string(dir ? dir : KC_SOURCE_DIR) + "/" + relative;
 }
 
 }  // namespace kc::testing

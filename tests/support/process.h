@@ -47,9 +47,9 @@ class Process {
 // Resident set size of a running process, from /proc/<pid>/status (VmRSS), in KiB.
 long resident_kib(pid_t pid);
 
-// The path of a program built in this tree (KC_BINARY_DIR/bin/<name>).
+// The path of a program built in this tree (<build>/bin/<name>; $KC_BINARY_DIR overrides <build>).
 std::string built_program(const std::string& name);
-// The path of a file in the source tree (KC_SOURCE_DIR/<relative>).
+// The path of a file in the source tree ($KC_SOURCE_DIR overrides the tree it was built from).
 std::string source_path(const std::string& relative);
 
 }  // namespace kc::testing

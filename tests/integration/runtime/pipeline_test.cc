@@ -269,7 +269,8 @@ TEST_F(PipelineTest, BackpressurePausesPartitionsAndLosesNothing) {
   metrics::Registry registry;
   pipeline::Worker w({.worker_id = "w", .flush_interval = 200ms, .metrics = &registry});
   ASSERT_TRUE(w.add_connector(connector({{"name", "sink-e"}, {"connector.class", "file"}, {"topics", "big"},
-                                         {"file", out}, {"kconnect.buffer.max.bytes", "4096"}})));
+                                         {"file", out}, {"kconnect.buffer.max.bytes", "4096"},
+                                         {"kconnect.backpressure.pause.after.ms", "0"}})));
   ASSERT_TRUE(eventually([&] { return committed_total("connect-sink-e", "big", 2) == 3000; }, 60s));
   auto metrics_text = registry.expose();  // before stop(): a stopped task's series are removed
   w.stop();
