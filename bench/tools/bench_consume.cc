@@ -7,19 +7,19 @@
 // records / seconds from the first record to the end (the ~3 s consumer-group join of the mock
 // cluster is excluded for the group consumers; kcat uses no group and is timed whole).
 
-#include <fmt/format.h>
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
-#include <functional>
 #include <chrono>
+#include <csignal>
 #include <cstdlib>
+#include <filesystem>
+#include <functional>
 #include <iostream>
 #include <string>
 #include <thread>
 #include <vector>
-#include <filesystem>
-#include <csignal>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "libs/base/strings.h"
 #include "runtime/demo/order_generator.h"
@@ -39,6 +39,7 @@ struct Options {
   size_t value_bytes = 200;
   int runs = 3;
   std::string tools = "raw,kcat,null,json";  // also: json-null, bytes-file
+  std::string worker_extra;                  // extra worker properties, ';'-separated
 };
 
 struct Sample {
@@ -63,7 +64,9 @@ struct Row {
 
 std::string padded_order(int64_t i, size_t bytes) {
   auto json = kc::demo::order_json(i);
-  if (json.size() + 12 < bytes) json.insert(json.size() - 1, fmt::format(",\"note\":\"{}\"", std::string(bytes - json.size() - 11, 'x')));
+  if (json.size() + 12 < bytes)
+    json.insert(json.size() - 1,
+                fmt::format(",\"note\":\"{}\"", std::string(bytes - json.size() - 11, 'x')));
   return json;
 }
 
@@ -78,15 +81,19 @@ Sample run(const std::vector<std::string>& argv, const std::string& log, bool su
   Process p(argv, log);
   auto status = p.wait(std::chrono::minutes(5));
   auto wall = std::chrono::duration<double>(Clock::now() - start).count();
-  if (status != 0) die(fmt::format("{} exited with {}: {}", argv[0], status ? *status : -1, p.err().substr(0, 2000)));
+  if (status != 0)
+    die(fmt::format("{} exited with {}: {}", argv[0], status ? *status : -1,
+                    p.err().substr(0, 2000)));
   Sample s{wall, p.usage().cpu_seconds, static_cast<double>(p.usage().max_rss_kib) / 1024.0};
   if (summary) {
     auto out = p.out();
     auto brace = out.rfind('{');
-    if (brace == std::string::npos) die(fmt::format("{}: no summary line in its output: {}", argv[0], out));
+    if (brace == std::string::npos)
+      die(fmt::format("{}: no summary line in its output: {}", argv[0], out));
     auto line = out.substr(brace);
     auto parsed = nlohmann::json::parse(line, nullptr, false);
-    if (parsed.is_discarded() || !parsed["seconds_since_first_record"].is_number()) die(fmt::format("{}: bad summary line: {}", argv[0], line));
+    if (parsed.is_discarded() || !parsed["seconds_since_first_record"].is_number())
+      die(fmt::format("{}: bad summary line: {}", argv[0], line));
     s.seconds = parsed["seconds_since_first_record"].get<double>();
   }
   return s;
@@ -98,12 +105,20 @@ int main(int argc, char** argv) {
   Options o;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string k = argv[i];
-    if (k == "--records") o.records = std::atoll(argv[i + 1]);
-    else if (k == "--partitions") o.partitions = std::atoi(argv[i + 1]);
-    else if (k == "--value-bytes") o.value_bytes = static_cast<size_t>(std::atoll(argv[i + 1]));
-    else if (k == "--runs") o.runs = std::atoi(argv[i + 1]);
-    else if (k == "--tools") o.tools = argv[i + 1];
-    else die("unknown option " + k);
+    if (k == "--records")
+      o.records = std::atoll(argv[i + 1]);
+    else if (k == "--partitions")
+      o.partitions = std::atoi(argv[i + 1]);
+    else if (k == "--value-bytes")
+      o.value_bytes = static_cast<size_t>(std::atoll(argv[i + 1]));
+    else if (k == "--runs")
+      o.runs = std::atoi(argv[i + 1]);
+    else if (k == "--tools")
+      o.tools = argv[i + 1];
+    else if (k == "--worker")
+      o.worker_extra = argv[i + 1];
+    else
+      die("unknown option " + k);
   }
   kc::testing::TempDir dir;
   auto cluster = kc::kafka::EmbeddedCluster::start(1);
@@ -116,12 +131,14 @@ int main(int argc, char** argv) {
   // Pre-produce, round-robin so partitions stay under the mock's ~5 MiB retention each.
   uint64_t total_bytes = 0;
   {
-    auto producer = kc::kafka::Producer::create({{"bootstrap.servers", bootstrap}, {"linger.ms", "20"}, {"batch.num.messages", "10000"}});
+    auto producer = kc::kafka::Producer::create(
+        {{"bootstrap.servers", bootstrap}, {"linger.ms", "20"}, {"batch.num.messages", "10000"}});
     if (!producer) die(producer.error().message());
     for (int64_t i = 0; i < o.records; ++i) {
       auto v = padded_order(i, o.value_bytes);
       total_bytes += v.size();
-      if (!(*producer)->produce(topic, static_cast<int32_t>(i % o.partitions), std::nullopt, v)) die("produce");
+      if (!(*producer)->produce(topic, static_cast<int32_t>(i % o.partitions), std::nullopt, v))
+        die("produce");
     }
     if (!(*producer)->flush(std::chrono::minutes(2))) die("flush");
     int64_t retained = 0;
@@ -131,14 +148,18 @@ int main(int argc, char** argv) {
       retained += hi - lo;
     }
     if (retained != o.records) {
-      die(fmt::format("the mock cluster kept only {} of {} records: use more --partitions", retained, o.records));
+      die(fmt::format("the mock cluster kept only {} of {} records: use more --partitions",
+                      retained, o.records));
     }
   }
-  std::cerr << fmt::format("produced {} records, {:.1f} MB, {} partitions\n", o.records, static_cast<double>(total_bytes) / 1e6, o.partitions);
+  std::cerr << fmt::format("produced {} records, {:.1f} MB, {} partitions\n", o.records,
+                           static_cast<double>(total_bytes) / 1e6, o.partitions);
 
   auto runtime = kc::testing::built_program("kconnect-runtime");
   auto worker = dir.file("worker.properties");
-  kc::testing::write_text(worker, fmt::format("bootstrap.servers={}\n", bootstrap));
+  std::string extra;
+  for (auto part : kc::strings::split(o.worker_extra, ';')) extra += std::string(part) + "\n";
+  kc::testing::write_text(worker, fmt::format("bootstrap.servers={}\n{}", bootstrap, extra));
   auto connector = [&](const std::string& name, const std::string& body) {
     auto path = dir.file(name + ".properties");
     kc::testing::write_text(path, fmt::format("name={}\ntopics={}\n{}", name, topic, body));
@@ -159,7 +180,8 @@ int main(int argc, char** argv) {
                         dir.file(key + id), true);
       if (file) {
         auto lines = kc::testing::read_lines(out_file).size();
-        if (lines != static_cast<size_t>(o.records)) die(fmt::format("{}: wrote {} lines, expected {}", key, lines, o.records));
+        if (lines != static_cast<size_t>(o.records))
+          die(fmt::format("{}: wrote {} lines, expected {}", key, lines, o.records));
         std::filesystem::remove(out_file);
       }
       return sample;
@@ -170,20 +192,23 @@ int main(int argc, char** argv) {
       "value.converter=org.apache.kafka.connect.converters.ByteArrayConverter\n";
   const std::string json_converters =
       "key.converter=org.apache.kafka.connect.converters.ByteArrayConverter\n"
-      "value.converter=org.apache.kafka.connect.json.JsonConverter\nvalue.converter.schemas.enable=false\n";
+      "value.converter=org.apache.kafka.connect.json.JsonConverter\nvalue.converter.schemas.enable="
+      "false\n";
   std::vector<Tool> all = {
       {"raw", "librdkafka consume loop (baseline)",
        [&](const std::string& id) {
-         return run({kc::testing::built_program("bench-raw-consume"), bootstrap, topic, std::to_string(o.records), "raw-" + id},
+         return run({kc::testing::built_program("bench-raw-consume"), bootstrap, topic,
+                     std::to_string(o.records), "raw-" + id},
                     dir.file("raw" + id), true);
        }},
       {"kcat", "kcat -C -e to a file",
        [&](const std::string& id) {
-         return run({"/usr/bin/kcat", "-C", "-b", bootstrap, "-t", topic, "-o", "beginning", "-e", "-q", "-f", "%s\\n",
-                     "-X", "queued.max.messages.kbytes=16384"},
+         return run({"/usr/bin/kcat", "-C", "-b", bootstrap, "-t", topic, "-o", "beginning", "-e",
+                     "-q", "-f", "%s\\n", "-X", "queued.max.messages.kbytes=16384"},
                     dir.file("kcat" + id), false);
        }},
-      {"null", "kconnect ByteArrayConverter -> null sink", kconnect("null", "connector.class=null\n" + bytes_converters, false)},
+      {"null", "kconnect ByteArrayConverter -> null sink",
+       kconnect("null", "connector.class=null\n" + bytes_converters, false)},
       {"json", "kconnect JsonConverter(schemas.enable=false) -> file sink",
        kconnect("json", "connector.class=FileStreamSink\n" + json_converters, true)},
       {"json-null", "kconnect JsonConverter(schemas.enable=false) -> null sink",
@@ -200,14 +225,17 @@ int main(int argc, char** argv) {
     rows.push_back({it->name, {}});
   }
   for (int r = 0; r < o.runs; ++r) {
-    for (size_t t = 0; t < tools.size(); ++t) rows[t].samples.push_back(tools[t]->run_once(std::to_string(r)));
+    for (size_t t = 0; t < tools.size(); ++t)
+      rows[t].samples.push_back(tools[t]->run_once(std::to_string(r)));
     std::cerr << fmt::format("run {} of {} done\n", r + 1, o.runs);
   }
 
   // Idle memory: a connector on an empty topic, after it has joined and settled.
   double idle_mib = 0;
   {
-    Process idle({runtime, "standalone", worker, connector("idle", "connector.class=null\ntopics=empty\n")}, dir.file("idle"));
+    Process idle(
+        {runtime, "standalone", worker, connector("idle", "connector.class=null\ntopics=empty\n")},
+        dir.file("idle"));
     std::this_thread::sleep_for(std::chrono::seconds(8));
     idle_mib = static_cast<double>(kc::testing::resident_kib(idle.pid())) / 1024.0;
     idle.signal(SIGTERM);
@@ -217,15 +245,19 @@ int main(int argc, char** argv) {
   // The baseline is the raw loop when it ran, else the first tool.
   const double baseline = static_cast<double>(o.records) / rows[0].median().seconds;
   if (tools[0]->key != "raw") std::cerr << "note: ratios are relative to " << rows[0].name << "\n";
-  std::cout << fmt::format("{} records of {} bytes ({:.1f} MB) in {} partitions; median of {} runs\n\n", o.records,
-                           o.value_bytes, static_cast<double>(total_bytes) / 1e6, o.partitions, o.runs);
-  std::cout << "| consumer | records/s | MB/s | CPU s | peak RSS MiB | vs baseline |\n|---|---:|---:|---:|---:|---:|\n";
+  std::cout << fmt::format(
+      "{} records of {} bytes ({:.1f} MB) in {} partitions; median of {} runs\n\n", o.records,
+      o.value_bytes, static_cast<double>(total_bytes) / 1e6, o.partitions, o.runs);
+  std::cout << "| consumer | records/s | MB/s | CPU s | peak RSS MiB | vs baseline "
+               "|\n|---|---:|---:|---:|---:|---:|\n";
   for (const auto& row : rows) {
     auto m = row.median();
     double rate = static_cast<double>(o.records) / m.seconds;
-    std::cout << fmt::format("| {} | {:.0f} | {:.1f} | {:.2f} | {:.1f} | {:.0f}% |\n", row.name, rate,
-                             static_cast<double>(total_bytes) / 1e6 / m.seconds, m.cpu, m.rss_mib, 100.0 * rate / baseline);
+    std::cout << fmt::format("| {} | {:.0f} | {:.1f} | {:.2f} | {:.1f} | {:.0f}% |\n", row.name,
+                             rate, static_cast<double>(total_bytes) / 1e6 / m.seconds, m.cpu,
+                             m.rss_mib, 100.0 * rate / baseline);
   }
-  std::cout << fmt::format("\nkconnect-runtime idle RSS (one connector, no traffic): {:.1f} MiB\n", idle_mib);
+  std::cout << fmt::format("\nkconnect-runtime idle RSS (one connector, no traffic): {:.1f} MiB\n",
+                           idle_mib);
   return 0;
 }

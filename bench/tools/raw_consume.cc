@@ -5,12 +5,12 @@
 //
 //   bench-raw-consume BOOTSTRAP TOPIC RECORDS GROUP
 
-#include <librdkafka/rdkafka.h>
-
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
+
+#include <librdkafka/rdkafka.h>
 
 int main(int argc, char** argv) {
   if (argc != 5) {

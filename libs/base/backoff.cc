@@ -17,8 +17,9 @@ Backoff Backoff::kafka_connect(Duration max_delay) {
 }
 
 Backoff::Duration Backoff::next() {
-  double base = static_cast<double>(options_.initial.count()) *
-                std::pow(options_.multiplier, static_cast<double>(std::min<uint32_t>(attempt_, 62)));
+  double base =
+      static_cast<double>(options_.initial.count()) *
+      std::pow(options_.multiplier, static_cast<double>(std::min<uint32_t>(attempt_, 62)));
   auto max = static_cast<double>(options_.max.count());
   bool capped = base >= max;
   double delay = std::min(base, max);

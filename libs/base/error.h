@@ -12,20 +12,20 @@ namespace kc {
 // Error categories. Keep this list short: callers branch on retriable() far more often than on
 // the code, and the message carries the detail a person needs.
 enum class Errc {
-  kInvalidArgument,   // a caller passed something malformed
-  kInvalidConfig,     // configuration refused by validation
+  kInvalidArgument,  // a caller passed something malformed
+  kInvalidConfig,    // configuration refused by validation
   kNotFound,
   kAlreadyExists,
-  kConflict,          // stale version, state does not allow the operation
-  kUnavailable,       // a peer is down or refused; usually retriable
+  kConflict,     // stale version, state does not allow the operation
+  kUnavailable,  // a peer is down or refused; usually retriable
   kTimeout,
-  kIo,                // local file / socket error
-  kProtocol,          // a peer spoke something we do not understand
-  kData,              // a record's bytes do not match what the converter expects
+  kIo,        // local file / socket error
+  kProtocol,  // a peer spoke something we do not understand
+  kData,      // a record's bytes do not match what the converter expects
   kPermissionDenied,
-  kCancelled,         // shutdown or an explicit stop interrupted the operation
+  kCancelled,  // shutdown or an explicit stop interrupted the operation
   kUnsupported,
-  kInternal,          // a bug: invariant broken
+  kInternal,  // a bug: invariant broken
 };
 
 std::string_view to_string(Errc code);
@@ -73,18 +73,19 @@ inline Status ok() { return {}; }
 }  // namespace kc
 
 // Returns the error of a Result/Status expression from the enclosing function.
-#define KC_RETURN_IF_ERROR(expr)                                  \
-  do {                                                            \
-    if (auto kc_status_ = (expr); !kc_status_) {                  \
+#define KC_RETURN_IF_ERROR(expr)                                           \
+  do {                                                                     \
+    if (auto kc_status_ = (expr); !kc_status_) {                           \
       return ::tl::unexpected<::kc::Error>(std::move(kc_status_).error()); \
-    }                                                             \
+    }                                                                      \
   } while (false)
 
 // Declares `lhs` from a Result expression, or returns its error.
-#define KC_ASSIGN_OR_RETURN(lhs, expr) KC_ASSIGN_OR_RETURN_IMPL_(KC_CONCAT_(kc_result_, __LINE__), lhs, expr)
+#define KC_ASSIGN_OR_RETURN(lhs, expr) \
+  KC_ASSIGN_OR_RETURN_IMPL_(KC_CONCAT_(kc_result_, __LINE__), lhs, expr)
 #define KC_CONCAT_INNER_(a, b) a##b
 #define KC_CONCAT_(a, b) KC_CONCAT_INNER_(a, b)
-#define KC_ASSIGN_OR_RETURN_IMPL_(tmp, lhs, expr)                  \
-  auto tmp = (expr);                                               \
+#define KC_ASSIGN_OR_RETURN_IMPL_(tmp, lhs, expr)                         \
+  auto tmp = (expr);                                                      \
   if (!tmp) return ::tl::unexpected<::kc::Error>(std::move(tmp).error()); \
   lhs = std::move(tmp).value()

@@ -59,11 +59,21 @@ class Logger {
   Level level() const { return level_.load(std::memory_order_relaxed); }
 
   void log(Level level, std::string_view message, std::initializer_list<Field> fields = {}) const;
-  void trace(std::string_view m, std::initializer_list<Field> f = {}) const { log(Level::kTrace, m, f); }
-  void debug(std::string_view m, std::initializer_list<Field> f = {}) const { log(Level::kDebug, m, f); }
-  void info(std::string_view m, std::initializer_list<Field> f = {}) const { log(Level::kInfo, m, f); }
-  void warn(std::string_view m, std::initializer_list<Field> f = {}) const { log(Level::kWarn, m, f); }
-  void error(std::string_view m, std::initializer_list<Field> f = {}) const { log(Level::kError, m, f); }
+  void trace(std::string_view m, std::initializer_list<Field> f = {}) const {
+    log(Level::kTrace, m, f);
+  }
+  void debug(std::string_view m, std::initializer_list<Field> f = {}) const {
+    log(Level::kDebug, m, f);
+  }
+  void info(std::string_view m, std::initializer_list<Field> f = {}) const {
+    log(Level::kInfo, m, f);
+  }
+  void warn(std::string_view m, std::initializer_list<Field> f = {}) const {
+    log(Level::kWarn, m, f);
+  }
+  void error(std::string_view m, std::initializer_list<Field> f = {}) const {
+    log(Level::kError, m, f);
+  }
 
  private:
   friend class Registry;
@@ -75,7 +85,8 @@ class Logger {
 // life of the process.
 Logger& get(std::string_view name);
 
-// Sets (or with nullopt clears) the explicit level of a logger and its descendants' effective level.
+// Sets (or with nullopt clears) the explicit level of a logger and its descendants' effective
+// level.
 void set_level(std::string_view name, std::optional<Level> level);
 // Loggers with an explicitly set level (what Kafka Connect's GET /admin/loggers lists).
 std::map<std::string, Level> explicit_levels();

@@ -42,7 +42,8 @@ bool is_valid_utf8(std::string_view s);
 }  // namespace kc::strings
 
 namespace kc::strings {
-// Copies `s`, replacing each ill-formed UTF-8 sequence with U+FFFD (as Java's String decoding does).
+// Copies `s`, replacing each ill-formed UTF-8 sequence with U+FFFD (as Java's String decoding
+// does).
 std::string sanitize_utf8(std::string_view s);
 // Latin-1 (ISO-8859-1) bytes to UTF-8.
 std::string latin1_to_utf8(std::string_view s);

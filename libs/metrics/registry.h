@@ -7,8 +7,8 @@
 // Names follow kconnect_<area>_<thing>_<unit>[_total]. Thread-safe.
 
 #include <map>
-#include <mutex>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -71,14 +71,16 @@ class Registry {
 };
 
 // One label-bound series held for the life of this object (released on destruction).
-//   metrics::Series<metrics::Counter> records(registry, registry.counter("kconnect_x_total", "..."), labels);
-//   records->Increment();
+//   metrics::Series<metrics::Counter> records(registry, registry.counter("kconnect_x_total",
+//   "..."), labels); records->Increment();
 template <class T>
 class Series {
  public:
   template <class... Args>
   Series(Registry& registry, Family<T>& family, const Labels& labels, Args&&... args)
-      : registry_(registry), family_(family), metric_(registry.add(family, labels, std::forward<Args>(args)...)) {}
+      : registry_(registry),
+        family_(family),
+        metric_(registry.add(family, labels, std::forward<Args>(args)...)) {}
   ~Series() { registry_.release(family_, metric_); }
   Series(const Series&) = delete;
   Series& operator=(const Series&) = delete;

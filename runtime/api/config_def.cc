@@ -1,9 +1,9 @@
 #include "runtime/api/config_def.h"
 
-#include <fmt/format.h>
-
 #include <cassert>
 #include <limits>
+
+#include <fmt/format.h>
 
 #include "libs/base/strings.h"
 
@@ -11,23 +11,34 @@ namespace kc::api {
 
 std::string_view config_type_name(ConfigType type) {
   switch (type) {
-    case ConfigType::kString: return "STRING";
-    case ConfigType::kInt: return "INT";
-    case ConfigType::kLong: return "LONG";
-    case ConfigType::kDouble: return "DOUBLE";
-    case ConfigType::kBoolean: return "BOOLEAN";
-    case ConfigType::kList: return "LIST";
-    case ConfigType::kClass: return "CLASS";
-    case ConfigType::kPassword: return "PASSWORD";
+    case ConfigType::kString:
+      return "STRING";
+    case ConfigType::kInt:
+      return "INT";
+    case ConfigType::kLong:
+      return "LONG";
+    case ConfigType::kDouble:
+      return "DOUBLE";
+    case ConfigType::kBoolean:
+      return "BOOLEAN";
+    case ConfigType::kList:
+      return "LIST";
+    case ConfigType::kClass:
+      return "CLASS";
+    case ConfigType::kPassword:
+      return "PASSWORD";
   }
   return "STRING";
 }
 
 std::string_view importance_name(Importance importance) {
   switch (importance) {
-    case Importance::kHigh: return "HIGH";
-    case Importance::kMedium: return "MEDIUM";
-    case Importance::kLow: return "LOW";
+    case Importance::kHigh:
+      return "HIGH";
+    case Importance::kMedium:
+      return "MEDIUM";
+    case Importance::kLow:
+      return "LOW";
   }
   return "MEDIUM";
 }
@@ -70,7 +81,8 @@ Validator range(int64_t min, int64_t max) {
 Validator at_least(int64_t min) { return range(min, std::numeric_limits<int64_t>::max()); }
 
 Validator one_of(std::vector<std::string> allowed, bool case_sensitive) {
-  return [allowed = std::move(allowed), case_sensitive](std::string_view v) -> std::optional<std::string> {
+  return [allowed = std::move(allowed),
+          case_sensitive](std::string_view v) -> std::optional<std::string> {
     for (const auto& a : allowed) {
       if (case_sensitive ? a == v : strings::iequals(a, v)) return std::nullopt;
     }
@@ -103,8 +115,8 @@ std::string ConfigIssue::to_string() const {
 
 bool is_sensitive_key(std::string_view key) {
   auto lower = strings::to_lower(key);
-  if (lower == "ssl.ca.pem" || lower == "ssl.certificate.pem" || lower == "ssl.truststore.certificates" ||
-      lower == "ssl.keystore.certificate.chain") {
+  if (lower == "ssl.ca.pem" || lower == "ssl.certificate.pem" ||
+      lower == "ssl.truststore.certificates" || lower == "ssl.keystore.certificate.chain") {
     return false;  // public certificates
   }
   for (std::string_view needle : {"password", "secret", "jaas", "ssl.key.pem", "ssl.keystore.key",
@@ -117,7 +129,9 @@ bool is_sensitive_key(std::string_view key) {
 namespace {
 
 std::optional<std::string> type_error(ConfigType type, std::string_view value) {
-  auto describe = [&] { return fmt::format("Not a valid value of type {}", config_type_name(type)); };
+  auto describe = [&] {
+    return fmt::format("Not a valid value of type {}", config_type_name(type));
+  };
   switch (type) {
     case ConfigType::kInt:
       if (!strings::parse_int<int32_t>(value)) return describe();
@@ -144,8 +158,8 @@ std::optional<std::string> type_error(ConfigType type, std::string_view value) {
 
 }  // namespace
 
-Config Config::parse(const ConfigDef& def, const RawConfig& values, std::vector<ConfigIssue>& issues,
-                     std::string_view display_prefix) {
+Config Config::parse(const ConfigDef& def, const RawConfig& values,
+                     std::vector<ConfigIssue>& issues, std::string_view display_prefix) {
   Config config;
   config.originals_ = values;
   for (const auto& key : def.keys()) {
@@ -153,16 +167,18 @@ Config Config::parse(const ConfigDef& def, const RawConfig& values, std::vector<
     std::string shown_key = fmt::format("{}{}", display_prefix, key.name);
     if (it == values.end()) {
       if (key.required) {
-        issues.push_back({ConfigIssue::Severity::kError, shown_key, "",
-                          fmt::format("Missing required configuration \"{}\" which has no default value.",
-                                      shown_key)});
+        issues.push_back(
+            {ConfigIssue::Severity::kError, shown_key, "",
+             fmt::format("Missing required configuration \"{}\" which has no default value.",
+                         shown_key)});
       } else if (key.default_value) {
         config.values_[key.name] = *key.default_value;
       }
       continue;
     }
     std::string_view value = it->second;
-    if (key.type != ConfigType::kString && key.type != ConfigType::kPassword) value = strings::trim(value);
+    if (key.type != ConfigType::kString && key.type != ConfigType::kPassword)
+      value = strings::trim(value);
     bool secret = key.type == ConfigType::kPassword || is_sensitive_key(key.name);
     std::string shown_value = secret ? std::string(kHidden) : std::string(value);
     auto why = type_error(key.type, value);
@@ -210,7 +226,8 @@ std::vector<std::string> Config::get_list(std::string_view key) const {
 RawConfig Config::with_prefix(std::string_view prefix) const {
   RawConfig out;
   for (const auto& [k, v] : originals_) {
-    if (strings::starts_with(k, prefix) && k.size() > prefix.size()) out[k.substr(prefix.size())] = v;
+    if (strings::starts_with(k, prefix) && k.size() > prefix.size())
+      out[k.substr(prefix.size())] = v;
   }
   return out;
 }

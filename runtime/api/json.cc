@@ -1,11 +1,10 @@
 #include "runtime/api/json.h"
 
-#include <simdjson.h>
-
 #include <cmath>
 #include <cstring>
 
 #include <fmt/format.h>
+#include <simdjson.h>
 
 #include "libs/base/base64.h"
 
@@ -43,14 +42,18 @@ Value from_element(simdjson::dom::element e) {
       }
       return Value::map(std::move(entries));
     }
-    case simdjson::dom::element_type::INT64: return Value::int64(e.get_int64().value_unsafe());
+    case simdjson::dom::element_type::INT64:
+      return Value::int64(e.get_int64().value_unsafe());
     case simdjson::dom::element_type::UINT64:
       return Value::float64(static_cast<double>(e.get_uint64().value_unsafe()));
-    case simdjson::dom::element_type::DOUBLE: return Value::float64(e.get_double().value_unsafe());
+    case simdjson::dom::element_type::DOUBLE:
+      return Value::float64(e.get_double().value_unsafe());
     case simdjson::dom::element_type::STRING:
       return Value::string(std::string(e.get_string().value_unsafe()));
-    case simdjson::dom::element_type::BOOL: return Value::boolean(e.get_bool().value_unsafe());
-    case simdjson::dom::element_type::NULL_VALUE: return Value::null();
+    case simdjson::dom::element_type::BOOL:
+      return Value::boolean(e.get_bool().value_unsafe());
+    case simdjson::dom::element_type::NULL_VALUE:
+      return Value::null();
   }
   return Value::null();
 }
@@ -74,13 +77,27 @@ void write_string(std::string_view text, std::string& out) {
   for (char ch : text) {
     auto c = static_cast<unsigned char>(ch);
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
       default:
         if (c < 0x20) {
           fmt::format_to(std::back_inserter(out), "\\u{:04x}", c);
@@ -94,16 +111,28 @@ void write_string(std::string_view text, std::string& out) {
 
 void write(const Value& value, std::string& out) {
   switch (value.type()) {
-    case Type::kNull: out += "null"; return;
-    case Type::kBoolean: out += value.as_bool() ? "true" : "false"; return;
+    case Type::kNull:
+      out += "null";
+      return;
+    case Type::kBoolean:
+      out += value.as_bool() ? "true" : "false";
+      return;
     case Type::kInt8:
     case Type::kInt16:
     case Type::kInt32:
-    case Type::kInt64: fmt::format_to(std::back_inserter(out), "{}", value.as_int()); return;
+    case Type::kInt64:
+      fmt::format_to(std::back_inserter(out), "{}", value.as_int());
+      return;
     case Type::kFloat32:
-    case Type::kFloat64: write_double(value.as_double(), out); return;
-    case Type::kString: write_string(value.as_text(), out); return;
-    case Type::kBytes: write_string(base64::encode(value.as_text()), out); return;
+    case Type::kFloat64:
+      write_double(value.as_double(), out);
+      return;
+    case Type::kString:
+      write_string(value.as_text(), out);
+      return;
+    case Type::kBytes:
+      write_string(base64::encode(value.as_text()), out);
+      return;
     case Type::kRawJson: {
       auto text = value.as_text();
       if (std::memchr(text.data(), '\n', text.size()) != nullptr) {

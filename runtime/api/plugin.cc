@@ -4,11 +4,16 @@ namespace kc::api {
 
 std::string_view plugin_type_name(PluginType type) {
   switch (type) {
-    case PluginType::kSink: return "sink";
-    case PluginType::kConverter: return "converter";
-    case PluginType::kHeaderConverter: return "header_converter";
-    case PluginType::kTransform: return "transformation";
-    case PluginType::kPredicate: return "predicate";
+    case PluginType::kSink:
+      return "sink";
+    case PluginType::kConverter:
+      return "converter";
+    case PluginType::kHeaderConverter:
+      return "header_converter";
+    case PluginType::kTransform:
+      return "transformation";
+    case PluginType::kPredicate:
+      return "predicate";
   }
   return "unknown";
 }

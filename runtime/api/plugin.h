@@ -19,8 +19,8 @@ enum class PluginType { kSink, kConverter, kHeaderConverter, kTransform, kPredic
 std::string_view plugin_type_name(PluginType type);  // Kafka's: "sink", "converter", ...
 
 struct PluginInfo {
-  std::string name;        // kconnect's short name: "file", "json", "InsertField$Value"
-  std::string class_name;  // the Apache Kafka / vendor class it stands in for
+  std::string name;                  // kconnect's short name: "file", "json", "InsertField$Value"
+  std::string class_name;            // the Apache Kafka / vendor class it stands in for
   std::vector<std::string> aliases;  // further accepted names (short Kafka aliases)
   std::string summary;
   // The plugin's own configuration keys (without role prefixes such as "value.converter.").
@@ -33,14 +33,16 @@ struct PluginInfo {
 struct SinkPlugin {
   PluginInfo info;
   // `config` holds the whole connector configuration parsed against info.config_def().
-  std::function<Result<std::unique_ptr<Sink>>(const Config& config, const SinkContext& context)> create;
+  std::function<Result<std::unique_ptr<Sink>>(const Config& config, const SinkContext& context)>
+      create;
 };
 
 struct ConverterPlugin {
   PluginInfo info;
   bool header_converter = false;  // usable as header.converter
   // `config` holds the role's sub-keys (e.g. value.converter.schemas.enable -> schemas.enable).
-  std::function<Result<std::unique_ptr<Converter>>(const Config& config, ConverterRole role)> create;
+  std::function<Result<std::unique_ptr<Converter>>(const Config& config, ConverterRole role)>
+      create;
 };
 
 struct TransformPlugin {

@@ -6,20 +6,34 @@ namespace kc::api {
 
 std::string_view type_name(Type type) {
   switch (type) {
-    case Type::kNull: return "null";
-    case Type::kBoolean: return "boolean";
-    case Type::kInt8: return "int8";
-    case Type::kInt16: return "int16";
-    case Type::kInt32: return "int32";
-    case Type::kInt64: return "int64";
-    case Type::kFloat32: return "float";
-    case Type::kFloat64: return "double";
-    case Type::kString: return "string";
-    case Type::kBytes: return "bytes";
-    case Type::kArray: return "array";
-    case Type::kMap: return "map";
-    case Type::kStruct: return "struct";
-    case Type::kRawJson: return "json";
+    case Type::kNull:
+      return "null";
+    case Type::kBoolean:
+      return "boolean";
+    case Type::kInt8:
+      return "int8";
+    case Type::kInt16:
+      return "int16";
+    case Type::kInt32:
+      return "int32";
+    case Type::kInt64:
+      return "int64";
+    case Type::kFloat32:
+      return "float";
+    case Type::kFloat64:
+      return "double";
+    case Type::kString:
+      return "string";
+    case Type::kBytes:
+      return "bytes";
+    case Type::kArray:
+      return "array";
+    case Type::kMap:
+      return "map";
+    case Type::kStruct:
+      return "struct";
+    case Type::kRawJson:
+      return "json";
   }
   return "unknown";
 }
@@ -79,7 +93,9 @@ T& unshare(std::shared_ptr<T>& p) {
 }  // namespace
 
 Value::Array& Value::mutable_array() { return unshare(std::get<std::shared_ptr<Array>>(data_)); }
-Value::MapEntries& Value::mutable_map() { return unshare(std::get<std::shared_ptr<MapEntries>>(data_)); }
+Value::MapEntries& Value::mutable_map() {
+  return unshare(std::get<std::shared_ptr<MapEntries>>(data_));
+}
 Value::Fields& Value::mutable_struct() { return unshare(std::get<std::shared_ptr<Fields>>(data_)); }
 
 const Value* Value::get(std::string_view key) const {
@@ -115,12 +131,15 @@ void Value::own() {
 bool Value::operator==(const Value& other) const {
   if (type_ != other.type_) return false;
   switch (type_) {
-    case Type::kNull: return true;
-    case Type::kBoolean: return as_bool() == other.as_bool();
+    case Type::kNull:
+      return true;
+    case Type::kBoolean:
+      return as_bool() == other.as_bool();
     case Type::kInt8:
     case Type::kInt16:
     case Type::kInt32:
-    case Type::kInt64: return as_int() == other.as_int();
+    case Type::kInt64:
+      return as_int() == other.as_int();
     case Type::kFloat32:
     case Type::kFloat64: {
       double a = as_double(), b = other.as_double();
@@ -128,10 +147,14 @@ bool Value::operator==(const Value& other) const {
     }
     case Type::kString:
     case Type::kBytes:
-    case Type::kRawJson: return as_text() == other.as_text();
-    case Type::kArray: return as_array() == other.as_array();
-    case Type::kMap: return as_map() == other.as_map();
-    case Type::kStruct: return as_struct() == other.as_struct();
+    case Type::kRawJson:
+      return as_text() == other.as_text();
+    case Type::kArray:
+      return as_array() == other.as_array();
+    case Type::kMap:
+      return as_map() == other.as_map();
+    case Type::kStruct:
+      return as_struct() == other.as_struct();
   }
   return false;
 }

@@ -118,9 +118,9 @@ class Value {
   struct Borrowed {
     std::string_view text;
   };
-  using Storage = std::variant<std::monostate, bool, int64_t, double, std::string, Borrowed,
-                               std::shared_ptr<Array>, std::shared_ptr<MapEntries>,
-                               std::shared_ptr<Fields>>;
+  using Storage =
+      std::variant<std::monostate, bool, int64_t, double, std::string, Borrowed,
+                   std::shared_ptr<Array>, std::shared_ptr<MapEntries>, std::shared_ptr<Fields>>;
   Value(Type type, Storage data) : type_(type), data_(std::move(data)) {}
 
   Type type_ = Type::kNull;

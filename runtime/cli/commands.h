@@ -23,6 +23,7 @@ int run_plugins();
 int run_config_reference();
 
 // Prints "<source>: N errors, M warnings" and one line per issue; returns the number of errors.
-size_t print_issues(std::ostream& out, const std::string& source, const std::vector<api::ConfigIssue>& issues);
+size_t print_issues(std::ostream& out, const std::string& source,
+                    const std::vector<api::ConfigIssue>& issues);
 
 }  // namespace kc::cli

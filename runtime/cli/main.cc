@@ -1,8 +1,8 @@
 // kconnect-runtime: Kafka sink connectors without a JVM.
 
-#include <CLI/CLI.hpp>
-
 #include <iostream>
+
+#include <CLI/CLI.hpp>
 
 #include "libs/base/log.h"
 #include "runtime/cli/commands.h"
@@ -15,35 +15,48 @@
 int main(int argc, char** argv) {
   kc::cli::block_termination_signals();
 
-  CLI::App app{"kconnect-runtime: Kafka sink connectors without a JVM.\n"
-               "Runs Kafka Connect sink connector configurations as connect-standalone does.",
-               "kconnect-runtime"};
+  CLI::App app{
+      "kconnect-runtime: Kafka sink connectors without a JVM.\n"
+      "Runs Kafka Connect sink connector configurations as connect-standalone does.",
+      "kconnect-runtime"};
   app.set_version_flag("--version", std::string("kconnect-runtime ") + KC_VERSION);
   app.require_subcommand(1);
   std::string log_format = "text", log_level = "INFO";
   app.add_option("--log-format", log_format, "text or json")
       ->check(CLI::IsMember({"text", "json"}))
       ->envname("KC_LOG_FORMAT");
-  app.add_option("--log-level", log_level, "TRACE, DEBUG, INFO, WARN, ERROR")->envname("KC_LOG_LEVEL");
+  app.add_option("--log-level", log_level, "TRACE, DEBUG, INFO, WARN, ERROR")
+      ->envname("KC_LOG_LEVEL");
 
   kc::cli::StandaloneOptions standalone_options;
-  auto* standalone = app.add_subcommand("standalone", "Run connectors from files, like connect-standalone");
-  standalone->add_option("worker", standalone_options.worker_file, "Worker configuration (.properties, .json or .yaml)")
+  auto* standalone =
+      app.add_subcommand("standalone", "Run connectors from files, like connect-standalone");
+  standalone
+      ->add_option("worker", standalone_options.worker_file,
+                   "Worker configuration (.properties, .json or .yaml)")
       ->required();
-  standalone->add_option("connectors", standalone_options.connector_files,
-                         "Connector configurations (.properties, Kafka Connect JSON, or YAML)")->required();
-  standalone->add_flag("--exit-when-caught-up", standalone_options.exit_when_caught_up,
-                       "Flush, commit and exit once every assigned partition is consumed to its end "
-                       "(prints a JSON summary line)");
+  standalone
+      ->add_option("connectors", standalone_options.connector_files,
+                   "Connector configurations (.properties, Kafka Connect JSON, or YAML)")
+      ->required();
+  standalone->add_flag(
+      "--exit-when-caught-up", standalone_options.exit_when_caught_up,
+      "Flush, commit and exit once every assigned partition is consumed to its end "
+      "(prints a JSON summary line)");
 
   std::vector<std::string> validate_files;
   auto* validate = app.add_subcommand(
-      "validate", "Check configuration files without connecting; prints every problem; exit 1 on errors");
-  validate->add_option("files", validate_files,
-                       "Worker and connector files (a file with connector.class is a connector)")->required();
+      "validate",
+      "Check configuration files without connecting; prints every problem; exit 1 on errors");
+  validate
+      ->add_option("files", validate_files,
+                   "Worker and connector files (a file with connector.class is a connector)")
+      ->required();
 
-  auto* plugins = app.add_subcommand("plugins", "List built-in connectors, converters and transforms");
-  auto* reference = app.add_subcommand("config-reference", "Print every configuration key as Markdown");
+  auto* plugins =
+      app.add_subcommand("plugins", "List built-in connectors, converters and transforms");
+  auto* reference =
+      app.add_subcommand("config-reference", "Print every configuration key as Markdown");
 
   CLI11_PARSE(app, argc, argv);
 

@@ -1,6 +1,6 @@
-#include <fmt/format.h>
-
 #include <iostream>
+
+#include <fmt/format.h>
 
 #include "libs/base/strings.h"
 #include "runtime/cli/commands.h"
@@ -15,7 +15,8 @@ void print_section(const char* title, const std::vector<Plugin>& plugins) {
   if (plugins.empty()) std::cout << "  (none)\n";
   for (const auto& p : plugins) {
     std::cout << fmt::format("  {:<18} {}\n", p.info.name, p.info.class_name);
-    if (!p.info.aliases.empty()) std::cout << fmt::format("  {:<18} also: {}\n", "", strings::join(p.info.aliases, ", "));
+    if (!p.info.aliases.empty())
+      std::cout << fmt::format("  {:<18} also: {}\n", "", strings::join(p.info.aliases, ", "));
     std::cout << fmt::format("  {:<18} {}\n", "", p.info.summary);
   }
   std::cout << "\n";
@@ -25,9 +26,11 @@ void print_section(const char* title, const std::vector<Plugin>& plugins) {
 
 int run_plugins() {
   const auto& plugins = registry::builtin();
-  std::cout << "Each plugin is accepted by its short name, its Apache Kafka class name or an alias.\n\n";
+  std::cout
+      << "Each plugin is accepted by its short name, its Apache Kafka class name or an alias.\n\n";
   print_section("Sink connectors (connector.class):", plugins.sinks);
-  print_section("Converters (key.converter, value.converter, header.converter):", plugins.converters);
+  print_section("Converters (key.converter, value.converter, header.converter):",
+                plugins.converters);
   print_section("Transforms (transforms.<alias>.type):", plugins.transforms);
   print_section("Predicates (predicates.<alias>.type):", plugins.predicates);
   return 0;

@@ -1,9 +1,9 @@
 #include "runtime/cli/signals.h"
 
+#include <cerrno>
+
 #include <pthread.h>
 #include <signal.h>
-
-#include <cerrno>
 
 namespace kc::cli {
 namespace {

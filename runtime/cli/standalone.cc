@@ -2,13 +2,12 @@
 // validated before anything starts; with bootstrap.servers=embedded the demo cluster and its data
 // generator run in-process and the command ends with a summary once everything is committed.
 
-#include <unistd.h>
-
 #include <chrono>
 #include <iostream>
 #include <set>
 
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include "libs/base/log.h"
 #include "libs/base/strings.h"
@@ -63,7 +62,8 @@ Progress progress_on(const pipeline::Worker& worker, const std::string& topic) {
 }
 
 // One JSON line: records given to sinks and the time from the first record to now.
-void print_caught_up_summary(const std::vector<pipeline::ConnectorStatus>& statuses, Clock::time_point end) {
+void print_caught_up_summary(const std::vector<pipeline::ConnectorStatus>& statuses,
+                             Clock::time_point end) {
   uint64_t records = 0;
   std::optional<Clock::time_point> first;
   for (const auto& c : statuses) {
@@ -73,7 +73,9 @@ void print_caught_up_summary(const std::vector<pipeline::ConnectorStatus>& statu
     }
   }
   double seconds = first ? std::chrono::duration<double>(end - *first).count() : 0.0;
-  std::cout << fmt::format(R"({{"records":{},"seconds_since_first_record":{:.3f}}})", records, seconds) << std::endl;
+  std::cout << fmt::format(R"({{"records":{},"seconds_since_first_record":{:.3f}}})", records,
+                           seconds)
+            << std::endl;
 }
 
 }  // namespace
@@ -100,17 +102,23 @@ int run_standalone(const StandaloneOptions& options) {
       continue;
     }
     auto result = config::validate_connector(worker_config, def->config);
-    errors += print_issues(std::cerr, fmt::format("{} (connector {})", path, def->name.empty() ? "unnamed" : def->name), result.issues);
+    errors += print_issues(
+        std::cerr,
+        fmt::format("{} (connector {})", path, def->name.empty() ? "unnamed" : def->name),
+        result.issues);
     if (!result.config) continue;
     if (!names.insert(result.config->name).second) {
-      std::cerr << fmt::format("{}: error: connector name {} is used twice\n", path, result.config->name);
+      std::cerr << fmt::format("{}: error: connector name {} is used twice\n", path,
+                               result.config->name);
       ++errors;
       continue;
     }
-    connectors.push_back(std::make_shared<const config::ConnectorConfig>(std::move(*result.config)));
+    connectors.push_back(
+        std::make_shared<const config::ConnectorConfig>(std::move(*result.config)));
   }
   if (errors > 0) {
-    std::cerr << fmt::format("refusing to start: {} configuration error{}\n", errors, errors == 1 ? "" : "s");
+    std::cerr << fmt::format("refusing to start: {} configuration error{}\n", errors,
+                             errors == 1 ? "" : "s");
     return 1;
   }
 
@@ -131,8 +139,9 @@ int run_standalone(const StandaloneOptions& options) {
       return 1;
     }
     bootstrap_override = cluster->bootstrap_servers();
-    logger().info("embedded Kafka cluster started",
-                  {{"bootstrap", bootstrap_override}, {"topic", demo.topic}, {"partitions", demo.partitions}});
+    logger().info("embedded Kafka cluster started", {{"bootstrap", bootstrap_override},
+                                                     {"topic", demo.topic},
+                                                     {"partitions", demo.partitions}});
   }
 
   // 3. The worker and its connectors.
@@ -153,13 +162,14 @@ int run_standalone(const StandaloneOptions& options) {
       return 1;
     }
     generator = std::move(*gen);
-    std::cerr << fmt::format("demo: generating {} orders into topic '{}'{}\n", demo.records, demo.topic,
-                             demo.rate > 0 ? fmt::format(" at {}/s", demo.rate) : "");
+    std::cerr << fmt::format("demo: generating {} orders into topic '{}'{}\n", demo.records,
+                             demo.topic, demo.rate > 0 ? fmt::format(" at {}/s", demo.rate) : "");
   }
 
   // 4. Run until a signal, or until the demo is fully written and committed.
   int exit_code = 0;
-  auto tick = options.exit_when_caught_up ? std::chrono::milliseconds(50) : std::chrono::milliseconds(1000);
+  auto tick =
+      options.exit_when_caught_up ? std::chrono::milliseconds(50) : std::chrono::milliseconds(1000);
   auto last_progress = Clock::now();
   while (true) {
     if (auto sig = wait_for_signal(tick)) {
@@ -174,8 +184,9 @@ int run_standalone(const StandaloneOptions& options) {
     last_progress = Clock::now();
     auto p = progress_on(worker, demo.topic);
     double secs = std::chrono::duration<double>(Clock::now() - started_at).count();
-    std::cerr << fmt::format("demo: produced {:>8}  written {:>8}  committed {:>8}  {:>8.0f} rec/s\n",
-                             generator->produced(), p.written, p.committed, static_cast<double>(p.written) / secs);
+    std::cerr << fmt::format(
+        "demo: produced {:>8}  written {:>8}  committed {:>8}  {:>8.0f} rec/s\n",
+        generator->produced(), p.written, p.committed, static_cast<double>(p.written) / secs);
     if (generator->error()) {
       std::cerr << "demo: generator failed: " << generator->error()->message() << "\n";
       exit_code = 1;
@@ -208,8 +219,10 @@ int run_standalone(const StandaloneOptions& options) {
               << fmt::format("  records out (written)     {}\n", final_progress.written)
               << fmt::format("  offsets committed         {}\n", final_progress.committed)
               << fmt::format("  lag                       {}\n", in - final_progress.committed)
-              << fmt::format("  elapsed                   {:.2f} s (first record after {:.2f} s: consumer group join)\n",
-                             elapsed, elapsed - active)
+              << fmt::format(
+                     "  elapsed                   {:.2f} s (first record after {:.2f} s: consumer "
+                     "group join)\n",
+                     elapsed, elapsed - active)
               << fmt::format("  rate                      {:.0f} records/s from the first record\n",
                              static_cast<double>(final_progress.written) / active);
     for (const auto& c : connectors) {

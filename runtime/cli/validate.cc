@@ -1,6 +1,6 @@
-#include <fmt/format.h>
-
 #include <iostream>
+
+#include <fmt/format.h>
 
 #include "runtime/cli/commands.h"
 #include "runtime/config/config_file.h"
@@ -9,17 +9,20 @@
 
 namespace kc::cli {
 
-size_t print_issues(std::ostream& out, const std::string& source, const std::vector<api::ConfigIssue>& issues) {
+size_t print_issues(std::ostream& out, const std::string& source,
+                    const std::vector<api::ConfigIssue>& issues) {
   size_t errors = 0, warnings = 0;
-  for (const auto& i : issues) (i.severity == api::ConfigIssue::Severity::kError ? errors : warnings)++;
+  for (const auto& i : issues)
+    (i.severity == api::ConfigIssue::Severity::kError ? errors : warnings)++;
   if (errors == 0 && warnings == 0) {
     out << source << ": OK\n";
     return 0;
   }
-  out << fmt::format("{}: {} error{}, {} warning{}\n", source, errors, errors == 1 ? "" : "s", warnings,
-                     warnings == 1 ? "" : "s");
+  out << fmt::format("{}: {} error{}, {} warning{}\n", source, errors, errors == 1 ? "" : "s",
+                     warnings, warnings == 1 ? "" : "s");
   for (const auto& i : issues) {
-    out << fmt::format("  {}: {}\n", i.severity == api::ConfigIssue::Severity::kError ? "error" : "warning",
+    out << fmt::format("  {}: {}\n",
+                       i.severity == api::ConfigIssue::Severity::kError ? "error" : "warning",
                        i.to_string());
   }
   return errors;

@@ -1,14 +1,13 @@
 #include "runtime/config/config_file.h"
 
-#include <yaml-cpp/yaml.h>
-
 #include <cerrno>
 #include <cstring>
 #include <fstream>
-#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
+#include <yaml-cpp/yaml.h>
 
 #include "libs/base/strings.h"
 #include "runtime/config/properties.h"
@@ -22,12 +21,19 @@ Result<api::RawConfig> flatten_json_object(const json& obj, std::string_view whe
   api::RawConfig out;
   for (const auto& [key, value] : obj.items()) {
     switch (value.type()) {
-      case json::value_t::string: out[key] = value.get<std::string>(); break;
-      case json::value_t::boolean: out[key] = value.get<bool>() ? "true" : "false"; break;
+      case json::value_t::string:
+        out[key] = value.get<std::string>();
+        break;
+      case json::value_t::boolean:
+        out[key] = value.get<bool>() ? "true" : "false";
+        break;
       case json::value_t::number_integer:
       case json::value_t::number_unsigned:
-      case json::value_t::number_float: out[key] = value.dump(); break;
-      case json::value_t::null: break;  // absent, as a Kafka null
+      case json::value_t::number_float:
+        out[key] = value.dump();
+        break;
+      case json::value_t::null:
+        break;  // absent, as a Kafka null
       default:
         return make_error(Errc::kInvalidConfig,
                           "{}{}: values must be strings, numbers or booleans, not {}", where, key,
@@ -49,8 +55,10 @@ json yaml_to_json(const YAML::Node& node) {
       for (const auto& item : node) arr.push_back(yaml_to_json(item));
       return arr;
     }
-    case YAML::NodeType::Scalar: return node.Scalar();  // scalars stay text: they become strings
-    default: return nullptr;
+    case YAML::NodeType::Scalar:
+      return node.Scalar();  // scalars stay text: they become strings
+    default:
+      return nullptr;
   }
 }
 
@@ -71,7 +79,8 @@ Result<json> parse_document(std::string_view content, FileFormat format) {
 
 FileFormat detect_format(std::string_view path, std::string_view content) {
   if (strings::ends_with(path, ".json")) return FileFormat::kJson;
-  if (strings::ends_with(path, ".yaml") || strings::ends_with(path, ".yml")) return FileFormat::kYaml;
+  if (strings::ends_with(path, ".yaml") || strings::ends_with(path, ".yml"))
+    return FileFormat::kYaml;
   if (strings::ends_with(path, ".properties")) return FileFormat::kProperties;
   auto t = strings::trim(content);
   if (!t.empty() && t.front() == '{') return FileFormat::kJson;
@@ -81,7 +90,8 @@ FileFormat detect_format(std::string_view path, std::string_view content) {
 Result<api::RawConfig> parse_flat(std::string_view content, FileFormat format) {
   if (format == FileFormat::kProperties) return parse_properties(content);
   KC_ASSIGN_OR_RETURN(auto doc, parse_document(content, format));
-  if (!doc.is_object()) return make_error(Errc::kInvalidConfig, "expected a map of configuration keys");
+  if (!doc.is_object())
+    return make_error(Errc::kInvalidConfig, "expected a map of configuration keys");
   return flatten_json_object(doc, "");
 }
 
@@ -93,10 +103,12 @@ Result<ConnectorDefinition> parse_connector(std::string_view content, FileFormat
     KC_ASSIGN_OR_RETURN(auto doc, parse_document(content, format));
     if (!doc.is_object()) return make_error(Errc::kInvalidConfig, "expected a connector object");
     if (doc.contains("config")) {
-      if (!doc["config"].is_object()) return make_error(Errc::kInvalidConfig, "\"config\" must be an object");
+      if (!doc["config"].is_object())
+        return make_error(Errc::kInvalidConfig, "\"config\" must be an object");
       KC_ASSIGN_OR_RETURN(def.config, flatten_json_object(doc["config"], "config."));
       if (doc.contains("name")) {
-        if (!doc["name"].is_string()) return make_error(Errc::kInvalidConfig, "\"name\" must be a string");
+        if (!doc["name"].is_string())
+          return make_error(Errc::kInvalidConfig, "\"name\" must be a string");
         auto outer = std::string(strings::trim(doc["name"].get<std::string>()));
         auto inner = def.config.find("name");
         if (inner != def.config.end() && inner->second != outer) {

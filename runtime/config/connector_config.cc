@@ -17,12 +17,13 @@ namespace v = api::validators;
 // Prefixes whose keys belong to something validated elsewhere (or later).
 constexpr std::string_view kPassthroughPrefixes[] = {
     "consumer.override.", "producer.override.", "admin.override.", "key.converter.",
-    "value.converter.",   "header.converter.",  "transforms.",      "predicates."};
+    "value.converter.",   "header.converter.",  "transforms.",     "predicates."};
 
 std::optional<std::string> check_name(std::string_view name) {
   if (strings::trim(name).empty()) return "Connector name must not be empty";
   for (char c : name) {
-    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) return "Connector name must not contain ISO control characters";
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
+      return "Connector name must not contain ISO control characters";
   }
   if (name.find('/') != std::string_view::npos) return "Connector name must not contain '/'";
   return std::nullopt;
@@ -54,11 +55,13 @@ ConverterSpec resolve_converter(std::string_view role, const WorkerConfig& worke
     std::vector<std::string> known;
     for (const auto& p : plugins.converters) known.push_back(p.info.class_name);
     issues.push_back({ConfigIssue::Severity::kError, shown_key, class_name,
-                      fmt::format("Class {} could not be found (allowed: {})", class_name, strings::join(known, ", "))});
+                      fmt::format("Class {} could not be found (allowed: {})", class_name,
+                                  strings::join(known, ", "))});
     return spec;
   }
   if (role == "header" && !spec.plugin->header_converter) {
-    issues.push_back({ConfigIssue::Severity::kError, shown_key, class_name, "not usable as a header converter"});
+    issues.push_back(
+        {ConfigIssue::Severity::kError, shown_key, class_name, "not usable as a header converter"});
   }
   auto sub = source.with_prefix(prefix);
   const auto& def = spec.plugin->info.config_def();
@@ -66,7 +69,8 @@ ConverterSpec resolve_converter(std::string_view role, const WorkerConfig& worke
   for (const auto& [k, val] : sub) {
     if (!def.find(k) && k != "converter.type") {
       issues.push_back({ConfigIssue::Severity::kWarning, prefix + k, val,
-                        fmt::format("unknown configuration key for {} (ignored)", spec.plugin->info.class_name)});
+                        fmt::format("unknown configuration key for {} (ignored)",
+                                    spec.plugin->info.class_name)});
     }
   }
   return spec;
@@ -77,48 +81,100 @@ ConverterSpec resolve_converter(std::string_view role, const WorkerConfig& worke
 const api::ConfigDef& connector_config_def() {
   static const api::ConfigDef def = [] {
     api::ConfigDef d;
-    d.define({.name = "name", .type = ConfigType::kString, .required = true,
-              .validator = check_name, .importance = Importance::kHigh,
-              .documentation = "Globally unique name to use for this connector.", .group = "Common"});
-    d.define({.name = "connector.class", .type = ConfigType::kString, .required = true,
+    d.define({.name = "name",
+              .type = ConfigType::kString,
+              .required = true,
+              .validator = check_name,
+              .importance = Importance::kHigh,
+              .documentation = "Globally unique name to use for this connector.",
+              .group = "Common"});
+    d.define({.name = "connector.class",
+              .type = ConfigType::kString,
+              .required = true,
               .importance = Importance::kHigh,
               .documentation = "Name or alias of the connector (see `kconnect-runtime plugins`).",
               .group = "Common"});
-    d.define({.name = "tasks.max", .type = ConfigType::kInt, .default_value = "1",
-              .validator = v::at_least(1), .allowed = "[1,...]", .importance = Importance::kHigh,
-              .documentation = "Maximum number of tasks (consumers) for this connector.", .group = "Common"});
-    d.define({.name = "tasks.max.enforce", .type = ConfigType::kBoolean, .default_value = "true",
-              .importance = Importance::kLow, .documentation = "Accepted for compatibility.", .group = "Common"});
-    d.define({.name = "topics", .type = ConfigType::kList, .default_value = "", .importance = Importance::kHigh,
-              .documentation = "Topics to consume. Exactly one of topics or topics.regex.", .group = "Common"});
-    d.define({.name = "topics.regex", .type = ConfigType::kString, .default_value = "",
-              .validator = check_regex, .importance = Importance::kHigh,
-              .documentation = "Regular expression of topics to consume. Exactly one of topics or topics.regex.",
+    d.define({.name = "tasks.max",
+              .type = ConfigType::kInt,
+              .default_value = "1",
+              .validator = v::at_least(1),
+              .allowed = "[1,...]",
+              .importance = Importance::kHigh,
+              .documentation = "Maximum number of tasks (consumers) for this connector.",
               .group = "Common"});
-    d.define({.name = "key.converter", .type = ConfigType::kClass, .importance = Importance::kLow,
-              .documentation = "Converter for record keys; the worker's when unset.", .group = "Common"});
-    d.define({.name = "value.converter", .type = ConfigType::kClass, .importance = Importance::kLow,
-              .documentation = "Converter for record values; the worker's when unset.", .group = "Common"});
-    d.define({.name = "header.converter", .type = ConfigType::kClass, .importance = Importance::kLow,
-              .documentation = "Converter for record headers; the worker's when unset.", .group = "Common"});
-    d.define({.name = "config.action.reload", .type = ConfigType::kString, .default_value = "restart",
-              .validator = v::one_of({"none", "restart"}), .allowed = "none, restart",
-              .importance = Importance::kLow, .documentation = "Accepted for compatibility.", .group = "Common"});
-    d.define({.name = "kconnect.buffer.max.bytes", .type = ConfigType::kLong, .default_value = "8388608",
-              .validator = v::at_least(1024), .allowed = "[1024,...]", .importance = Importance::kLow,
-              .documentation = "Bytes consumed but not yet given to the sink above which the task stops "
-                               "taking records from the consumer until the sink has drained half of them "
-                               "(backpressure).",
+    d.define({.name = "tasks.max.enforce",
+              .type = ConfigType::kBoolean,
+              .default_value = "true",
+              .importance = Importance::kLow,
+              .documentation = "Accepted for compatibility.",
+              .group = "Common"});
+    d.define({.name = "topics",
+              .type = ConfigType::kList,
+              .default_value = "",
+              .importance = Importance::kHigh,
+              .documentation = "Topics to consume. Exactly one of topics or topics.regex.",
+              .group = "Common"});
+    d.define({.name = "topics.regex",
+              .type = ConfigType::kString,
+              .default_value = "",
+              .validator = check_regex,
+              .importance = Importance::kHigh,
+              .documentation =
+                  "Regular expression of topics to consume. Exactly one of topics or topics.regex.",
+              .group = "Common"});
+    d.define({.name = "key.converter",
+              .type = ConfigType::kClass,
+              .importance = Importance::kLow,
+              .documentation = "Converter for record keys; the worker's when unset.",
+              .group = "Common"});
+    d.define({.name = "value.converter",
+              .type = ConfigType::kClass,
+              .importance = Importance::kLow,
+              .documentation = "Converter for record values; the worker's when unset.",
+              .group = "Common"});
+    d.define({.name = "header.converter",
+              .type = ConfigType::kClass,
+              .importance = Importance::kLow,
+              .documentation = "Converter for record headers; the worker's when unset.",
+              .group = "Common"});
+    d.define({.name = "config.action.reload",
+              .type = ConfigType::kString,
+              .default_value = "restart",
+              .validator = v::one_of({"none", "restart"}),
+              .allowed = "none, restart",
+              .importance = Importance::kLow,
+              .documentation = "Accepted for compatibility.",
+              .group = "Common"});
+    d.define({.name = "kconnect.buffer.max.bytes",
+              .type = ConfigType::kLong,
+              .default_value = "8388608",
+              .validator = v::at_least(1024),
+              .allowed = "[1024,...]",
+              .importance = Importance::kLow,
+              .documentation =
+                  "Bytes consumed but not yet given to the sink above which the task stops "
+                  "taking records from the consumer until the sink has drained half of them "
+                  "(backpressure).",
               .group = "kconnect"});
-    d.define({.name = "kconnect.backpressure.pause.after.ms", .type = ConfigType::kLong, .default_value = "1000",
-              .validator = v::at_least(0), .allowed = "[0,...]", .importance = Importance::kLow,
-              .documentation = "How long the sink may stay behind before the task pauses its partitions "
-                               "(and keeps polling, so the group membership is kept while the sink is stuck).",
+    d.define({.name = "kconnect.backpressure.pause.after.ms",
+              .type = ConfigType::kLong,
+              .default_value = "1000",
+              .validator = v::at_least(0),
+              .allowed = "[0,...]",
+              .importance = Importance::kLow,
+              .documentation =
+                  "How long the sink may stay behind before the task pauses its partitions "
+                  "(and keeps polling, so the group membership is kept while the sink is stuck).",
               .group = "kconnect"});
-    d.define({.name = "kconnect.flush.max.bytes", .type = ConfigType::kLong, .default_value = "16777216",
-              .validator = v::at_least(1), .allowed = "[1,...]", .importance = Importance::kLow,
-              .documentation = "Bytes given to the sink after which it is flushed and offsets committed, "
-                               "without waiting for offset.flush.interval.ms.",
+    d.define({.name = "kconnect.flush.max.bytes",
+              .type = ConfigType::kLong,
+              .default_value = "16777216",
+              .validator = v::at_least(1),
+              .allowed = "[1,...]",
+              .importance = Importance::kLow,
+              .documentation =
+                  "Bytes given to the sink after which it is flushed and offsets committed, "
+                  "without waiting for offset.flush.interval.ms.",
               .group = "kconnect"});
     return d;
   }();
@@ -148,11 +204,13 @@ ValidationResult validate_connector(const WorkerConfig& worker, const api::RawCo
     cfg.sink = plugins.find_sink(class_name);
     if (!cfg.sink) {
       std::vector<std::string> known;
-      for (const auto& p : plugins.sinks) known.push_back(fmt::format("{} ({})", p.info.name, p.info.class_name));
-      issues.push_back({ConfigIssue::Severity::kError, "connector.class", class_name,
-                        fmt::format("Failed to find any class that implements Connector and which name "
-                                    "matches {} (available sink connectors: {})",
-                                    class_name, strings::join(known, ", "))});
+      for (const auto& p : plugins.sinks)
+        known.push_back(fmt::format("{} ({})", p.info.name, p.info.class_name));
+      issues.push_back(
+          {ConfigIssue::Severity::kError, "connector.class", class_name,
+           fmt::format("Failed to find any class that implements Connector and which name "
+                       "matches {} (available sink connectors: {})",
+                       class_name, strings::join(known, ", "))});
     } else {
       cfg.sink_config = api::Config::parse(cfg.sink->info.config_def(), raw, issues);
     }
@@ -171,7 +229,8 @@ ValidationResult validate_connector(const WorkerConfig& worker, const api::RawCo
   cfg.tasks_max = cfg.values.get_int("tasks.max");
   cfg.buffer_max_bytes = cfg.values.get_long("kconnect.buffer.max.bytes");
   cfg.flush_max_bytes = cfg.values.get_long("kconnect.flush.max.bytes");
-  cfg.backpressure_pause_after = std::chrono::milliseconds(cfg.values.get_long("kconnect.backpressure.pause.after.ms"));
+  cfg.backpressure_pause_after =
+      std::chrono::milliseconds(cfg.values.get_long("kconnect.backpressure.pause.after.ms"));
 
   cfg.key_converter = resolve_converter("key", worker, cfg.values, plugins, issues);
   cfg.value_converter = resolve_converter("value", worker, cfg.values, plugins, issues);
@@ -185,7 +244,8 @@ ValidationResult validate_connector(const WorkerConfig& worker, const api::RawCo
     if (connector_config_def().find(key)) continue;
     if (cfg.sink && cfg.sink->info.config_def().find(key)) continue;
     bool passthrough = false;
-    for (auto prefix : kPassthroughPrefixes) passthrough = passthrough || strings::starts_with(key, prefix);
+    for (auto prefix : kPassthroughPrefixes)
+      passthrough = passthrough || strings::starts_with(key, prefix);
     if (passthrough) continue;
     issues.push_back({ConfigIssue::Severity::kWarning, key,
                       api::is_sensitive_key(key) ? std::string(api::kHidden) : value,

@@ -43,7 +43,7 @@ struct ConnectorConfig {
 const api::ConfigDef& connector_config_def();
 
 struct ValidationResult {
-  std::vector<api::ConfigIssue> issues;  // errors and warnings, in key order per section
+  std::vector<api::ConfigIssue> issues;   // errors and warnings, in key order per section
   std::optional<ConnectorConfig> config;  // set when there is no error
 
   bool ok() const;

@@ -1,10 +1,9 @@
 #include "runtime/config/consumer_properties.h"
 
-#include <librdkafka/rdkafka.h>
-
 #include <memory>
 
 #include <fmt/format.h>
+#include <librdkafka/rdkafka.h>
 
 #include "libs/base/strings.h"
 
@@ -32,17 +31,23 @@ constexpr JavaKey kJavaKeys[] = {
      "kconnect commits offsets itself, only after the sink has flushed"},
     {"enable.auto.offset.store", Disposition::kIgnore, "kconnect stores offsets itself"},
     {"enable.partition.eof", Disposition::kIgnore, "kconnect does not use partition EOF events"},
-    {"key.deserializer", Disposition::kIgnore, "records are read as bytes and converted by key.converter"},
-    {"value.deserializer", Disposition::kIgnore, "records are read as bytes and converted by value.converter"},
-    {"interceptor.classes", Disposition::kIgnore, "Java consumer interceptors cannot run in kconnect"},
+    {"key.deserializer", Disposition::kIgnore,
+     "records are read as bytes and converted by key.converter"},
+    {"value.deserializer", Disposition::kIgnore,
+     "records are read as bytes and converted by value.converter"},
+    {"interceptor.classes", Disposition::kIgnore,
+     "Java consumer interceptors cannot run in kconnect"},
     {"metric.reporters", Disposition::kIgnore, "metrics are served at /metrics"},
     {"metrics.num.samples", Disposition::kIgnore, "metrics are served at /metrics"},
     {"metrics.sample.window.ms", Disposition::kIgnore, "metrics are served at /metrics"},
     {"metrics.recording.level", Disposition::kIgnore, "metrics are served at /metrics"},
-    {"auto.commit.interval.ms", Disposition::kIgnore, "offsets are committed per offset.flush.interval.ms"},
-    {"exclude.internal.topics", Disposition::kIgnore, "not supported by librdkafka; internal topics are never subscribed by name"},
+    {"auto.commit.interval.ms", Disposition::kIgnore,
+     "offsets are committed per offset.flush.interval.ms"},
+    {"exclude.internal.topics", Disposition::kIgnore,
+     "not supported by librdkafka; internal topics are never subscribed by name"},
     {"default.api.timeout.ms", Disposition::kIgnore, "not used by librdkafka"},
-    {"client.dns.lookup", Disposition::kIgnore, "librdkafka resolves with the system resolver (see client.dns.lookup in librdkafka docs)"},
+    {"client.dns.lookup", Disposition::kIgnore,
+     "librdkafka resolves with the system resolver (see client.dns.lookup in librdkafka docs)"},
     {"retries", Disposition::kIgnore, "not a consumer setting in librdkafka"},
     {"internal.leave.group.on.close", Disposition::kIgnore, "not supported by librdkafka"},
     {"security.providers", Disposition::kIgnore, "Java security providers do not apply"},
@@ -94,7 +99,8 @@ struct Builder {
     display.push_back(std::move(shown));
   }
 
-  void apply(const api::RawConfig& keys, std::string_view prefix, std::vector<api::ConfigIssue>& issues) {
+  void apply(const api::RawConfig& keys, std::string_view prefix,
+             std::vector<api::ConfigIssue>& issues) {
     for (const auto& [key, value] : keys) {
       std::string shown = fmt::format("{}{}", prefix, key);
       bool secret = api::is_sensitive_key(key);
@@ -105,7 +111,9 @@ struct Builder {
         continue;
       }
       switch (java->disposition) {
-        case Disposition::kRename: set(std::string(java->detail), value, shown); break;
+        case Disposition::kRename:
+          set(std::string(java->detail), value, shown);
+          break;
         case Disposition::kIgnore:
           issues.push_back({api::ConfigIssue::Severity::kWarning, shown, shown_value,
                             fmt::format("ignored: {}", java->detail)});
@@ -124,10 +132,11 @@ struct Builder {
           std::string refused;
           auto translated = translate_assignors(value, refused);
           if (!translated) {
-            issues.push_back({api::ConfigIssue::Severity::kError, shown, value,
-                              fmt::format("assignor '{}' is not available in librdkafka (allowed: "
-                                          "CooperativeStickyAssignor, RangeAssignor, RoundRobinAssignor)",
-                                          refused)});
+            issues.push_back(
+                {api::ConfigIssue::Severity::kError, shown, value,
+                 fmt::format("assignor '{}' is not available in librdkafka (allowed: "
+                             "CooperativeStickyAssignor, RangeAssignor, RoundRobinAssignor)",
+                             refused)});
           } else {
             set("partition.assignment.strategy", *translated, shown);
           }
@@ -180,7 +189,7 @@ void check_with_librdkafka(const std::vector<std::pair<std::string, std::string>
                            const std::vector<std::string>& display,
                            std::vector<api::ConfigIssue>& issues) {
   std::unique_ptr<rd_kafka_conf_t, decltype(&rd_kafka_conf_destroy)> conf(rd_kafka_conf_new(),
-                                                                         &rd_kafka_conf_destroy);
+                                                                          &rd_kafka_conf_destroy);
   char errstr[512];
   for (size_t i = 0; i < properties.size(); ++i) {
     const auto& [name, value] = properties[i];
@@ -192,8 +201,9 @@ void check_with_librdkafka(const std::vector<std::pair<std::string, std::string>
     std::string reason = errstr;
     if (secret) reason = "invalid value";
     if (reason.find("No such configuration property") != std::string::npos) {
-      reason = fmt::format("unknown consumer property (neither a Kafka consumer key kconnect "
-                           "translates nor a librdkafka property)");
+      reason = fmt::format(
+          "unknown consumer property (neither a Kafka consumer key kconnect "
+          "translates nor a librdkafka property)");
     }
     issues.push_back({api::ConfigIssue::Severity::kError, i < display.size() ? display[i] : name,
                       secret ? std::string(api::kHidden) : value, reason});

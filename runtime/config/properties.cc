@@ -1,8 +1,8 @@
 #include "runtime/config/properties.h"
 
-#include <fmt/format.h>
-
 #include <optional>
+
+#include <fmt/format.h>
 
 namespace kc::config {
 namespace {
@@ -44,7 +44,8 @@ std::vector<LogicalLine> logical_lines(std::string_view text) {
     }
     // An odd number of trailing backslashes continues the line.
     size_t backslashes = 0;
-    while (backslashes < natural.size() && natural[natural.size() - 1 - backslashes] == '\\') ++backslashes;
+    while (backslashes < natural.size() && natural[natural.size() - 1 - backslashes] == '\\')
+      ++backslashes;
     bool continues = backslashes % 2 == 1;
     if (continues) natural.remove_suffix(1);
     current.append(natural);
@@ -90,17 +91,27 @@ Result<std::string> unescape(std::string_view s, int line) {
     }
     char e = s[++i];
     switch (e) {
-      case 't': out.push_back('\t'); break;
-      case 'n': out.push_back('\n'); break;
-      case 'r': out.push_back('\r'); break;
-      case 'f': out.push_back('\f'); break;
+      case 't':
+        out.push_back('\t');
+        break;
+      case 'n':
+        out.push_back('\n');
+        break;
+      case 'r':
+        out.push_back('\r');
+        break;
+      case 'f':
+        out.push_back('\f');
+        break;
       case 'u': {
         auto unit = hex4(s, i + 1);
-        if (!unit) return make_error(Errc::kInvalidConfig, "line {}: malformed \\uxxxx encoding", line);
+        if (!unit)
+          return make_error(Errc::kInvalidConfig, "line {}: malformed \\uxxxx encoding", line);
         uint32_t cp = *unit;
         i += 4;
         // A surrogate pair written as two escapes is one code point.
-        if (cp >= 0xD800 && cp <= 0xDBFF && i + 2 < s.size() && s[i + 1] == '\\' && s[i + 2] == 'u') {
+        if (cp >= 0xD800 && cp <= 0xDBFF && i + 2 < s.size() && s[i + 1] == '\\' &&
+            s[i + 2] == 'u') {
           auto low = hex4(s, i + 3);
           if (low && *low >= 0xDC00 && *low <= 0xDFFF) {
             cp = 0x10000 + ((cp - 0xD800) << 10) + (*low - 0xDC00);
@@ -124,7 +135,8 @@ Result<std::string> unescape(std::string_view s, int line) {
         }
         break;
       }
-      default: out.push_back(e);
+      default:
+        out.push_back(e);
     }
   }
   return out;

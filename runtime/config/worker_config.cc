@@ -12,76 +12,144 @@ using api::Importance;
 namespace v = api::validators;
 
 // Keys Kafka's distributed or source-connector workers use; accepted and unused in kconnect.
-constexpr std::string_view kUnusedKeys[] = {
-    "group.id",          "config.storage.topic", "offset.storage.topic", "status.storage.topic",
-    "config.storage.replication.factor", "offset.storage.replication.factor",
-    "status.storage.replication.factor", "offset.storage.file.filename", "plugin.path",
-    "plugin.discovery", "rest.advertised.host.name", "rest.advertised.port",
-    "rest.advertised.listener", "topic.creation.enable", "exactly.once.source.support",
-    "internal.key.converter", "internal.value.converter", "scheduled.rebalance.max.delay.ms",
-    "connect.protocol", "heartbeat.interval.ms", "session.timeout.ms", "rebalance.timeout.ms",
-    "client.id", "metrics.sample.window.ms", "metrics.num.samples", "metric.reporters",
-    "metrics.recording.level", "response.http.headers.config", "access.control.allow.origin",
-    "access.control.allow.methods", "admin.listeners", "topic.tracking.enable",
-    "topic.tracking.allow.reset"};
+constexpr std::string_view kUnusedKeys[] = {"group.id",
+                                            "config.storage.topic",
+                                            "offset.storage.topic",
+                                            "status.storage.topic",
+                                            "config.storage.replication.factor",
+                                            "offset.storage.replication.factor",
+                                            "status.storage.replication.factor",
+                                            "offset.storage.file.filename",
+                                            "plugin.path",
+                                            "plugin.discovery",
+                                            "rest.advertised.host.name",
+                                            "rest.advertised.port",
+                                            "rest.advertised.listener",
+                                            "topic.creation.enable",
+                                            "exactly.once.source.support",
+                                            "internal.key.converter",
+                                            "internal.value.converter",
+                                            "scheduled.rebalance.max.delay.ms",
+                                            "connect.protocol",
+                                            "heartbeat.interval.ms",
+                                            "session.timeout.ms",
+                                            "rebalance.timeout.ms",
+                                            "client.id",
+                                            "metrics.sample.window.ms",
+                                            "metrics.num.samples",
+                                            "metric.reporters",
+                                            "metrics.recording.level",
+                                            "response.http.headers.config",
+                                            "access.control.allow.origin",
+                                            "access.control.allow.methods",
+                                            "admin.listeners",
+                                            "topic.tracking.enable",
+                                            "topic.tracking.allow.reset"};
 
 }  // namespace
 
 const api::ConfigDef& worker_config_def() {
   static const api::ConfigDef def = [] {
     api::ConfigDef d;
-    d.define({.name = "bootstrap.servers", .type = ConfigType::kList, .default_value = "localhost:9092",
-              .validator = v::non_empty(), .importance = Importance::kHigh,
-              .documentation = "Kafka brokers to connect to, host:port,... Use \"embedded\" to run an "
-                               "in-process mock cluster with a demo data generator."});
-    d.define({.name = "key.converter", .type = ConfigType::kClass,
-              .default_value = "org.apache.kafka.connect.json.JsonConverter", .importance = Importance::kHigh,
-              .documentation = "Default converter for record keys. (Kafka requires it; kconnect defaults to "
-                               "JsonConverter, as Strimzi does.)"});
-    d.define({.name = "value.converter", .type = ConfigType::kClass,
-              .default_value = "org.apache.kafka.connect.json.JsonConverter", .importance = Importance::kHigh,
+    d.define({.name = "bootstrap.servers",
+              .type = ConfigType::kList,
+              .default_value = "localhost:9092",
+              .validator = v::non_empty(),
+              .importance = Importance::kHigh,
+              .documentation =
+                  "Kafka brokers to connect to, host:port,... Use \"embedded\" to run an "
+                  "in-process mock cluster with a demo data generator."});
+    d.define({.name = "key.converter",
+              .type = ConfigType::kClass,
+              .default_value = "org.apache.kafka.connect.json.JsonConverter",
+              .importance = Importance::kHigh,
+              .documentation =
+                  "Default converter for record keys. (Kafka requires it; kconnect defaults to "
+                  "JsonConverter, as Strimzi does.)"});
+    d.define({.name = "value.converter",
+              .type = ConfigType::kClass,
+              .default_value = "org.apache.kafka.connect.json.JsonConverter",
+              .importance = Importance::kHigh,
               .documentation = "Default converter for record values."});
-    d.define({.name = "header.converter", .type = ConfigType::kClass,
+    d.define({.name = "header.converter",
+              .type = ConfigType::kClass,
               .default_value = "org.apache.kafka.connect.storage.SimpleHeaderConverter",
-              .importance = Importance::kLow, .documentation = "Default converter for record headers."});
-    d.define({.name = "offset.flush.interval.ms", .type = ConfigType::kLong, .default_value = "60000",
-              .validator = v::at_least(1), .allowed = "[1,...]", .importance = Importance::kLow,
-              .documentation = "How often sinks are flushed and their offsets committed."});
-    d.define({.name = "offset.flush.timeout.ms", .type = ConfigType::kLong, .default_value = "5000",
-              .validator = v::at_least(1), .allowed = "[1,...]", .importance = Importance::kLow,
-              .documentation = "How long an offset commit may take before it counts as failed."});
-    d.define({.name = "task.shutdown.graceful.timeout.ms", .type = ConfigType::kLong,
-              .default_value = "5000", .validator = v::at_least(0), .allowed = "[0,...]",
               .importance = Importance::kLow,
-              .documentation = "How long to wait for tasks to flush, commit and stop on shutdown."});
-    d.define({.name = "listeners", .type = ConfigType::kList, .default_value = "http://:8083",
+              .documentation = "Default converter for record headers."});
+    d.define({.name = "offset.flush.interval.ms",
+              .type = ConfigType::kLong,
+              .default_value = "60000",
+              .validator = v::at_least(1),
+              .allowed = "[1,...]",
+              .importance = Importance::kLow,
+              .documentation = "How often sinks are flushed and their offsets committed."});
+    d.define({.name = "offset.flush.timeout.ms",
+              .type = ConfigType::kLong,
+              .default_value = "5000",
+              .validator = v::at_least(1),
+              .allowed = "[1,...]",
+              .importance = Importance::kLow,
+              .documentation = "How long an offset commit may take before it counts as failed."});
+    d.define(
+        {.name = "task.shutdown.graceful.timeout.ms",
+         .type = ConfigType::kLong,
+         .default_value = "5000",
+         .validator = v::at_least(0),
+         .allowed = "[0,...]",
+         .importance = Importance::kLow,
+         .documentation = "How long to wait for tasks to flush, commit and stop on shutdown."});
+    d.define({.name = "listeners",
+              .type = ConfigType::kList,
+              .default_value = "http://:8083",
               .importance = Importance::kLow,
               .documentation = "REST API listeners, as http://host:port."});
-    d.define({.name = "embedded.topic", .type = ConfigType::kString, .default_value = "orders",
-              .validator = v::non_empty(), .importance = Importance::kLow,
-              .documentation = "With bootstrap.servers=embedded: the topic the demo generator writes."});
-    d.define({.name = "embedded.partitions", .type = ConfigType::kInt, .default_value = "4",
-              .validator = v::range(1, 1000), .allowed = "[1,...,1000]", .importance = Importance::kLow,
-              .documentation = "With bootstrap.servers=embedded: partitions of the demo topic."});
-    d.define({.name = "embedded.records", .type = ConfigType::kLong, .default_value = "100000",
-              .validator = v::at_least(0), .allowed = "[0,...]", .importance = Importance::kLow,
-              .documentation = "With bootstrap.servers=embedded: how many demo orders to generate."});
-    d.define({.name = "embedded.rate", .type = ConfigType::kLong, .default_value = "0",
-              .validator = v::at_least(0), .allowed = "[0,...]", .importance = Importance::kLow,
-              .documentation = "With bootstrap.servers=embedded: orders per second (0: unlimited)."});
-    d.define({.name = "embedded.exit.when.done", .type = ConfigType::kBoolean, .default_value = "true",
+    d.define(
+        {.name = "embedded.topic",
+         .type = ConfigType::kString,
+         .default_value = "orders",
+         .validator = v::non_empty(),
+         .importance = Importance::kLow,
+         .documentation = "With bootstrap.servers=embedded: the topic the demo generator writes."});
+    d.define({.name = "embedded.partitions",
+              .type = ConfigType::kInt,
+              .default_value = "4",
+              .validator = v::range(1, 1000),
+              .allowed = "[1,...,1000]",
               .importance = Importance::kLow,
-              .documentation = "With bootstrap.servers=embedded: print a summary and exit once every "
-                               "generated record is written and committed."});
+              .documentation = "With bootstrap.servers=embedded: partitions of the demo topic."});
+    d.define(
+        {.name = "embedded.records",
+         .type = ConfigType::kLong,
+         .default_value = "100000",
+         .validator = v::at_least(0),
+         .allowed = "[0,...]",
+         .importance = Importance::kLow,
+         .documentation = "With bootstrap.servers=embedded: how many demo orders to generate."});
+    d.define(
+        {.name = "embedded.rate",
+         .type = ConfigType::kLong,
+         .default_value = "0",
+         .validator = v::at_least(0),
+         .allowed = "[0,...]",
+         .importance = Importance::kLow,
+         .documentation = "With bootstrap.servers=embedded: orders per second (0: unlimited)."});
+    d.define({.name = "embedded.exit.when.done",
+              .type = ConfigType::kBoolean,
+              .default_value = "true",
+              .importance = Importance::kLow,
+              .documentation =
+                  "With bootstrap.servers=embedded: print a summary and exit once every "
+                  "generated record is written and committed."});
     return d;
   }();
   return def;
 }
 
 bool is_worker_passthrough_key(std::string_view key) {
-  for (std::string_view prefix : {"consumer.", "producer.", "admin.", "key.converter.", "value.converter.",
-                                  "header.converter.", "config.providers", "listeners.https.",
-                                  "rest.extension", "connector.client.config.override.policy"}) {
+  for (std::string_view prefix :
+       {"consumer.", "producer.", "admin.", "key.converter.", "value.converter.",
+        "header.converter.", "config.providers", "listeners.https.", "rest.extension",
+        "connector.client.config.override.policy"}) {
     if (strings::starts_with(key, prefix)) return true;
   }
   return false;
@@ -107,9 +175,11 @@ WorkerConfig parse_worker_config(const api::RawConfig& raw, std::vector<api::Con
                          .records = w.values.get_long("embedded.records"),
                          .rate = w.values.get_long("embedded.rate"),
                          .exit_when_done = w.values.get_bool("embedded.exit.when.done")};
-  w.offset_flush_interval = std::chrono::milliseconds(w.values.get_long("offset.flush.interval.ms"));
+  w.offset_flush_interval =
+      std::chrono::milliseconds(w.values.get_long("offset.flush.interval.ms"));
   w.offset_flush_timeout = std::chrono::milliseconds(w.values.get_long("offset.flush.timeout.ms"));
-  w.task_shutdown_timeout = std::chrono::milliseconds(w.values.get_long("task.shutdown.graceful.timeout.ms"));
+  w.task_shutdown_timeout =
+      std::chrono::milliseconds(w.values.get_long("task.shutdown.graceful.timeout.ms"));
   w.listeners = w.values.get_list("listeners");
   w.consumer = w.values.with_prefix("consumer.");
   return w;

@@ -39,7 +39,8 @@ api::ConverterPlugin byte_array_converter_plugin() {
                    .summary = "Raw bytes, unchanged.",
                    .config_def = config_def},
           .header_converter = true,
-          .create = [](const api::Config&, api::ConverterRole) -> Result<std::unique_ptr<api::Converter>> {
+          .create = [](const api::Config&,
+                       api::ConverterRole) -> Result<std::unique_ptr<api::Converter>> {
             return std::make_unique<ByteArrayConverter>();
           }};
 }

@@ -1,11 +1,10 @@
 #include "runtime/converters/json_converter.h"
 
-#include <simdjson.h>
-
 #include <list>
 #include <unordered_map>
 
 #include <fmt/format.h>
+#include <simdjson.h>
 
 #include "libs/base/base64.h"
 #include "libs/base/strings.h"
@@ -55,7 +54,8 @@ Result<SchemaPtr> parse_schema(dom::element e, const Options& opts) {
   dom::object obj;
   if (e.get(obj)) return tl::unexpected(data_error("Schema must be a JSON object"));
   std::string_view type_name;
-  if (obj["type"].get(type_name)) return tl::unexpected(data_error("Schema must contain 'type' field"));
+  if (obj["type"].get(type_name))
+    return tl::unexpected(data_error("Schema must contain 'type' field"));
   auto type = type_from_name(type_name);
   if (!type) return tl::unexpected(data_error(fmt::format("Unknown schema type: {}", type_name)));
   auto schema = std::make_shared<Schema>();
@@ -71,14 +71,16 @@ Result<SchemaPtr> parse_schema(dom::element e, const Options& opts) {
   if (!obj["parameters"].get(params)) {
     for (auto field : params) {
       std::string_view v;
-      if (field.value.get(v)) return tl::unexpected(data_error("Schema parameters must have string values"));
+      if (field.value.get(v))
+        return tl::unexpected(data_error("Schema parameters must have string values"));
       schema->parameters.emplace(std::string(field.key), std::string(v));
     }
   }
   switch (*type) {
     case Type::kArray: {
       dom::element items;
-      if (obj["items"].get(items)) return tl::unexpected(data_error("Array schema did not specify the element type"));
+      if (obj["items"].get(items))
+        return tl::unexpected(data_error("Array schema did not specify the element type"));
       KC_ASSIGN_OR_RETURN(schema->value_schema, parse_schema(items, opts));
       break;
     }
@@ -93,10 +95,12 @@ Result<SchemaPtr> parse_schema(dom::element e, const Options& opts) {
     }
     case Type::kStruct: {
       dom::array fields;
-      if (obj["fields"].get(fields)) return tl::unexpected(data_error("Struct schema's \"fields\" argument is not an array."));
+      if (obj["fields"].get(fields))
+        return tl::unexpected(data_error("Struct schema's \"fields\" argument is not an array."));
       for (auto f : fields) {
         std::string_view field_name;
-        if (f["field"].get(field_name)) return tl::unexpected(data_error("Struct schema's field name not specified properly"));
+        if (f["field"].get(field_name))
+          return tl::unexpected(data_error("Struct schema's field name not specified properly"));
         KC_ASSIGN_OR_RETURN(auto field_schema, parse_schema(f, opts));
         schema->fields.push_back({std::string(field_name), field_schema});
       }
@@ -117,14 +121,21 @@ Result<SchemaPtr> parse_schema(dom::element e, const Options& opts) {
 
 Result<Value> convert_schemaless(dom::element e) {
   switch (e.type()) {
-    case dom::element_type::NULL_VALUE: return Value::null();
-    case dom::element_type::BOOL: return Value::boolean(e.get_bool().value_unsafe());
-    case dom::element_type::INT64: return Value::int64(e.get_int64().value_unsafe());
-    case dom::element_type::UINT64: return Value::float64(static_cast<double>(e.get_uint64().value_unsafe()));
-    case dom::element_type::DOUBLE: return Value::float64(e.get_double().value_unsafe());
-    case dom::element_type::STRING: return Value::string(std::string(e.get_string().value_unsafe()));
+    case dom::element_type::NULL_VALUE:
+      return Value::null();
+    case dom::element_type::BOOL:
+      return Value::boolean(e.get_bool().value_unsafe());
+    case dom::element_type::INT64:
+      return Value::int64(e.get_int64().value_unsafe());
+    case dom::element_type::UINT64:
+      return Value::float64(static_cast<double>(e.get_uint64().value_unsafe()));
+    case dom::element_type::DOUBLE:
+      return Value::float64(e.get_double().value_unsafe());
+    case dom::element_type::STRING:
+      return Value::string(std::string(e.get_string().value_unsafe()));
     case dom::element_type::ARRAY:
-    case dom::element_type::OBJECT: return Value::raw_json(simdjson::minify(e));
+    case dom::element_type::OBJECT:
+      return Value::raw_json(simdjson::minify(e));
   }
   return Value::null();
 }
@@ -134,12 +145,17 @@ Result<Value> convert(const SchemaPtr& schema, dom::element e, const Options& op
   if (e.is_null()) {
     if (opts.replace_null_with_default && schema->default_value) return *schema->default_value;
     if (schema->optional) return Value::null();
-    return tl::unexpected(data_error(fmt::format("Invalid null value for required {} field", api::type_name(schema->type))));
+    return tl::unexpected(data_error(
+        fmt::format("Invalid null value for required {} field", api::type_name(schema->type))));
   }
   auto mismatch = [&](std::string_view expected) {
     return tl::unexpected(data_error(fmt::format("Schema type {} expects a JSON {}, found {}",
                                                  api::type_name(schema->type), expected,
-                                                 e.is_string() ? "string" : e.is_bool() ? "boolean" : e.is_number() ? "number" : e.is_array() ? "array" : "object")));
+                                                 e.is_string()   ? "string"
+                                                 : e.is_bool()   ? "boolean"
+                                                 : e.is_number() ? "number"
+                                                 : e.is_array()  ? "array"
+                                                                 : "object")));
   };
   switch (schema->type) {
     case Type::kBoolean: {
@@ -159,7 +175,8 @@ Result<Value> convert(const SchemaPtr& schema, dom::element e, const Options& op
     case Type::kFloat64: {
       double d;
       if (e.get(d)) return mismatch("number");
-      return schema->type == Type::kFloat32 ? Value::float32(static_cast<float>(d)) : Value::float64(d);
+      return schema->type == Type::kFloat32 ? Value::float32(static_cast<float>(d))
+                                            : Value::float64(d);
     }
     case Type::kString: {
       std::string_view s;
@@ -203,7 +220,8 @@ Result<Value> convert(const SchemaPtr& schema, dom::element e, const Options& op
         if (e.get(arr)) return mismatch("array of [key, value] pairs");
         for (auto pair : arr) {
           dom::array kv;
-          if (pair.get(kv) || kv.size() != 2) return tl::unexpected(data_error("Found invalid map entry instead of array tuple"));
+          if (pair.get(kv) || kv.size() != 2)
+            return tl::unexpected(data_error("Found invalid map entry instead of array tuple"));
           KC_ASSIGN_OR_RETURN(auto k, convert(schema->key_schema, kv.at(0).value_unsafe(), opts));
           KC_ASSIGN_OR_RETURN(auto v, convert(schema->value_schema, kv.at(1).value_unsafe(), opts));
           entries.emplace_back(std::move(k), std::move(v));
@@ -222,12 +240,14 @@ Result<Value> convert(const SchemaPtr& schema, dom::element e, const Options& op
           if (field.schema && field.schema->default_value && opts.replace_null_with_default) {
             v = *field.schema->default_value;
           } else if (field.schema && !field.schema->optional) {
-            return tl::unexpected(data_error(fmt::format("Missing required field \"{}\"", field.name)));
+            return tl::unexpected(
+                data_error(fmt::format("Missing required field \"{}\"", field.name)));
           }
         } else {
           auto converted = convert(field.schema, fe, opts);
           if (!converted) {
-            return tl::unexpected(data_error(fmt::format("field \"{}\": {}", field.name, converted.error().message())));
+            return tl::unexpected(data_error(
+                fmt::format("field \"{}\": {}", field.name, converted.error().message())));
           }
           v = std::move(*converted);
         }
@@ -376,7 +396,8 @@ class JsonConverter final : public api::Converter {
   Result<api::SchemaAndValue> with_schema(dom::element root) {
     dom::object obj;
     dom::element schema_el, payload;
-    if (root.get(obj) || obj.size() != 2 || obj["schema"].get(schema_el) || obj["payload"].get(payload)) {
+    if (root.get(obj) || obj.size() != 2 || obj["schema"].get(schema_el) ||
+        obj["payload"].get(payload)) {
       return tl::unexpected(data_error(std::string(kEnvelopeError)));
     }
     SchemaPtr schema;
@@ -415,7 +436,8 @@ const api::ConfigDef& config_def() {
               .validator = api::validators::at_least(0),
               .allowed = "[0,...]",
               .importance = api::Importance::kHigh,
-              .documentation = "The maximum number of schemas that can be cached in this converter instance."});
+              .documentation =
+                  "The maximum number of schemas that can be cached in this converter instance."});
     d.define({.name = "decimal.format",
               .type = api::ConfigType::kString,
               .default_value = "BASE64",
@@ -427,7 +449,8 @@ const api::ConfigDef& config_def() {
               .type = api::ConfigType::kBoolean,
               .default_value = "true",
               .importance = api::Importance::kLow,
-              .documentation = "Whether to replace fields that have a default value and that are null to the default value."});
+              .documentation = "Whether to replace fields that have a default value and that are "
+                               "null to the default value."});
     return d;
   }();
   return def;
@@ -442,7 +465,8 @@ api::ConverterPlugin json_converter_plugin() {
                    .summary = "JSON, with or without Connect's schema envelope.",
                    .config_def = config_def},
           .header_converter = true,
-          .create = [](const api::Config& config, api::ConverterRole) -> Result<std::unique_ptr<api::Converter>> {
+          .create = [](const api::Config& config,
+                       api::ConverterRole) -> Result<std::unique_ptr<api::Converter>> {
             Options opts;
             opts.schemas_enable = config.get_bool("schemas.enable");
             opts.cache_size = static_cast<size_t>(config.get_int("schemas.cache.size"));

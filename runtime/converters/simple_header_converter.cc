@@ -11,7 +11,8 @@ class SimpleHeaderConverter final : public api::Converter {
   Result<api::SchemaAndValue> to_connect(std::string_view /*topic*/,
                                          std::optional<std::string_view> bytes) override {
     if (!bytes) return api::SchemaAndValue{};
-    if (strings::is_valid_utf8(*bytes)) return api::SchemaAndValue{nullptr, api::Value::string_view(*bytes)};
+    if (strings::is_valid_utf8(*bytes))
+      return api::SchemaAndValue{nullptr, api::Value::string_view(*bytes)};
     return api::SchemaAndValue{nullptr, api::Value::bytes_view(*bytes)};
   }
 
@@ -40,7 +41,8 @@ api::ConverterPlugin simple_header_converter_plugin() {
                    .summary = "Header values as UTF-8 text (bytes when not UTF-8).",
                    .config_def = config_def},
           .header_converter = true,
-          .create = [](const api::Config&, api::ConverterRole) -> Result<std::unique_ptr<api::Converter>> {
+          .create = [](const api::Config&,
+                       api::ConverterRole) -> Result<std::unique_ptr<api::Converter>> {
             return std::make_unique<SimpleHeaderConverter>();
           }};
 }

@@ -21,7 +21,8 @@ class StringConverter final : public api::Converter {
         return api::SchemaAndValue{kSchema, api::Value::string(strings::latin1_to_utf8(*bytes))};
       case Encoding::kAscii:
       case Encoding::kUtf8:
-        if (strings::is_valid_utf8(*bytes)) return api::SchemaAndValue{kSchema, api::Value::string_view(*bytes)};
+        if (strings::is_valid_utf8(*bytes))
+          return api::SchemaAndValue{kSchema, api::Value::string_view(*bytes)};
         return api::SchemaAndValue{kSchema, api::Value::string(strings::sanitize_utf8(*bytes))};
     }
     return make_error(Errc::kInternal, "unknown encoding");
@@ -31,7 +32,8 @@ class StringConverter final : public api::Converter {
                                                   const api::SchemaAndValue& data) override {
     const auto& v = data.value;
     if (v.is_null()) return std::optional<std::string>();
-    if (v.type() == api::Type::kString || v.type() == api::Type::kBytes || v.type() == api::Type::kRawJson) {
+    if (v.type() == api::Type::kString || v.type() == api::Type::kBytes ||
+        v.type() == api::Type::kRawJson) {
       return std::optional<std::string>(std::string(v.as_text()));
     }
     return make_error(Errc::kData, "StringConverter cannot serialize a value of type {}",
@@ -60,20 +62,20 @@ const api::ConfigDef& config_def() {
 }  // namespace
 
 api::ConverterPlugin string_converter_plugin() {
-  return {
-      .info = {.name = "string",
-               .class_name = "org.apache.kafka.connect.storage.StringConverter",
-               .aliases = {"StringConverter"},
-               .summary = "Bytes as text (UTF-8 by default).",
-               .config_def = config_def},
-      .header_converter = true,
-      .create = [](const api::Config& config, api::ConverterRole) -> Result<std::unique_ptr<api::Converter>> {
-        auto name = strings::to_upper(config.get_string("converter.encoding"));
-        Encoding encoding = name == "ISO-8859-1" ? Encoding::kLatin1
-                            : name == "US-ASCII" ? Encoding::kAscii
-                                                 : Encoding::kUtf8;
-        return std::make_unique<StringConverter>(encoding);
-      }};
+  return {.info = {.name = "string",
+                   .class_name = "org.apache.kafka.connect.storage.StringConverter",
+                   .aliases = {"StringConverter"},
+                   .summary = "Bytes as text (UTF-8 by default).",
+                   .config_def = config_def},
+          .header_converter = true,
+          .create = [](const api::Config& config,
+                       api::ConverterRole) -> Result<std::unique_ptr<api::Converter>> {
+            auto name = strings::to_upper(config.get_string("converter.encoding"));
+            Encoding encoding = name == "ISO-8859-1" ? Encoding::kLatin1
+                                : name == "US-ASCII" ? Encoding::kAscii
+                                                     : Encoding::kUtf8;
+            return std::make_unique<StringConverter>(encoding);
+          }};
 }
 
 }  // namespace kc::converters

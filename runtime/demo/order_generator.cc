@@ -6,26 +6,30 @@
 
 namespace kc::demo {
 namespace {
-constexpr std::string_view kCustomers[] = {"ada", "grace", "linus", "barbara", "ken", "margaret", "dennis", "frances"};
-constexpr std::string_view kProducts[] = {"keyboard", "monitor", "cable", "laptop", "dock", "mouse", "headset"};
+constexpr std::string_view kCustomers[] = {"ada", "grace",    "linus",  "barbara",
+                                           "ken", "margaret", "dennis", "frances"};
+constexpr std::string_view kProducts[] = {"keyboard", "monitor", "cable",  "laptop",
+                                          "dock",     "mouse",   "headset"};
 }  // namespace
 
 std::string order_json(int64_t i) {
   auto u = static_cast<uint64_t>(i);
   return fmt::format(
-      R"({{"order_id":{},"customer":"{}","product":"{}","quantity":{},"amount":{}.{:02},"currency":"EUR"}})", i,
-      kCustomers[u % std::size(kCustomers)], kProducts[(u / 3) % std::size(kProducts)], 1 + u % 5,
-      10 + (u * 7919) % 990, (u * 31) % 100);
+      R"({{"order_id":{},"customer":"{}","product":"{}","quantity":{},"amount":{}.{:02},"currency":"EUR"}})",
+      i, kCustomers[u % std::size(kCustomers)], kProducts[(u / 3) % std::size(kProducts)],
+      1 + u % 5, 10 + (u * 7919) % 990, (u * 31) % 100);
 }
 
-OrderGenerator::OrderGenerator(Private, std::unique_ptr<kafka::Producer> producer, config::EmbeddedSettings settings)
+OrderGenerator::OrderGenerator(Private, std::unique_ptr<kafka::Producer> producer,
+                               config::EmbeddedSettings settings)
     : producer_(std::move(producer)), settings_(std::move(settings)) {}
 
-Result<std::unique_ptr<OrderGenerator>> OrderGenerator::start(const std::string& bootstrap_servers,
-                                                              const config::EmbeddedSettings& settings) {
-  KC_ASSIGN_OR_RETURN(auto producer, kafka::Producer::create({{"bootstrap.servers", bootstrap_servers},
-                                                              {"client.id", "kconnect-demo-generator"},
-                                                              {"linger.ms", "5"}}));
+Result<std::unique_ptr<OrderGenerator>> OrderGenerator::start(
+    const std::string& bootstrap_servers, const config::EmbeddedSettings& settings) {
+  KC_ASSIGN_OR_RETURN(auto producer,
+                      kafka::Producer::create({{"bootstrap.servers", bootstrap_servers},
+                                               {"client.id", "kconnect-demo-generator"},
+                                               {"linger.ms", "5"}}));
   auto gen = std::make_unique<OrderGenerator>(Private{}, std::move(producer), settings);
   gen->thread_ = std::thread([g = gen.get()] { g->run(); });
   return gen;
@@ -48,7 +52,8 @@ void OrderGenerator::run() {
     }
     auto key = std::to_string(i);
     auto value = order_json(i);
-    auto st = producer_->produce(settings_.topic, static_cast<int32_t>(i % settings_.partitions), key, value);
+    auto st = producer_->produce(settings_.topic, static_cast<int32_t>(i % settings_.partitions),
+                                 key, value);
     if (!st) {
       error_ = st.error();
       failed_.store(true);

@@ -31,7 +31,8 @@ class OrderGenerator {
   void stop();
 
   struct Private {};
-  OrderGenerator(Private, std::unique_ptr<kafka::Producer> producer, config::EmbeddedSettings settings);
+  OrderGenerator(Private, std::unique_ptr<kafka::Producer> producer,
+                 config::EmbeddedSettings settings);
 
  private:
   void run();

@@ -12,7 +12,7 @@ namespace {
 void log_callback(const rd_kafka_t* rk, int level, const char* facility, const char* buf) {
   static auto& log = kc::log::get("kc.kafka.librdkafka");
   // syslog levels: 0..3 error, 4 warning, 5..6 info, 7 debug
-  auto lvl = level <= 3 ? kc::log::Level::kError
+  auto lvl = level <= 3   ? kc::log::Level::kError
              : level == 4 ? kc::log::Level::kWarn
              : level <= 6 ? kc::log::Level::kInfo
                           : kc::log::Level::kDebug;
@@ -40,7 +40,7 @@ Result<ConfPtr> make_conf(const Properties& properties) {
     if (rd_kafka_conf_set(conf.get(), name.c_str(), value.c_str(), errstr, sizeof errstr) !=
         RD_KAFKA_CONF_OK) {
       problems.push_back(api::is_sensitive_key(name) ? fmt::format("{}: invalid value", name)
-                                                  : fmt::format("{}: {}", name, errstr));
+                                                     : fmt::format("{}: {}", name, errstr));
     }
   }
   if (!problems.empty()) {

@@ -16,7 +16,8 @@ auto& logger() {
 
 PartitionListPtr to_partition_list(const std::vector<TopicPartition>& partitions) {
   auto list = new_partition_list(static_cast<int>(partitions.size()));
-  for (const auto& tp : partitions) rd_kafka_topic_partition_list_add(list.get(), tp.topic.c_str(), tp.partition);
+  for (const auto& tp : partitions)
+    rd_kafka_topic_partition_list_add(list.get(), tp.topic.c_str(), tp.partition);
   return list;
 }
 
@@ -24,11 +25,13 @@ std::vector<TopicPartition> from_partition_list(const rd_kafka_topic_partition_l
   std::vector<TopicPartition> out;
   if (!list) return out;
   out.reserve(static_cast<size_t>(list->cnt));
-  for (int i = 0; i < list->cnt; ++i) out.push_back({list->elems[i].topic, list->elems[i].partition});
+  for (int i = 0; i < list->cnt; ++i)
+    out.push_back({list->elems[i].topic, list->elems[i].partition});
   return out;
 }
 
-Result<std::unique_ptr<Consumer>> Consumer::create(const Properties& properties, RebalanceListener* listener) {
+Result<std::unique_ptr<Consumer>> Consumer::create(const Properties& properties,
+                                                   RebalanceListener* listener) {
   KC_ASSIGN_OR_RETURN(auto conf, make_conf(properties));
   auto consumer = std::make_unique<Consumer>(Private{});
   consumer->listener_ = listener;
@@ -54,7 +57,8 @@ Status Consumer::subscribe(const std::vector<std::string>& topics, const std::st
     std::string pattern = "^(" + regex + ")$";
     rd_kafka_topic_partition_list_add(list.get(), pattern.c_str(), RD_KAFKA_PARTITION_UA);
   } else {
-    for (const auto& t : topics) rd_kafka_topic_partition_list_add(list.get(), t.c_str(), RD_KAFKA_PARTITION_UA);
+    for (const auto& t : topics)
+      rd_kafka_topic_partition_list_add(list.get(), t.c_str(), RD_KAFKA_PARTITION_UA);
   }
   auto err = rd_kafka_subscribe(rk_.get(), list.get());
   if (err) return tl::unexpected(to_error(err, "subscribing"));
@@ -80,7 +84,8 @@ void Consumer::on_rebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partition_li
       rd_kafka_assign(rk_.get(), partitions);
       assignment_ = parts;
     }
-    logger().info("partitions assigned", {{"client", rd_kafka_name(rk_.get())}, {"count", parts.size()}});
+    logger().info("partitions assigned",
+                  {{"client", rd_kafka_name(rk_.get())}, {"count", parts.size()}});
     if (listener_) listener_->on_assigned(parts);
     return;
   }
@@ -101,7 +106,8 @@ void Consumer::on_rebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partition_li
   }
 }
 
-Status Consumer::poll_batch(std::vector<MessagePtr>& out, size_t max, std::chrono::milliseconds timeout) {
+Status Consumer::poll_batch(std::vector<MessagePtr>& out, size_t max,
+                            std::chrono::milliseconds timeout) {
   auto wait = static_cast<int>(timeout.count());
   while (out.size() < max) {
     MessagePtr msg(rd_kafka_consumer_poll(rk_.get(), wait));
@@ -116,12 +122,14 @@ Status Consumer::poll_batch(std::vector<MessagePtr>& out, size_t max, std::chron
       return make_error(Errc::kUnavailable, "fatal consumer error: {}", reason);
     }
     auto topic = msg->rkt ? rd_kafka_topic_name(msg->rkt) : "";
-    if (msg->err == RD_KAFKA_RESP_ERR__AUTHENTICATION || msg->err == RD_KAFKA_RESP_ERR_SASL_AUTHENTICATION_FAILED ||
+    if (msg->err == RD_KAFKA_RESP_ERR__AUTHENTICATION ||
+        msg->err == RD_KAFKA_RESP_ERR_SASL_AUTHENTICATION_FAILED ||
         msg->err == RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED ||
         msg->err == RD_KAFKA_RESP_ERR_GROUP_AUTHORIZATION_FAILED) {
       return tl::unexpected(to_error(msg->err, rd_kafka_message_errstr(msg.get())));
     }
-    logger().warn("consumer error", {{"client", rd_kafka_name(rk_.get())}, {"topic", topic},
+    logger().warn("consumer error", {{"client", rd_kafka_name(rk_.get())},
+                                     {"topic", topic},
                                      {"error", rd_kafka_err2name(msg->err)},
                                      {"reason", rd_kafka_message_errstr(msg.get())}});
   }
@@ -175,7 +183,8 @@ Result<OffsetMap> Consumer::committed(const std::vector<TopicPartition>& partiti
 
 int64_t Consumer::high_watermark(const TopicPartition& partition) const {
   int64_t low = -1, high = -1;
-  if (rd_kafka_get_watermark_offsets(rk_.get(), partition.topic.c_str(), partition.partition, &low, &high)) {
+  if (rd_kafka_get_watermark_offsets(rk_.get(), partition.topic.c_str(), partition.partition, &low,
+                                     &high)) {
     return -1;
   }
   return high;

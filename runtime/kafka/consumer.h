@@ -36,7 +36,8 @@ class RebalanceListener {
 class Consumer {
  public:
   // `listener` must outlive the consumer.
-  static Result<std::unique_ptr<Consumer>> create(const Properties& properties, RebalanceListener* listener);
+  static Result<std::unique_ptr<Consumer>> create(const Properties& properties,
+                                                  RebalanceListener* listener);
   ~Consumer();
 
   // Exactly one of `topics` (names) or `regex` (full-match, Java semantics).
@@ -53,7 +54,8 @@ class Consumer {
   // Synchronous commit of the given next-offsets.
   Status commit_sync(const OffsetMap& offsets);
   // Committed offsets for `partitions` from the group coordinator (-1001 when none).
-  Result<OffsetMap> committed(const std::vector<TopicPartition>& partitions, std::chrono::milliseconds timeout);
+  Result<OffsetMap> committed(const std::vector<TopicPartition>& partitions,
+                              std::chrono::milliseconds timeout);
   // Cached high watermark (no request); -1 when unknown.
   int64_t high_watermark(const TopicPartition& partition) const;
 

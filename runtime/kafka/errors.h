@@ -1,8 +1,8 @@
 #pragma once
 
-#include <librdkafka/rdkafka.h>
-
 #include <string_view>
+
+#include <librdkafka/rdkafka.h>
 
 #include "libs/base/error.h"
 

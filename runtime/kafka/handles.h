@@ -3,17 +3,19 @@
 // librdkafka's C handles, each wrapped once with its deleter. Everything in kconnect that holds a
 // librdkafka object holds one of these.
 
+#include <memory>
+
 #include <librdkafka/rdkafka.h>
 #include <librdkafka/rdkafka_mock.h>
-
-#include <memory>
 
 namespace kc::kafka {
 
 struct HandleDeleter {
   void operator()(rd_kafka_t* p) const { rd_kafka_destroy(p); }
   void operator()(rd_kafka_conf_t* p) const { rd_kafka_conf_destroy(p); }
-  void operator()(rd_kafka_topic_partition_list_t* p) const { rd_kafka_topic_partition_list_destroy(p); }
+  void operator()(rd_kafka_topic_partition_list_t* p) const {
+    rd_kafka_topic_partition_list_destroy(p);
+  }
   void operator()(rd_kafka_message_t* p) const { rd_kafka_message_destroy(p); }
   void operator()(rd_kafka_queue_t* p) const { rd_kafka_queue_destroy(p); }
   void operator()(rd_kafka_error_t* p) const { rd_kafka_error_destroy(p); }

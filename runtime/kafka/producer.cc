@@ -51,7 +51,8 @@ Status Producer::produce(std::string_view topic, int32_t partition,
     }
   }
   std::string topic_name(topic);
-  auto callback = on_delivery ? std::make_unique<DeliveryCallback>(std::move(on_delivery)) : nullptr;
+  auto callback =
+      on_delivery ? std::make_unique<DeliveryCallback>(std::move(on_delivery)) : nullptr;
   // rd_kafka_produceva takes the same fields as rd_kafka_producev without varargs macros.
   // RD_KAFKA_MSG_F_COPY: librdkafka copies key and value, so the casts below never write.
   rd_kafka_vu_t vus[7];
@@ -87,7 +88,8 @@ Status Producer::produce(std::string_view topic, int32_t partition,
       callback.release();  // freed by on_delivery_report
       return ok();
     }
-    if (err != RD_KAFKA_RESP_ERR__QUEUE_FULL) return tl::unexpected(to_error(err, "producing to " + topic_name));
+    if (err != RD_KAFKA_RESP_ERR__QUEUE_FULL)
+      return tl::unexpected(to_error(err, "producing to " + topic_name));
     rd_kafka_poll(rk_.get(), 50);
   }
 }

@@ -34,8 +34,9 @@ class Producer {
   // Queues one record. Blocks (serving delivery reports) while librdkafka's queue is full.
   // partition -1 lets the partitioner choose; timestamp_ms 0 means "now".
   Status produce(std::string_view topic, int32_t partition, std::optional<std::string_view> key,
-                 std::optional<std::string_view> value, const std::vector<ProduceHeader>& headers = {},
-                 int64_t timestamp_ms = 0, DeliveryCallback on_delivery = nullptr);
+                 std::optional<std::string_view> value,
+                 const std::vector<ProduceHeader>& headers = {}, int64_t timestamp_ms = 0,
+                 DeliveryCallback on_delivery = nullptr);
   // Serves delivery reports for up to `timeout`.
   void poll(std::chrono::milliseconds timeout);
   // Waits until everything queued is delivered or failed.

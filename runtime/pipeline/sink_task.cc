@@ -53,11 +53,16 @@ using Item = std::variant<Batch, Assigned, Revoked, Shutdown, Fail>;
 
 std::string_view task_state_name(TaskState state) {
   switch (state) {
-    case TaskState::kUnassigned: return "UNASSIGNED";
-    case TaskState::kRunning: return "RUNNING";
-    case TaskState::kPaused: return "PAUSED";
-    case TaskState::kFailed: return "FAILED";
-    case TaskState::kStopped: return "STOPPED";
+    case TaskState::kUnassigned:
+      return "UNASSIGNED";
+    case TaskState::kRunning:
+      return "RUNNING";
+    case TaskState::kPaused:
+      return "PAUSED";
+    case TaskState::kFailed:
+      return "FAILED";
+    case TaskState::kStopped:
+      return "STOPPED";
   }
   return "UNASSIGNED";
 }
@@ -145,22 +150,26 @@ struct SinkTask::Impl final : kafka::RebalanceListener {
       if (queued <= resume_mark()) {
         backpressure_paused.store(false);
         (void)consumer->resume(consumer->assignment());
-        logger().debug("sink caught up, partitions resumed", {{"task", id()}, {"queued_bytes", queued}});
+        logger().debug("sink caught up, partitions resumed",
+                       {{"task", id()}, {"queued_bytes", queued}});
       }
       return;
     }
     if (queued < connector.buffer_max_bytes) return;
     auto deadline = Clock::now() + connector.backpressure_pause_after;
-    if (queue.wait_at_most(static_cast<size_t>(resume_mark()), deadline) || stop_requested.load()) return;
+    if (queue.wait_at_most(static_cast<size_t>(resume_mark()), deadline) || stop_requested.load())
+      return;
     backpressure_paused.store(true);
     probe.backpressure_pauses->Increment();
     (void)consumer->pause(consumer->assignment());
-    logger().debug("sink behind, partitions paused", {{"task", id()}, {"queued_bytes", queue.bytes()}});
+    logger().debug("sink behind, partitions paused",
+                   {{"task", id()}, {"queued_bytes", queue.bytes()}});
   }
 
   // Sink thread: once the queue has drained enough, wake a paused poll thread to resume at once.
   void wake_poller_if_drained() {
-    if (backpressure_paused.load() && static_cast<int64_t>(queue.bytes()) <= resume_mark()) consumer->wake();
+    if (backpressure_paused.load() && static_cast<int64_t>(queue.bytes()) <= resume_mark())
+      consumer->wake();
   }
 
   void poll_loop() {
@@ -190,7 +199,8 @@ struct SinkTask::Impl final : kafka::RebalanceListener {
     queue.push(Shutdown{&done}, 0);
     future.wait();
     if (auto closed = consumer->close(); !closed) {
-      logger().warn("closing consumer failed", {{"task", id()}, {"error", closed.error().message()}});
+      logger().warn("closing consumer failed",
+                    {{"task", id()}, {"error", closed.error().message()}});
     }
   }
 
@@ -214,9 +224,10 @@ struct SinkTask::Impl final : kafka::RebalanceListener {
     r.offset = msg->offset;
     rd_kafka_timestamp_type_t ts_type;
     r.timestamp = rd_kafka_message_timestamp(msg, &ts_type);
-    r.timestamp_type = ts_type == RD_KAFKA_TIMESTAMP_CREATE_TIME       ? api::TimestampType::kCreateTime
-                       : ts_type == RD_KAFKA_TIMESTAMP_LOG_APPEND_TIME ? api::TimestampType::kLogAppendTime
-                                                                       : api::TimestampType::kNoTimestamp;
+    r.timestamp_type = ts_type == RD_KAFKA_TIMESTAMP_CREATE_TIME ? api::TimestampType::kCreateTime
+                       : ts_type == RD_KAFKA_TIMESTAMP_LOG_APPEND_TIME
+                           ? api::TimestampType::kLogAppendTime
+                           : api::TimestampType::kNoTimestamp;
     r.original_topic = topic;
     r.original_partition = msg->partition;
     r.original_offset = msg->offset;
@@ -225,8 +236,8 @@ struct SinkTask::Impl final : kafka::RebalanceListener {
     r.raw_headers.clear();
     r.headers.clear();
     auto where = [&](std::string_view stage, const Error& e) {
-      return Error(e.code(), fmt::format("{} failed for record topic={} partition={} offset={}: {}", stage,
-                                         topic, msg->partition, msg->offset, e.message()));
+      return Error(e.code(), fmt::format("{} failed for record topic={} partition={} offset={}: {}",
+                                         stage, topic, msg->partition, msg->offset, e.message()));
     };
     auto key = key_converter->to_connect(topic, r.raw_key);
     if (!key) return tl::unexpected(where("key conversion", key.error()));
@@ -245,7 +256,8 @@ struct SinkTask::Impl final : kafka::RebalanceListener {
         auto raw = bytes_of(val, size);
         r.raw_headers.push_back({name, raw});
         auto h = header_converter->to_connect(topic, raw);
-        if (!h) return tl::unexpected(where(fmt::format("header '{}' conversion", name), h.error()));
+        if (!h)
+          return tl::unexpected(where(fmt::format("header '{}' conversion", name), h.error()));
         r.headers.push_back({name, std::move(h->schema), std::move(h->value)});
       }
     }
@@ -328,7 +340,8 @@ struct SinkTask::Impl final : kafka::RebalanceListener {
     auto flushed = sink->flush();
     probe.flush_seconds->Observe(std::chrono::duration<double>(Clock::now() - t0).count());
     if (!flushed) {
-      fail(Error(flushed.error().code(), fmt::format("sink flush failed: {}", flushed.error().message())));
+      fail(Error(flushed.error().code(),
+                 fmt::format("sink flush failed: {}", flushed.error().message())));
       return;
     }
     dirty = false;
@@ -342,14 +355,17 @@ struct SinkTask::Impl final : kafka::RebalanceListener {
       // Kafka Connect logs and retries with the next commit; the offsets stay pending.
       probe.commit_failures->Increment();
       dirty = true;
-      logger().warn("offset commit failed; will retry", {{"task", id()}, {"error", committed_ok.error().message()}});
+      logger().warn("offset commit failed; will retry",
+                    {{"task", id()}, {"error", committed_ok.error().message()}});
       return;
     }
     probe.commits->Increment();
     if (logger().enabled(kc::log::Level::kDebug)) {
       auto ms = [](auto d) { return std::chrono::duration<double, std::milli>(d).count(); };
-      logger().debug("flushed and committed", {{"task", id()}, {"partitions", offsets.size()},
-                                               {"flush_ms", ms(t1 - t0)}, {"commit_ms", ms(Clock::now() - t1)}});
+      logger().debug("flushed and committed", {{"task", id()},
+                                               {"partitions", offsets.size()},
+                                               {"flush_ms", ms(t1 - t0)},
+                                               {"commit_ms", ms(Clock::now() - t1)}});
     }
     tracker.mark_committed(offsets);
     std::lock_guard lock(mu);
@@ -401,21 +417,27 @@ SinkTask::SinkTask(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Result<std::unique_ptr<SinkTask>> SinkTask::create(TaskSettings settings) {
   auto impl = std::make_unique<Impl>(std::move(settings));
   const auto& c = impl->connector;
-  KC_ASSIGN_OR_RETURN(impl->key_converter, c.key_converter.plugin->create(c.key_converter.config, api::ConverterRole::kKey));
-  KC_ASSIGN_OR_RETURN(impl->value_converter,
-                      c.value_converter.plugin->create(c.value_converter.config, api::ConverterRole::kValue));
-  KC_ASSIGN_OR_RETURN(impl->header_converter,
-                      c.header_converter.plugin->create(c.header_converter.config, api::ConverterRole::kHeader));
+  KC_ASSIGN_OR_RETURN(impl->key_converter, c.key_converter.plugin->create(
+                                               c.key_converter.config, api::ConverterRole::kKey));
+  KC_ASSIGN_OR_RETURN(
+      impl->value_converter,
+      c.value_converter.plugin->create(c.value_converter.config, api::ConverterRole::kValue));
+  KC_ASSIGN_OR_RETURN(
+      impl->header_converter,
+      c.header_converter.plugin->create(c.header_converter.config, api::ConverterRole::kHeader));
   api::SinkContext context{c.name, impl->settings.task_id};
   KC_ASSIGN_OR_RETURN(impl->sink, c.sink->create(c.sink_config, context));
 
   kafka::Properties props = c.consumer.properties;
   bool has_client_id = false;
   for (auto& [k, v] : props) {
-    if (k == "bootstrap.servers" && !impl->settings.bootstrap_servers.empty()) v = impl->settings.bootstrap_servers;
+    if (k == "bootstrap.servers" && !impl->settings.bootstrap_servers.empty())
+      v = impl->settings.bootstrap_servers;
     has_client_id = has_client_id || k == "client.id";
   }
-  if (!has_client_id) props.emplace_back("client.id", fmt::format("connector-consumer-{}-{}", c.name, impl->settings.task_id));
+  if (!has_client_id)
+    props.emplace_back("client.id",
+                       fmt::format("connector-consumer-{}-{}", c.name, impl->settings.task_id));
   KC_ASSIGN_OR_RETURN(impl->consumer, kafka::Consumer::create(props, impl.get()));
   return std::make_unique<SinkTask>(std::move(impl));
 }

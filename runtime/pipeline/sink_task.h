@@ -48,7 +48,9 @@ struct PartitionProgress {
   int64_t high_watermark = -1;  // as last seen by the consumer (-1: unknown)
 
   // Everything up to the high watermark was given to the sink (or committed by an earlier run).
-  bool caught_up() const { return high_watermark == 0 || (high_watermark > 0 && delivered >= high_watermark); }
+  bool caught_up() const {
+    return high_watermark == 0 || (high_watermark > 0 && delivered >= high_watermark);
+  }
 };
 
 struct TaskStatus {

@@ -28,8 +28,9 @@ Status Worker::add_connector(std::shared_ptr<const config::ConnectorConfig> conf
                                   .flush_interval = context_.flush_interval,
                                   .metrics = context_.metrics});
     if (!task) {
-      logger().error("task could not be created",
-                     {{"connector", config->name}, {"task", id}, {"error", task.error().message()}});
+      logger().error(
+          "task could not be created",
+          {{"connector", config->name}, {"task", id}, {"error", task.error().message()}});
       running->task_errors[id] = task.error().message();
       continue;
     }
@@ -75,23 +76,27 @@ ConnectorStatus Worker::status_of(const Running& running, const std::string& wor
   s.state = TaskState::kRunning;
   for (const auto& t : running.tasks) s.tasks.push_back(t->status());
   for (const auto& [id, error] : running.task_errors) {
-    s.tasks.push_back({.task_id = id, .state = TaskState::kFailed, .worker_id = worker_id, .trace = error});
+    s.tasks.push_back(
+        {.task_id = id, .state = TaskState::kFailed, .worker_id = worker_id, .trace = error});
   }
-  std::sort(s.tasks.begin(), s.tasks.end(), [](const auto& a, const auto& b) { return a.task_id < b.task_id; });
+  std::sort(s.tasks.begin(), s.tasks.end(),
+            [](const auto& a, const auto& b) { return a.task_id < b.task_id; });
   return s;
 }
 
 Result<ConnectorStatus> Worker::status(const std::string& name) const {
   std::lock_guard lock(mu_);
   auto it = connectors_.find(name);
-  if (it == connectors_.end()) return make_error(Errc::kNotFound, "No status found for connector {}", name);
+  if (it == connectors_.end())
+    return make_error(Errc::kNotFound, "No status found for connector {}", name);
   return status_of(*it->second, context_.worker_id);
 }
 
 std::vector<ConnectorStatus> Worker::statuses() const {
   std::lock_guard lock(mu_);
   std::vector<ConnectorStatus> out;
-  for (const auto& [name, running] : connectors_) out.push_back(status_of(*running, context_.worker_id));
+  for (const auto& [name, running] : connectors_)
+    out.push_back(status_of(*running, context_.worker_id));
   return out;
 }
 

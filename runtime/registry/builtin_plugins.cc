@@ -20,7 +20,9 @@ const T* find_in(const std::vector<T>& plugins, std::string_view name) {
 
 }  // namespace
 
-const api::SinkPlugin* Plugins::find_sink(std::string_view name) const { return find_in(sinks, name); }
+const api::SinkPlugin* Plugins::find_sink(std::string_view name) const {
+  return find_in(sinks, name);
+}
 const api::ConverterPlugin* Plugins::find_converter(std::string_view name) const {
   return find_in(converters, name);
 }

@@ -1,10 +1,10 @@
 #include "tests/support/files.h"
 
-#include <stdlib.h>
-
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+
+#include <stdlib.h>
 
 namespace kc::testing {
 

@@ -1,8 +1,8 @@
 #include "tests/support/kafka.h"
 
-#include <gtest/gtest.h>
-
 #include <thread>
+
+#include <gtest/gtest.h>
 
 #include "runtime/kafka/errors.h"
 #include "runtime/kafka/handles.h"
@@ -66,7 +66,8 @@ std::vector<ConsumedRecord> read_all(const std::string& bootstrap, const std::st
   }
   auto list = kafka::new_partition_list(partitions);
   for (int p = 0; p < partitions; ++p) {
-    rd_kafka_topic_partition_list_add(list.get(), topic.c_str(), p)->offset = RD_KAFKA_OFFSET_BEGINNING;
+    rd_kafka_topic_partition_list_add(list.get(), topic.c_str(), p)->offset =
+        RD_KAFKA_OFFSET_BEGINNING;
   }
   rd_kafka_assign(rk.get(), list.get());
   while (out.size() < expected && std::chrono::steady_clock::now() < end) {
@@ -85,8 +86,8 @@ std::vector<ConsumedRecord> read_all(const std::string& bootstrap, const std::st
       const void* val;
       size_t size;
       for (size_t i = 0; !rd_kafka_header_get_all(hdrs, i, &name, &val, &size); ++i) {
-        r.headers.push_back({name, val ? std::optional<std::string>(std::string(
-                                                static_cast<const char*>(val), size))
+        r.headers.push_back({name, val ? std::optional<std::string>(
+                                             std::string(static_cast<const char*>(val), size))
                                        : std::nullopt});
       }
     }
@@ -106,7 +107,8 @@ std::map<int32_t, int64_t> committed_offsets(const std::string& bootstrap, const
   EXPECT_TRUE(rk) << errstr;
   conf->release();
   auto list = kafka::new_partition_list(partitions);
-  for (int p = 0; p < partitions; ++p) rd_kafka_topic_partition_list_add(list.get(), topic.c_str(), p);
+  for (int p = 0; p < partitions; ++p)
+    rd_kafka_topic_partition_list_add(list.get(), topic.c_str(), p);
   auto err = rd_kafka_committed(rk.get(), list.get(), 10000);
   EXPECT_EQ(err, RD_KAFKA_RESP_ERR_NO_ERROR) << rd_kafka_err2str(err);
   for (int i = 0; i < list->cnt; ++i) out[list->elems[i].partition] = list->elems[i].offset;

@@ -1,17 +1,17 @@
 #include "tests/support/process.h"
 
+#include <algorithm>
+#include <cstdlib>
+#include <fstream>
+#include <stdexcept>
+#include <thread>
+
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <algorithm>
-#include <cstdlib>
-#include <fstream>
-#include <stdexcept>
-#include <thread>
 
 #include "tests/support/files.h"
 
@@ -21,11 +21,14 @@ namespace kc::testing {
 
 long proc_status_kib(pid_t pid, const std::string& field);
 
-Process::Process(std::vector<std::string> argv, std::string log_prefix) : prefix_(std::move(log_prefix)) {
+Process::Process(std::vector<std::string> argv, std::string log_prefix)
+    : prefix_(std::move(log_prefix)) {
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, (prefix_ + ".out").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, (prefix_ + ".err").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, (prefix_ + ".out").c_str(),
+                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, (prefix_ + ".err").c_str(),
+                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
   posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
   // The child must not inherit a blocked SIGTERM/SIGINT mask from the test.
   posix_spawnattr_t attr;
@@ -59,7 +62,9 @@ bool Process::running() {
   pid_t r = ::wait4(pid_, &st, WNOHANG, &ru);
   if (r == pid_) {
     status_ = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-    auto seconds = [](const timeval& tv) { return static_cast<double>(tv.tv_sec) + static_cast<double>(tv.tv_usec) / 1e6; };
+    auto seconds = [](const timeval& tv) {
+      return static_cast<double>(tv.tv_sec) + static_cast<double>(tv.tv_usec) / 1e6;
+    };
     usage_ = {seconds(ru.ru_utime) + seconds(ru.ru_stime), peak_rss_kib_};
     return false;
   }

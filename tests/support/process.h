@@ -3,12 +3,12 @@
 // Running a program as a child process in tests: arguments, environment additions, stdout and
 // stderr captured to files, wait with a deadline, signals.
 
-#include <sys/types.h>
-
 #include <chrono>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include <sys/types.h>
 
 namespace kc::testing {
 

@@ -1,5 +1,12 @@
 #include "tests/support/test_certs.h"
 
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <stdexcept>
+
 #include <openssl/ec.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
@@ -7,13 +14,6 @@
 #include <openssl/rand.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
-
-#include <cstdio>
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
-#include <memory>
-#include <stdexcept>
 
 namespace kc::testing {
 namespace {
@@ -48,7 +48,8 @@ std::string bio_to_string(BIO* bio) {
 
 std::string key_to_pem(EVP_PKEY* key) {
   BioPtr bio(BIO_new(BIO_s_mem()));
-  if (!PEM_write_bio_PrivateKey(bio.get(), key, nullptr, nullptr, 0, nullptr, nullptr)) fail("PEM_write key");
+  if (!PEM_write_bio_PrivateKey(bio.get(), key, nullptr, nullptr, 0, nullptr, nullptr))
+    fail("PEM_write key");
   return bio_to_string(bio.get());
 }
 
@@ -165,7 +166,8 @@ std::string encrypt_key_pem(const std::string& key_pem, const std::string& passw
   return bio_to_string(bio.get());
 }
 
-std::string make_pkcs12(const CertAndKey& leaf, const std::string& ca_pem, const std::string& password) {
+std::string make_pkcs12(const CertAndKey& leaf, const std::string& ca_pem,
+                        const std::string& password) {
   auto cert = cert_from_pem(leaf.cert_pem);
   auto key = key_from_pem(leaf.key_pem);
   STACK_OF(X509)* chain = sk_X509_new_null();

@@ -20,8 +20,8 @@ struct CertOptions {
   // Validity window relative to now, in days: [now + valid_from_days, that + valid_days].
   int valid_from_days = -1;
   int valid_days = 30;
-  bool client_auth = true;   // extendedKeyUsage clientAuth
-  bool server_auth = true;   // extendedKeyUsage serverAuth
+  bool client_auth = true;  // extendedKeyUsage clientAuth
+  bool server_auth = true;  // extendedKeyUsage serverAuth
 };
 
 struct CertAndKey {
@@ -48,7 +48,8 @@ std::string new_key_pem();
 // The same key, PEM-encrypted (PKCS#8, AES-256-CBC) with `password`.
 std::string encrypt_key_pem(const std::string& key_pem, const std::string& password);
 // A PKCS#12 bundle (DER bytes) with the certificate, key and optional CA chain.
-std::string make_pkcs12(const CertAndKey& leaf, const std::string& ca_pem, const std::string& password);
+std::string make_pkcs12(const CertAndKey& leaf, const std::string& ca_pem,
+                        const std::string& password);
 
 // Writes `content` to `path` (creating parent directories), aborting the test run on failure.
 void write_file(const std::string& path, const std::string& content);

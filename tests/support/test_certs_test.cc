@@ -1,11 +1,11 @@
 #include "tests/support/test_certs.h"
 
+#include <memory>
+
 #include <gtest/gtest.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 #include <openssl/x509_vfy.h>
-
-#include <memory>
 
 namespace kc::testing {
 namespace {

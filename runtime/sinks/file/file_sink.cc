@@ -1,13 +1,12 @@
 #include "runtime/sinks/file/file_sink.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
 
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include "runtime/api/json.h"
 
@@ -93,7 +92,8 @@ const api::ConfigDef& config_def() {
     d.define({.name = "file",
               .type = api::ConfigType::kString,
               .importance = api::Importance::kHigh,
-              .documentation = "Destination filename. If not specified, the standard output will be used."});
+              .documentation =
+                  "Destination filename. If not specified, the standard output will be used."});
     return d;
   }();
   return def;
@@ -107,7 +107,8 @@ api::SinkPlugin file_sink_plugin() {
                    .aliases = {"FileStreamSink", "FileStreamSinkConnector"},
                    .summary = "Appends each record value as a line to a file (fsynced on flush).",
                    .config_def = config_def},
-          .create = [](const api::Config& config, const api::SinkContext&) -> Result<std::unique_ptr<api::Sink>> {
+          .create = [](const api::Config& config,
+                       const api::SinkContext&) -> Result<std::unique_ptr<api::Sink>> {
             auto path = config.get_string("file");
             if (path.empty()) return std::make_unique<FileSink>("standard output", STDOUT_FILENO);
             // Unlike Kafka's FileStreamSink, a missing parent directory is created.
@@ -116,7 +117,8 @@ api::SinkPlugin file_sink_plugin() {
             if (!parent.empty()) std::filesystem::create_directories(parent, ec);
             int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
             if (fd < 0) {
-              return make_error(Errc::kIo, "opening file {} for append: {}", path, std::strerror(errno));
+              return make_error(Errc::kIo, "opening file {} for append: {}", path,
+                                std::strerror(errno));
             }
             return std::make_unique<FileSink>(path, fd);
           }};

@@ -22,9 +22,8 @@ api::SinkPlugin null_sink_plugin() {
                    .aliases = {"NullSink", "NullSinkConnector"},
                    .summary = "Discards every record (benchmarks).",
                    .config_def = config_def},
-          .create = [](const api::Config&, const api::SinkContext&) -> Result<std::unique_ptr<api::Sink>> {
-            return std::make_unique<NullSink>();
-          }};
+          .create = [](const api::Config&, const api::SinkContext&)
+              -> Result<std::unique_ptr<api::Sink>> { return std::make_unique<NullSink>(); }};
 }
 
 }  // namespace kc::sink::null

@@ -1,13 +1,12 @@
 // The sink pipeline against librdkafka's mock cluster (a real Kafka protocol server), in-process.
 
-#include <gtest/gtest.h>
-
 #include <atomic>
 #include <map>
 #include <set>
 #include <thread>
 
 #include <fmt/format.h>
+#include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
 #include "runtime/config/connector_config.h"
@@ -35,14 +34,15 @@ class PipelineTest : public ::testing::Test {
 
   std::shared_ptr<const config::ConnectorConfig> connector(api::RawConfig raw) {
     std::vector<api::ConfigIssue> issues;
-    auto worker = config::parse_worker_config({{"bootstrap.servers", cluster_->bootstrap_servers()},
-                                               {"key.converter", "org.apache.kafka.connect.storage.StringConverter"},
-                                               {"value.converter.schemas.enable", "false"},
-                                               // The mock cluster completes a rebalance only after
-                                               // the session timeout (docs/testing.md).
-                                               {"consumer.session.timeout.ms", "6000"},
-                                               {"consumer.heartbeat.interval.ms", "500"}},
-                                              issues);
+    auto worker = config::parse_worker_config(
+        {{"bootstrap.servers", cluster_->bootstrap_servers()},
+         {"key.converter", "org.apache.kafka.connect.storage.StringConverter"},
+         {"value.converter.schemas.enable", "false"},
+         // The mock cluster completes a rebalance only after
+         // the session timeout (docs/testing.md).
+         {"consumer.session.timeout.ms", "6000"},
+         {"consumer.heartbeat.interval.ms", "500"}},
+        issues);
     auto r = config::validate_connector(worker, raw);
     EXPECT_TRUE(r.ok()) << (r.issues.empty() ? "" : r.issues.front().to_string());
     return std::make_shared<const config::ConnectorConfig>(std::move(*r.config));
@@ -55,7 +55,8 @@ class PipelineTest : public ::testing::Test {
 
   // Produces records {"seq": i, "p": partition} round-robin over `partitions`, starting at `from`.
   void produce_seq(const std::string& topic, int partitions, int from, int count) {
-    auto producer = kafka::Producer::create({{"bootstrap.servers", cluster_->bootstrap_servers()}, {"linger.ms", "2"}});
+    auto producer = kafka::Producer::create(
+        {{"bootstrap.servers", cluster_->bootstrap_servers()}, {"linger.ms", "2"}});
     ASSERT_TRUE(producer);
     for (int i = from; i < from + count; ++i) {
       int p = i % partitions;
@@ -67,7 +68,8 @@ class PipelineTest : public ::testing::Test {
 
   int64_t committed_total(const std::string& group, const std::string& topic, int partitions) {
     int64_t total = 0;
-    for (const auto& [p, offset] : testing::committed_offsets(cluster_->bootstrap_servers(), group, topic, partitions)) {
+    for (const auto& [p, offset] :
+         testing::committed_offsets(cluster_->bootstrap_servers(), group, topic, partitions)) {
       if (offset > 0) total += offset;
     }
     return total;
@@ -108,9 +110,13 @@ TEST_F(PipelineTest, DeliversEveryRecordOnceInPartitionOrderAndCommits) {
   produce_seq("orders", 4, 0, 20000);
   auto out = dir_.file("out.jsonl");
   auto w = worker();
-  ASSERT_TRUE(w->add_connector(connector({{"name", "sink-a"}, {"connector.class", "file"}, {"topics", "orders"},
-                                          {"tasks.max", "2"}, {"file", out}})));
-  ASSERT_TRUE(eventually([&] { return committed_total("connect-sink-a", "orders", 4) == 20000; }, 60s));
+  ASSERT_TRUE(w->add_connector(connector({{"name", "sink-a"},
+                                          {"connector.class", "file"},
+                                          {"topics", "orders"},
+                                          {"tasks.max", "2"},
+                                          {"file", out}})));
+  ASSERT_TRUE(
+      eventually([&] { return committed_total("connect-sink-a", "orders", 4) == 20000; }, 60s));
   w->stop();
   auto lines = parse_lines(testing::read_lines(out));
   ASSERT_EQ(lines.size(), 20000u);
@@ -123,7 +129,8 @@ TEST_F(PipelineTest, DeliversEveryRecordOnceInPartitionOrderAndCommits) {
 TEST_F(PipelineTest, ASecondRunConsumesOnlyNewRecords) {
   create_topic("events", 2);
   auto out = dir_.file("out.jsonl");
-  auto config = connector({{"name", "sink-b"}, {"connector.class", "file"}, {"topics", "events"}, {"file", out}});
+  auto config = connector(
+      {{"name", "sink-b"}, {"connector.class", "file"}, {"topics", "events"}, {"file", out}});
   produce_seq("events", 2, 0, 1000);
   {
     auto w = worker();
@@ -136,7 +143,8 @@ TEST_F(PipelineTest, ASecondRunConsumesOnlyNewRecords) {
   {
     auto w = worker();
     ASSERT_TRUE(w->add_connector(config));
-    ASSERT_TRUE(eventually([&] { return committed_total("connect-sink-b", "events", 2) == 1500; }, 60s));
+    ASSERT_TRUE(
+        eventually([&] { return committed_total("connect-sink-b", "events", 2) == 1500; }, 60s));
     w->stop();
   }
   auto lines = parse_lines(testing::read_lines(out));
@@ -148,24 +156,30 @@ TEST_F(PipelineTest, MalformedJsonFailsTheTaskNamingTheRecordAndLeavesItUncommit
   create_topic("bad", 1);
   auto producer = kafka::Producer::create({{"bootstrap.servers", cluster_->bootstrap_servers()}});
   ASSERT_TRUE(producer);
-  for (int i = 0; i < 10; ++i) ASSERT_TRUE((*producer)->produce("bad", 0, std::nullopt, fmt::format(R"({{"seq":{}}})", i)));
+  for (int i = 0; i < 10; ++i)
+    ASSERT_TRUE((*producer)->produce("bad", 0, std::nullopt, fmt::format(R"({{"seq":{}}})", i)));
   ASSERT_TRUE((*producer)->produce("bad", 0, std::nullopt, "{not json"));
-  for (int i = 11; i < 15; ++i) ASSERT_TRUE((*producer)->produce("bad", 0, std::nullopt, fmt::format(R"({{"seq":{}}})", i)));
+  for (int i = 11; i < 15; ++i)
+    ASSERT_TRUE((*producer)->produce("bad", 0, std::nullopt, fmt::format(R"({{"seq":{}}})", i)));
   ASSERT_TRUE((*producer)->flush(10s));
 
   auto out = dir_.file("out.jsonl");
   auto w = worker();
-  ASSERT_TRUE(w->add_connector(connector({{"name", "sink-c"}, {"connector.class", "file"}, {"topics", "bad"}, {"file", out}})));
-  ASSERT_TRUE(eventually([&] {
-    auto s = w->status("sink-c");
-    return s && !s->tasks.empty() && s->tasks[0].state == pipeline::TaskState::kFailed;
-  }, 60s));
+  ASSERT_TRUE(w->add_connector(connector(
+      {{"name", "sink-c"}, {"connector.class", "file"}, {"topics", "bad"}, {"file", out}})));
+  ASSERT_TRUE(eventually(
+      [&] {
+        auto s = w->status("sink-c");
+        return s && !s->tasks.empty() && s->tasks[0].state == pipeline::TaskState::kFailed;
+      },
+      60s));
   auto status = w->status("sink-c");
   const auto& trace = status->tasks[0].trace;
   EXPECT_NE(trace.find("topic=bad partition=0 offset=10"), std::string::npos) << trace;
   EXPECT_NE(trace.find("serialization error"), std::string::npos) << trace;
   w->stop();
-  auto committed = testing::committed_offsets(cluster_->bootstrap_servers(), "connect-sink-c", "bad", 1);
+  auto committed =
+      testing::committed_offsets(cluster_->bootstrap_servers(), "connect-sink-c", "bad", 1);
   EXPECT_EQ(committed[0], 10);  // every good record before it, never the bad one
   EXPECT_EQ(testing::read_lines(out).size(), 10u);
 }
@@ -176,11 +190,13 @@ TEST_F(PipelineTest, TwoTasksAndWorkersJoiningAndLeavingLoseNothing) {
   std::atomic<bool> stop_producing{false};
   std::atomic<int> produced{0};
   std::jthread producer_thread([&] {
-    auto producer = kafka::Producer::create({{"bootstrap.servers", cluster_->bootstrap_servers()}, {"linger.ms", "2"}});
+    auto producer = kafka::Producer::create(
+        {{"bootstrap.servers", cluster_->bootstrap_servers()}, {"linger.ms", "2"}});
     ASSERT_TRUE(producer);
     for (int i = 0; !stop_producing.load(); ++i) {
       int p = i % 6;
-      ASSERT_TRUE((*producer)->produce("moving", p, std::nullopt, fmt::format(R"({{"seq":{},"p":{}}})", i, p)));
+      ASSERT_TRUE((*producer)->produce("moving", p, std::nullopt,
+                                       fmt::format(R"({{"seq":{},"p":{}}})", i, p)));
       if (i % 100 == 99) std::this_thread::sleep_for(20ms);  // ~5000 records/s
       produced.store(i + 1);
     }
@@ -188,7 +204,8 @@ TEST_F(PipelineTest, TwoTasksAndWorkersJoiningAndLeavingLoseNothing) {
   });
   auto out_a = dir_.file("a.jsonl");
   auto out_b = dir_.file("b.jsonl");
-  auto base = api::RawConfig{{"name", "sink-d"}, {"connector.class", "file"}, {"topics", "moving"}, {"tasks.max", "2"}};
+  auto base = api::RawConfig{
+      {"name", "sink-d"}, {"connector.class", "file"}, {"topics", "moving"}, {"tasks.max", "2"}};
   auto config_a = base;
   config_a["file"] = out_a;
   auto config_b = base;
@@ -208,7 +225,8 @@ TEST_F(PipelineTest, TwoTasksAndWorkersJoiningAndLeavingLoseNothing) {
   stop_producing.store(true);
   producer_thread.join();
   const int total = produced.load();
-  ASSERT_TRUE(eventually([&] { return committed_total("connect-sink-d", "moving", 6) == total; }, 60s));
+  ASSERT_TRUE(
+      eventually([&] { return committed_total("connect-sink-d", "moving", 6) == total; }, 60s));
   wa->stop();
   std::map<int, int> count;
   for (const auto& l : parse_lines(testing::read_lines(out_a))) count[l.seq]++;
@@ -233,21 +251,31 @@ TEST_F(PipelineTest, RevokedPartitionsAreFlushedAndCommittedBeforeTheyMove) {
     return std::make_unique<pipeline::Worker>(c);
   };
   auto wa = slow({.worker_id = "worker-a"});
-  ASSERT_TRUE(wa->add_connector(connector({{"name", "sink-f"}, {"connector.class", "file"}, {"topics", "handover"},
-                                           {"file", out_a}, {"kconnect.flush.max.bytes", "1000000000"}})));
-  ASSERT_TRUE(eventually([&] {
-    auto s = wa->status("sink-f");
-    return s && s->tasks[0].records_written == 8000;
-  }, 60s));
+  ASSERT_TRUE(wa->add_connector(connector({{"name", "sink-f"},
+                                           {"connector.class", "file"},
+                                           {"topics", "handover"},
+                                           {"file", out_a},
+                                           {"kconnect.flush.max.bytes", "1000000000"}})));
+  ASSERT_TRUE(eventually(
+      [&] {
+        auto s = wa->status("sink-f");
+        return s && s->tasks[0].records_written == 8000;
+      },
+      60s));
   EXPECT_EQ(committed_total("connect-sink-f", "handover", 4), 0);
   auto wb = slow({.worker_id = "worker-b"});
-  ASSERT_TRUE(wb->add_connector(connector({{"name", "sink-f"}, {"connector.class", "file"}, {"topics", "handover"},
-                                           {"file", out_b}, {"kconnect.flush.max.bytes", "1000000000"}})));
+  ASSERT_TRUE(wb->add_connector(connector({{"name", "sink-f"},
+                                           {"connector.class", "file"},
+                                           {"topics", "handover"},
+                                           {"file", out_b},
+                                           {"kconnect.flush.max.bytes", "1000000000"}})));
   // Worker B gets partitions only after worker A gave them up, flushed and committed them.
-  ASSERT_TRUE(eventually([&] {
-    auto s = wb->status("sink-f");
-    return s && !s->tasks[0].partitions.empty();
-  }, 60s));
+  ASSERT_TRUE(eventually(
+      [&] {
+        auto s = wb->status("sink-f");
+        return s && !s->tasks[0].partitions.empty();
+      },
+      60s));
   EXPECT_GT(committed_total("connect-sink-f", "handover", 4), 0);
   wb->stop();
   wa->stop();
@@ -262,14 +290,19 @@ TEST_F(PipelineTest, BackpressurePausesPartitionsAndLosesNothing) {
   ASSERT_TRUE(producer);
   std::string pad(900, 'x');
   for (int i = 0; i < 3000; ++i) {
-    ASSERT_TRUE((*producer)->produce("big", i % 2, std::nullopt, fmt::format(R"({{"seq":{},"p":{},"pad":"{}"}})", i, i % 2, pad)));
+    ASSERT_TRUE(
+        (*producer)->produce("big", i % 2, std::nullopt,
+                             fmt::format(R"({{"seq":{},"p":{},"pad":"{}"}})", i, i % 2, pad)));
   }
   ASSERT_TRUE((*producer)->flush(10s));
   auto out = dir_.file("out.jsonl");
   metrics::Registry registry;
   pipeline::Worker w({.worker_id = "w", .flush_interval = 200ms, .metrics = &registry});
-  ASSERT_TRUE(w.add_connector(connector({{"name", "sink-e"}, {"connector.class", "file"}, {"topics", "big"},
-                                         {"file", out}, {"kconnect.buffer.max.bytes", "4096"},
+  ASSERT_TRUE(w.add_connector(connector({{"name", "sink-e"},
+                                         {"connector.class", "file"},
+                                         {"topics", "big"},
+                                         {"file", out},
+                                         {"kconnect.buffer.max.bytes", "4096"},
                                          {"kconnect.backpressure.pause.after.ms", "0"}})));
   ASSERT_TRUE(eventually([&] { return committed_total("connect-sink-e", "big", 2) == 3000; }, 60s));
   auto metrics_text = registry.expose();  // before stop(): a stopped task's series are removed

@@ -1,15 +1,14 @@
 // kconnect-runtime as a process: the command line, clean shutdown on SIGTERM, and SIGKILL at any
 // moment followed by a restart losing nothing.
 
-#include <gtest/gtest.h>
-#include <signal.h>
-
 #include <atomic>
 #include <set>
 #include <thread>
 
 #include <fmt/format.h>
+#include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+#include <signal.h>
 
 #include "tests/support/files.h"
 #include "tests/support/kafka.h"
@@ -39,26 +38,30 @@ class StandaloneProcessTest : public ::testing::Test {
   }
 
   std::string worker_file() {
-    return write("worker.properties", fmt::format(
-        "bootstrap.servers={}\n"
-        "key.converter=org.apache.kafka.connect.storage.StringConverter\n"
-        "value.converter=org.apache.kafka.connect.json.JsonConverter\n"
-        "value.converter.schemas.enable=false\n"
-        "offset.flush.interval.ms=200\n"
-        "consumer.session.timeout.ms=6000\n"
-        "consumer.heartbeat.interval.ms=500\n",
-        cluster_->bootstrap_servers()));
+    return write("worker.properties",
+                 fmt::format("bootstrap.servers={}\n"
+                             "key.converter=org.apache.kafka.connect.storage.StringConverter\n"
+                             "value.converter=org.apache.kafka.connect.json.JsonConverter\n"
+                             "value.converter.schemas.enable=false\n"
+                             "offset.flush.interval.ms=200\n"
+                             "consumer.session.timeout.ms=6000\n"
+                             "consumer.heartbeat.interval.ms=500\n",
+                             cluster_->bootstrap_servers()));
   }
 
   std::string connector_file(const std::string& out) {
-    return write("sink.json", fmt::format(
-        R"({{"name": "proc-sink", "config": {{"connector.class": "FileStreamSink", "tasks.max": "2",
-            "topics": "seq", "file": "{}"}}}})", out));
+    return write(
+        "sink.json",
+        fmt::format(
+            R"({{"name": "proc-sink", "config": {{"connector.class": "FileStreamSink", "tasks.max": "2",
+            "topics": "seq", "file": "{}"}}}})",
+            out));
   }
 
   int64_t committed(int partitions) {
     int64_t total = 0;
-    for (auto [p, o] : testing::committed_offsets(cluster_->bootstrap_servers(), "connect-proc-sink", "seq", partitions)) {
+    for (auto [p, o] : testing::committed_offsets(cluster_->bootstrap_servers(),
+                                                  "connect-proc-sink", "seq", partitions)) {
       if (o > 0) total += o;
     }
     return total;
@@ -79,7 +82,8 @@ TEST(RuntimeCliTest, VersionHelpAndPlugins) {
   Process plugins({runtime(), "plugins"}, dir.file("p"));
   ASSERT_EQ(plugins.wait(10s), 0);
   for (auto name : {"org.apache.kafka.connect.file.FileStreamSinkConnector", "FileStreamSink",
-                    "org.apache.kafka.connect.json.JsonConverter", "org.apache.kafka.connect.storage.StringConverter",
+                    "org.apache.kafka.connect.json.JsonConverter",
+                    "org.apache.kafka.connect.storage.StringConverter",
                     "org.apache.kafka.connect.converters.ByteArrayConverter"}) {
     EXPECT_NE(plugins.out().find(name), std::string::npos) << name;
   }
@@ -90,7 +94,8 @@ TEST(RuntimeCliTest, CheckedInConfigurationReferenceIsCurrent) {
   Process p({runtime(), "config-reference"}, dir.file("ref"));
   ASSERT_EQ(p.wait(10s), 0);
   EXPECT_EQ(p.out(), testing::read_text(testing::source_path("docs/configuration-reference.md")))
-      << "regenerate: build/bin/kconnect-runtime config-reference > docs/configuration-reference.md";
+      << "regenerate: build/bin/kconnect-runtime config-reference > "
+         "docs/configuration-reference.md";
 }
 
 TEST(RuntimeCliTest, ValidateReportsEveryProblemAndExitsNonZero) {
@@ -99,23 +104,28 @@ TEST(RuntimeCliTest, ValidateReportsEveryProblemAndExitsNonZero) {
                       "name=a\nconnector.class=file\ntopics=t\nfile=/tmp/x\n");
   testing::write_text(dir.file("bad.properties"),
                       "connector.class=file\ntasks.max=0\ntopics=t\ntopics.regex=t.*\n"
-                      "consumer.override.isolation.level=sometimes\nvalue.converter=NoSuchConverter\nspelling.mistake=1\n");
+                      "consumer.override.isolation.level=sometimes\nvalue.converter="
+                      "NoSuchConverter\nspelling.mistake=1\n");
   Process good({runtime(), "validate", dir.file("good.properties")}, dir.file("g"));
   ASSERT_EQ(good.wait(10s), 0) << good.out();
   EXPECT_NE(good.out().find("OK"), std::string::npos);
-  Process bad({runtime(), "validate", dir.file("good.properties"), dir.file("bad.properties")}, dir.file("b"));
+  Process bad({runtime(), "validate", dir.file("good.properties"), dir.file("bad.properties")},
+              dir.file("b"));
   ASSERT_EQ(bad.wait(10s), 1);
   auto out = bad.out();
-  for (auto expected : {"name: Missing required configuration", "tasks.max = \"0\": Value must be at least 1",
-                        "topics.regex are mutually exclusive", "consumer.override.isolation.level = \"sometimes\"",
-                        "value.converter = \"NoSuchConverter\"", "warning: spelling.mistake"}) {
+  for (auto expected :
+       {"name: Missing required configuration", "tasks.max = \"0\": Value must be at least 1",
+        "topics.regex are mutually exclusive", "consumer.override.isolation.level = \"sometimes\"",
+        "value.converter = \"NoSuchConverter\"", "warning: spelling.mistake"}) {
     EXPECT_NE(out.find(expected), std::string::npos) << expected << "\n" << out;
   }
 }
 
 TEST_F(StandaloneProcessTest, RefusesABadConfigurationBeforeStartingAnything) {
   auto out = dir_.file("never.jsonl");
-  auto bad = write("bad.properties", fmt::format("name=x\nconnector.class=file\ntopics=seq\nfile={}\ntasks.max=-1\n", out));
+  auto bad =
+      write("bad.properties",
+            fmt::format("name=x\nconnector.class=file\ntopics=seq\nfile={}\ntasks.max=-1\n", out));
   Process p({runtime(), "standalone", worker_file(), bad}, dir_.file("run"));
   ASSERT_EQ(p.wait(20s), 1);
   EXPECT_NE(p.err().find("refusing to start"), std::string::npos) << p.err();
@@ -125,7 +135,8 @@ TEST_F(StandaloneProcessTest, RefusesABadConfigurationBeforeStartingAnything) {
 
 TEST_F(StandaloneProcessTest, SigtermFlushesCommitsAndExitsCleanly) {
   ASSERT_TRUE(cluster_->create_topic("seq", 2));
-  testing::produce(cluster_->bootstrap_servers(), "seq", 3000, [](int i) { return fmt::format(R"({{"seq":{}}})", i); });
+  testing::produce(cluster_->bootstrap_servers(), "seq", 3000,
+                   [](int i) { return fmt::format(R"({{"seq":{}}})", i); });
   auto out = dir_.file("out.jsonl");
   Process p({runtime(), "standalone", worker_file(), connector_file(out)}, dir_.file("run"));
   ASSERT_TRUE(eventually([&] { return testing::read_lines(out).size() == 3000; }, 60s)) << p.err();
@@ -140,36 +151,45 @@ TEST_F(StandaloneProcessTest, KillDashNineMidStreamThenRestartLosesNothing) {
   constexpr int kTotal = 40000;
   std::atomic<int> produced{0};
   std::jthread producer([&] {
-    auto prod = kafka::Producer::create({{"bootstrap.servers", cluster_->bootstrap_servers()}, {"linger.ms", "2"}});
+    auto prod = kafka::Producer::create(
+        {{"bootstrap.servers", cluster_->bootstrap_servers()}, {"linger.ms", "2"}});
     ASSERT_TRUE(prod);
     for (int i = 0; i < kTotal; ++i) {
       ASSERT_TRUE((*prod)->produce("seq", i % 2, std::nullopt, fmt::format(R"({{"seq":{}}})", i)));
-      if (i % 200 == 199) std::this_thread::sleep_for(20ms);  // ~10k records/s: the kill lands mid-stream
+      if (i % 200 == 199)
+        std::this_thread::sleep_for(20ms);  // ~10k records/s: the kill lands mid-stream
       produced.store(i + 1);
     }
     ASSERT_TRUE((*prod)->flush(10s));
   });
   auto out = dir_.file("out.jsonl");
   {
-    Process first({runtime(), "standalone", worker_file(), connector_file(out)}, dir_.file("first"));
-    ASSERT_TRUE(eventually([&] { return testing::read_lines(out).size() > 5000; }, 60s)) << first.err();
+    Process first({runtime(), "standalone", worker_file(), connector_file(out)},
+                  dir_.file("first"));
+    ASSERT_TRUE(eventually([&] { return testing::read_lines(out).size() > 5000; }, 60s))
+        << first.err();
     ASSERT_LT(produced.load(), kTotal) << "the kill must happen while records are still arriving";
     first.signal(SIGKILL);
     ASSERT_EQ(first.wait(10s), 128 + SIGKILL);
   }
   auto before_restart = testing::read_lines(out).size();
-  Process second({runtime(), "standalone", worker_file(), connector_file(out)}, dir_.file("second"));
+  Process second({runtime(), "standalone", worker_file(), connector_file(out)},
+                 dir_.file("second"));
   producer.join();
   std::set<int> seen;
-  ASSERT_TRUE(eventually([&] {
-    seen.clear();
-    for (const auto& line : testing::read_lines(out)) {
-      // A kill can leave a torn last line; it is replayed after the restart.
-      auto j = nlohmann::json::parse(line, nullptr, false);
-      if (!j.is_discarded()) seen.insert(j["seq"].get<int>());
-    }
-    return seen.size() == static_cast<size_t>(kTotal);
-  }, 90s)) << "have " << seen.size() << " of " << kTotal << "\n" << second.err();
+  ASSERT_TRUE(eventually(
+      [&] {
+        seen.clear();
+        for (const auto& line : testing::read_lines(out)) {
+          // A kill can leave a torn last line; it is replayed after the restart.
+          auto j = nlohmann::json::parse(line, nullptr, false);
+          if (!j.is_discarded()) seen.insert(j["seq"].get<int>());
+        }
+        return seen.size() == static_cast<size_t>(kTotal);
+      },
+      90s))
+      << "have " << seen.size() << " of " << kTotal << "\n"
+      << second.err();
   second.signal(SIGTERM);
   EXPECT_EQ(second.wait(30s), 0);
   EXPECT_EQ(committed(2), kTotal);

@@ -1,9 +1,9 @@
 #include "libs/base/log.h"
 
-#include <gtest/gtest.h>
-
 #include <string>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 namespace kc::log {
 namespace {
@@ -33,8 +33,10 @@ TEST_F(LogTest, JsonLineEscapesAndTypesFields) {
   set_format(Format::kJson);
   get("test.b").warn("say \"hi\"", {{"n", 7}, {"s", "a\nb"}, {"ok", true}});
   ASSERT_EQ(lines_.size(), 1u);
-  EXPECT_NE(lines_[0].find(R"("level":"WARN","logger":"test.b","msg":"say \"hi\"","n":7,"s":"a\nb","ok":true})"),
-            std::string::npos)
+  EXPECT_NE(
+      lines_[0].find(
+          R"("level":"WARN","logger":"test.b","msg":"say \"hi\"","n":7,"s":"a\nb","ok":true})"),
+      std::string::npos)
       << lines_[0];
 }
 

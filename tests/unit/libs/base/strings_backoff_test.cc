@@ -23,9 +23,9 @@ TEST(StringsTest, Utf8Validation) {
   EXPECT_TRUE(strings::is_valid_utf8("plain"));
   EXPECT_TRUE(strings::is_valid_utf8("\xc3\xa9t\xc3\xa9"));
   EXPECT_FALSE(strings::is_valid_utf8("\xff"));
-  EXPECT_FALSE(strings::is_valid_utf8("\xc0\xaf"));          // overlong '/'
-  EXPECT_FALSE(strings::is_valid_utf8("\xed\xa0\x80"));      // surrogate
-  EXPECT_FALSE(strings::is_valid_utf8("\xe2\x82"));          // truncated
+  EXPECT_FALSE(strings::is_valid_utf8("\xc0\xaf"));      // overlong '/'
+  EXPECT_FALSE(strings::is_valid_utf8("\xed\xa0\x80"));  // surrogate
+  EXPECT_FALSE(strings::is_valid_utf8("\xe2\x82"));      // truncated
 }
 
 TEST(BackoffTest, KafkaConnectScheduleDoublesFrom300AndCaps) {
@@ -50,9 +50,13 @@ namespace kc {
 namespace {
 
 TEST(Base64Test, Rfc4648Vectors) {
-  const std::pair<std::string, std::string> vectors[] = {
-      {"", ""}, {"f", "Zg=="}, {"fo", "Zm8="}, {"foo", "Zm9v"},
-      {"foob", "Zm9vYg=="}, {"fooba", "Zm9vYmE="}, {"foobar", "Zm9vYmFy"}};
+  const std::pair<std::string, std::string> vectors[] = {{"", ""},
+                                                         {"f", "Zg=="},
+                                                         {"fo", "Zm8="},
+                                                         {"foo", "Zm9v"},
+                                                         {"foob", "Zm9vYg=="},
+                                                         {"fooba", "Zm9vYmE="},
+                                                         {"foobar", "Zm9vYmFy"}};
   for (const auto& [plain, encoded] : vectors) {
     EXPECT_EQ(base64::encode(plain), encoded);
     EXPECT_EQ(base64::decode(encoded), plain);

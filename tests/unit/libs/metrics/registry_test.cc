@@ -34,7 +34,8 @@ TEST(MetricsRegistryTest, SeriesWithTheSameLabelsAreSharedAndReleasedByTheLastHo
       b->Increment();
     }
     a->Increment();  // still alive after b released it
-    EXPECT_NE(registry.expose().find("kconnect_test_shared_total{task=\"0\"} 2"), std::string::npos);
+    EXPECT_NE(registry.expose().find("kconnect_test_shared_total{task=\"0\"} 2"),
+              std::string::npos);
   }
   EXPECT_EQ(registry.expose().find("task=\"0\""), std::string::npos);
 }

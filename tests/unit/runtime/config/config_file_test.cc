@@ -6,8 +6,9 @@ namespace kc::config {
 namespace {
 
 TEST(ConfigFileTest, KafkaConnectRestJsonForm) {
-  auto def = parse_connector(R"({"name": "s", "config": {"connector.class": "file", "tasks.max": 2, "x": true}})",
-                             FileFormat::kJson);
+  auto def = parse_connector(
+      R"({"name": "s", "config": {"connector.class": "file", "tasks.max": 2, "x": true}})",
+      FileFormat::kJson);
   ASSERT_TRUE(def) << def.error().message();
   EXPECT_EQ(def->name, "s");
   EXPECT_EQ(def->config.at("name"), "s");
@@ -19,7 +20,8 @@ TEST(ConfigFileTest, FlatJsonAndYamlForms) {
   auto json = parse_connector(R"({"name": "a", "connector.class": "file"})", FileFormat::kJson);
   ASSERT_TRUE(json);
   EXPECT_EQ(json->name, "a");
-  auto yaml = parse_connector("name: b\nconfig:\n  connector.class: file\n  tasks.max: 3\n", FileFormat::kYaml);
+  auto yaml = parse_connector("name: b\nconfig:\n  connector.class: file\n  tasks.max: 3\n",
+                              FileFormat::kYaml);
   ASSERT_TRUE(yaml) << yaml.error().message();
   EXPECT_EQ(yaml->name, "b");
   EXPECT_EQ(yaml->config.at("tasks.max"), "3");
@@ -32,9 +34,11 @@ TEST(ConfigFileTest, NameMismatchIsRefused) {
 }
 
 TEST(ConfigFileTest, NestedValuesAreRefusedNamingTheKey) {
-  auto def = parse_connector(R"({"name": "a", "config": {"topics": ["x", "y"]}})", FileFormat::kJson);
+  auto def =
+      parse_connector(R"({"name": "a", "config": {"topics": ["x", "y"]}})", FileFormat::kJson);
   ASSERT_FALSE(def);
-  EXPECT_NE(def.error().message().find("config.topics"), std::string::npos) << def.error().message();
+  EXPECT_NE(def.error().message().find("config.topics"), std::string::npos)
+      << def.error().message();
 }
 
 TEST(ConfigFileTest, InvalidJsonAndYamlAreReported) {

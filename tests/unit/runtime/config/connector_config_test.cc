@@ -1,8 +1,8 @@
 #include "runtime/config/connector_config.h"
 
-#include <gtest/gtest.h>
-
 #include <algorithm>
+
+#include <gtest/gtest.h>
 
 namespace kc::config {
 namespace {
@@ -22,7 +22,10 @@ const api::ConfigIssue* find(const ValidationResult& r, std::string_view key, Se
 }
 
 api::RawConfig valid() {
-  return {{"name", "orders"}, {"connector.class", "FileStreamSink"}, {"topics", "orders"}, {"file", "/tmp/x"}};
+  return {{"name", "orders"},
+          {"connector.class", "FileStreamSink"},
+          {"topics", "orders"},
+          {"file", "/tmp/x"}};
 }
 
 TEST(ConnectorConfigTest, ValidConfigResolvesPluginsAndDefaults) {
@@ -66,7 +69,8 @@ TEST(ConnectorConfigTest, EveryProblemIsReportedAtOnce) {
   EXPECT_NE(find(r, "colour", Severity::kWarning), nullptr);
   EXPECT_GE(r.error_count(), 5u);
   EXPECT_EQ(find(r, "tasks.max", Severity::kError)->value, "zero");
-  EXPECT_NE(find(r, "connector.class", Severity::kError)->message.find("file (org.apache.kafka.connect.file.FileStreamSinkConnector)"),
+  EXPECT_NE(find(r, "connector.class", Severity::kError)
+                ->message.find("file (org.apache.kafka.connect.file.FileStreamSinkConnector)"),
             std::string::npos);
 }
 
@@ -75,11 +79,13 @@ TEST(ConnectorConfigTest, TopicsAndTopicsRegexAreExclusive) {
   raw["topics.regex"] = "ord.*";
   auto r = validate_connector(default_worker(), raw);
   ASSERT_NE(find(r, "topics", Severity::kError), nullptr);
-  EXPECT_NE(find(r, "topics", Severity::kError)->message.find("mutually exclusive"), std::string::npos);
+  EXPECT_NE(find(r, "topics", Severity::kError)->message.find("mutually exclusive"),
+            std::string::npos);
   raw.erase("topics");
   EXPECT_TRUE(validate_connector(default_worker(), raw).ok());
   raw["topics.regex"] = "(unclosed";
-  EXPECT_NE(find(validate_connector(default_worker(), raw), "topics.regex", Severity::kError), nullptr);
+  EXPECT_NE(find(validate_connector(default_worker(), raw), "topics.regex", Severity::kError),
+            nullptr);
 }
 
 TEST(ConnectorConfigTest, ConsumerOverridesWinOverWorkerConsumerAndAreTranslated) {
@@ -91,13 +97,16 @@ TEST(ConnectorConfigTest, ConsumerOverridesWinOverWorkerConsumerAndAreTranslated
   auto raw = valid();
   raw["consumer.override.session.timeout.ms"] = "20000";
   raw["consumer.override.max.poll.records"] = "50";
-  raw["consumer.override.partition.assignment.strategy"] = "org.apache.kafka.clients.consumer.RangeAssignor";
-  raw["consumer.override.key.deserializer"] = "org.apache.kafka.common.serialization.StringDeserializer";
+  raw["consumer.override.partition.assignment.strategy"] =
+      "org.apache.kafka.clients.consumer.RangeAssignor";
+  raw["consumer.override.key.deserializer"] =
+      "org.apache.kafka.common.serialization.StringDeserializer";
   raw["consumer.override.enable.auto.commit"] = "true";
   raw["consumer.override.group.id"] = "legacy-group";
   auto r = validate_connector(worker, raw);
   ASSERT_TRUE(r.ok());
-  std::map<std::string, std::string> props(r.config->consumer.properties.begin(), r.config->consumer.properties.end());
+  std::map<std::string, std::string> props(r.config->consumer.properties.begin(),
+                                           r.config->consumer.properties.end());
   EXPECT_EQ(props["session.timeout.ms"], "20000");
   EXPECT_EQ(props["fetch.wait.max.ms"], "100");
   EXPECT_EQ(props["partition.assignment.strategy"], "range");
@@ -142,9 +151,10 @@ TEST(ConnectorConfigTest, ConverterSubKeysAreValidatedWithTheirPrefix) {
 
 TEST(ConnectorConfigTest, WorkerConvertersApplyWhenTheConnectorSetsNone) {
   std::vector<api::ConfigIssue> issues;
-  auto worker = parse_worker_config({{"value.converter", "org.apache.kafka.connect.storage.StringConverter"},
-                                     {"value.converter.converter.encoding", "ISO-8859-1"}},
-                                    issues);
+  auto worker =
+      parse_worker_config({{"value.converter", "org.apache.kafka.connect.storage.StringConverter"},
+                           {"value.converter.converter.encoding", "ISO-8859-1"}},
+                          issues);
   EXPECT_TRUE(issues.empty());
   auto r = validate_connector(worker, valid());
   ASSERT_TRUE(r.ok());
@@ -161,7 +171,8 @@ TEST(WorkerConfigTest, UnusedDistributedKeysWarnAndBadValuesError) {
                                issues);
   EXPECT_TRUE(w.embedded);
   auto has = [&](std::string_view key, Severity s) {
-    return std::any_of(issues.begin(), issues.end(), [&](const auto& i) { return i.key == key && i.severity == s; });
+    return std::any_of(issues.begin(), issues.end(),
+                       [&](const auto& i) { return i.key == key && i.severity == s; });
   };
   EXPECT_TRUE(has("group.id", Severity::kWarning));
   EXPECT_TRUE(has("mystery", Severity::kWarning));

@@ -27,9 +27,13 @@ TEST(StringConverterTest, BorrowsValidUtf8AndReplacesInvalidBytesLikeJava) {
   ASSERT_TRUE(ok);
   EXPECT_EQ(ok->value.type(), Type::kString);
   EXPECT_EQ(ok->value.as_text().data(), bytes.data());  // borrowed, not copied
-  auto bad = c->to_connect("t", std::string_view("a\xff" "b", 3));
+  auto bad = c->to_connect("t", std::string_view("a\xff"
+                                                 "b",
+                                                 3));
   ASSERT_TRUE(bad);
-  EXPECT_EQ(bad->value.as_text(), "a\xef\xbf\xbd" "b");
+  EXPECT_EQ(bad->value.as_text(),
+            "a\xef\xbf\xbd"
+            "b");
   auto tomb = c->to_connect("t", std::nullopt);
   ASSERT_TRUE(tomb);
   EXPECT_TRUE(tomb->value.is_null());
@@ -58,8 +62,10 @@ TEST(ByteArrayConverterTest, PassesBytesThroughAndRefusesOtherTypes) {
 TEST(JsonConverterTest, SchemasEnabledRequiresExactlySchemaAndPayload) {
   auto c = make("org.apache.kafka.connect.json.JsonConverter");  // schemas.enable defaults to true
   const char* kExpected =
-      "JsonConverter with schemas.enable requires \"schema\" and \"payload\" fields and may not contain "
-      "additional fields. If you are trying to deserialize plain JSON data, set schemas.enable=false in "
+      "JsonConverter with schemas.enable requires \"schema\" and \"payload\" fields and may not "
+      "contain "
+      "additional fields. If you are trying to deserialize plain JSON data, set "
+      "schemas.enable=false in "
       "your converter configuration.";
   for (std::string_view bad : {R"({"a": 1})", R"({"schema": null, "payload": 1, "extra": 2})",
                                R"({"schema": null})", R"([1, 2])", R"("text")"}) {
@@ -124,7 +130,9 @@ TEST(JsonConverterTest, MalformedJsonIsADataError) {
 
 TEST(JsonConverterTest, FromConnectWritesTheEnvelopeAndRoundTrips) {
   auto c = make("JsonConverter");
-  auto in = c->to_connect("t", R"({"schema":{"type":"map","keys":{"type":"string"},"values":{"type":"int32"}},"payload":{"x":1}})");
+  auto in = c->to_connect(
+      "t",
+      R"({"schema":{"type":"map","keys":{"type":"string"},"values":{"type":"int32"}},"payload":{"x":1}})");
   ASSERT_TRUE(in) << in.error().message();
   auto out = c->from_connect("t", *in);
   ASSERT_TRUE(out);
@@ -139,7 +147,8 @@ TEST(JsonWriterTest, EncodesLikeKafkaJsonConverter) {
                               {"m", Value::map({{Value::int32(1), Value::boolean(true)}})},
                               {"f", Value::float64(2.0)},
                               {"raw", Value::raw_json("{\n  \"x\": 1\n}")}});
-  EXPECT_EQ(api::json::to_json(v), R"({"s":"a\"b\n","b":"AQI=","m":[[1,true]],"f":2.0,"raw":{"x":1}})");
+  EXPECT_EQ(api::json::to_json(v),
+            R"({"s":"a\"b\n","b":"AQI=","m":[[1,true]],"f":2.0,"raw":{"x":1}})");
 }
 
 }  // namespace

@@ -1,9 +1,9 @@
-#include <gtest/gtest.h>
-#include <unistd.h>
-
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+
+#include <gtest/gtest.h>
+#include <unistd.h>
 
 #include "runtime/registry/builtin_plugins.h"
 
@@ -21,7 +21,8 @@ TEST(FileSinkTest, WritesOneLinePerRecordAndAppends) {
   auto dir = std::filesystem::temp_directory_path() / ("kc-file-sink-" + std::to_string(getpid()));
   std::filesystem::create_directories(dir);
   auto path = (dir / "out.txt").string();
-  const auto* plugin = registry::builtin().find_sink("org.apache.kafka.connect.file.FileStreamSinkConnector");
+  const auto* plugin =
+      registry::builtin().find_sink("org.apache.kafka.connect.file.FileStreamSinkConnector");
   ASSERT_NE(plugin, nullptr);
   std::vector<api::ConfigIssue> issues;
   auto config = api::Config::parse(plugin->info.config_def(), {{"file", path}}, issues);
@@ -37,17 +38,20 @@ TEST(FileSinkTest, WritesOneLinePerRecordAndAppends) {
     ASSERT_TRUE((*sink)->flush());
     (*sink)->stop();
   }
-  EXPECT_EQ(slurp(path), "plain text\n{\"a\":1}\nnull\n{\"n\":7}\nplain text\n{\"a\":1}\nnull\n{\"n\":7}\n");
+  EXPECT_EQ(slurp(path),
+            "plain text\n{\"a\":1}\nnull\n{\"n\":7}\nplain text\n{\"a\":1}\nnull\n{\"n\":7}\n");
   std::filesystem::remove_all(dir);
 }
 
 TEST(FileSinkTest, UnwritableFileFailsAtCreationNamingThePath) {
   const auto* plugin = registry::builtin().find_sink("file");
   std::vector<api::ConfigIssue> issues;
-  auto config = api::Config::parse(plugin->info.config_def(), {{"file", "/proc/kconnect-cannot-write-here/out.txt"}}, issues);
+  auto config = api::Config::parse(plugin->info.config_def(),
+                                   {{"file", "/proc/kconnect-cannot-write-here/out.txt"}}, issues);
   auto sink = plugin->create(config, {"c", 0});
   ASSERT_FALSE(sink);
-  EXPECT_NE(sink.error().message().find("/proc/kconnect-cannot-write-here/out.txt"), std::string::npos);
+  EXPECT_NE(sink.error().message().find("/proc/kconnect-cannot-write-here/out.txt"),
+            std::string::npos);
 }
 
 }  // namespace
