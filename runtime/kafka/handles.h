@@ -25,6 +25,19 @@ struct HandleDeleter {
   void operator()(rd_kafka_consumer_group_metadata_t* p) const {
     rd_kafka_consumer_group_metadata_destroy(p);
   }
+  void operator()(rd_kafka_AdminOptions_t* p) const { rd_kafka_AdminOptions_destroy(p); }
+  void operator()(rd_kafka_NewTopic_t* p) const { rd_kafka_NewTopic_destroy(p); }
+  void operator()(rd_kafka_DeleteGroup_t* p) const { rd_kafka_DeleteGroup_destroy(p); }
+  void operator()(rd_kafka_ListConsumerGroupOffsets_t* p) const {
+    rd_kafka_ListConsumerGroupOffsets_destroy(p);
+  }
+  void operator()(rd_kafka_AlterConsumerGroupOffsets_t* p) const {
+    rd_kafka_AlterConsumerGroupOffsets_destroy(p);
+  }
+  void operator()(rd_kafka_DeleteConsumerGroupOffsets_t* p) const {
+    rd_kafka_DeleteConsumerGroupOffsets_destroy(p);
+  }
+  void operator()(const rd_kafka_metadata_t* p) const { rd_kafka_metadata_destroy(p); }
 };
 
 using KafkaPtr = std::unique_ptr<rd_kafka_t, HandleDeleter>;
@@ -36,6 +49,13 @@ using KafkaErrorPtr = std::unique_ptr<rd_kafka_error_t, HandleDeleter>;
 using HeadersPtr = std::unique_ptr<rd_kafka_headers_t, HandleDeleter>;
 using EventPtr = std::unique_ptr<rd_kafka_event_t, HandleDeleter>;
 using MockClusterPtr = std::unique_ptr<rd_kafka_mock_cluster_t, HandleDeleter>;
+using AdminOptionsPtr = std::unique_ptr<rd_kafka_AdminOptions_t, HandleDeleter>;
+using NewTopicPtr = std::unique_ptr<rd_kafka_NewTopic_t, HandleDeleter>;
+using DeleteGroupPtr = std::unique_ptr<rd_kafka_DeleteGroup_t, HandleDeleter>;
+using ListGroupOffsetsPtr = std::unique_ptr<rd_kafka_ListConsumerGroupOffsets_t, HandleDeleter>;
+using AlterGroupOffsetsPtr = std::unique_ptr<rd_kafka_AlterConsumerGroupOffsets_t, HandleDeleter>;
+using DeleteGroupOffsetsPtr = std::unique_ptr<rd_kafka_DeleteConsumerGroupOffsets_t, HandleDeleter>;
+using MetadataPtr = std::unique_ptr<const rd_kafka_metadata_t, HandleDeleter>;
 
 inline PartitionListPtr new_partition_list(int size = 0) {
   return PartitionListPtr(rd_kafka_topic_partition_list_new(size));
