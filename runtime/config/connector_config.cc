@@ -1,5 +1,6 @@
 #include "runtime/config/connector_config.h"
 
+#include <algorithm>
 #include <regex>
 
 #include <fmt/format.h>
@@ -13,6 +14,77 @@ using api::ConfigIssue;
 using api::ConfigType;
 using api::Importance;
 namespace v = api::validators;
+
+std::optional<std::string> check_replication_factor(std::string_view value) {
+  auto n = strings::parse_int<int64_t>(value);
+  if (n && (*n == -1 || (*n >= 1 && *n <= 32767))) return std::nullopt;
+  if (!n) return std::nullopt;  // type errors are reported by the type check
+  return "Replication factor must be positive and not larger than the number of brokers in the "
+         "Kafka cluster, or -1 to use the broker's default";
+}
+
+// Java's List.toString: "[a, b]".
+std::string java_list(const std::vector<std::string>& items) {
+  return fmt::format("[{}]", strings::join(items, ", "));
+}
+
+// errors.*: Kafka's keys; behavior.on.error (the Kusto sink's fail|log|ignore) fills in the keys
+// that are not given explicitly.
+ErrorSettings parse_error_settings(const api::Config& values,
+                                   const std::vector<std::string>& topics,
+                                   const std::string& topics_regex,
+                                   std::vector<ConfigIssue>& issues) {
+  ErrorSettings e;
+  e.retry_timeout = std::chrono::milliseconds(values.get_long("errors.retry.timeout"));
+  e.retry_timeout_set = values.is_set("errors.retry.timeout");
+  e.retry_delay_max = std::chrono::milliseconds(values.get_long("errors.retry.delay.max.ms"));
+  e.tolerance = strings::iequals(values.get_string("errors.tolerance"), "all")
+                    ? ErrorSettings::Tolerance::kAll
+                    : ErrorSettings::Tolerance::kNone;
+  e.log_enable = values.get_bool("errors.log.enable");
+  e.log_include_messages = values.get_bool("errors.log.include.messages");
+  e.dlq_topic = std::string(strings::trim(values.get_string("errors.deadletterqueue.topic.name")));
+  e.dlq_replication_factor = values.get_int("errors.deadletterqueue.topic.replication.factor");
+  e.dlq_context_headers = values.get_bool("errors.deadletterqueue.context.headers.enable");
+
+  if (auto behavior = values.get_optional("behavior.on.error")) {
+    auto b = strings::to_lower(strings::trim(*behavior));
+    bool tolerance_given = values.is_set("errors.tolerance");
+    auto wanted = b == "fail" ? ErrorSettings::Tolerance::kNone : ErrorSettings::Tolerance::kAll;
+    if (!tolerance_given) {
+      e.tolerance = wanted;
+    } else if (wanted != e.tolerance) {
+      issues.push_back({ConfigIssue::Severity::kWarning, "behavior.on.error", *behavior,
+                        "ignored: errors.tolerance is set and takes precedence"});
+    }
+    if (!values.is_set("errors.log.enable") && b == "log") e.log_enable = true;
+  }
+
+  if (!e.dlq_topic.empty()) {
+    // SinkConnectorConfig.validate: a DLQ that is also an input topic would loop.
+    if (std::find(topics.begin(), topics.end(), e.dlq_topic) != topics.end()) {
+      issues.push_back(
+          {ConfigIssue::Severity::kError, "topics", strings::join(topics, ","),
+           fmt::format("The DLQ topic '{}' may not be included in the list of topics ('topics={}') "
+                       "consumed by the connector",
+                       e.dlq_topic, java_list(topics))});
+    }
+    if (!topics_regex.empty()) {
+      try {
+        if (std::regex_match(e.dlq_topic, std::regex(topics_regex))) {
+          issues.push_back(
+              {ConfigIssue::Severity::kError, "topics.regex", topics_regex,
+               fmt::format("The DLQ topic '{}' may not be matched by the regex for the "
+                           "topics ('topics.regex={}') consumed by the connector",
+                           e.dlq_topic, topics_regex)});
+        }
+      } catch (const std::regex_error&) {
+        // reported by topics.regex's own validator
+      }
+    }
+  }
+  return e;
+}
 
 // Prefixes whose keys belong to something validated elsewhere (or later).
 constexpr std::string_view kPassthroughPrefixes[] = {
@@ -145,6 +217,99 @@ const api::ConfigDef& connector_config_def() {
               .importance = Importance::kLow,
               .documentation = "Accepted for compatibility.",
               .group = "Common"});
+    d.define({.name = "errors.retry.timeout",
+              .type = ConfigType::kLong,
+              .default_value = "0",
+              .validator = v::at_least(-1),
+              .allowed = "[-1,...]",
+              .importance = Importance::kMedium,
+              .documentation =
+                  "The maximum duration in milliseconds that a failed operation will be "
+                  "reattempted. The default is 0, which means no retries will be attempted. Use "
+                  "-1 for infinite retries. kconnect: errors a sink marks retriable are retried "
+                  "for this long when the key is set, and without limit when it is not (Kafka "
+                  "retries RetriableException from put() forever).",
+              .group = "Error Handling"});
+    d.define({.name = "errors.retry.delay.max.ms",
+              .type = ConfigType::kLong,
+              .default_value = "60000",
+              .validator = v::at_least(0),
+              .allowed = "[0,...]",
+              .importance = Importance::kMedium,
+              .documentation =
+                  "The maximum duration in milliseconds between consecutive retry attempts; "
+                  "retries start at 300 ms and double. Jitter will be added to the delay once "
+                  "this limit is reached to prevent thundering herd issues.",
+              .group = "Error Handling"});
+    d.define({.name = "errors.tolerance",
+              .type = ConfigType::kString,
+              .default_value = "none",
+              .validator = v::one_of({"none", "all"}),
+              .allowed = "none, all",
+              .importance = Importance::kMedium,
+              .documentation =
+                  "Behavior for tolerating errors during connector operation. 'none' is the "
+                  "default value and signals that any error will result in an immediate "
+                  "connector task failure; 'all' changes the behavior to skip over problematic "
+                  "records.",
+              .group = "Error Handling"});
+    d.define({.name = "errors.log.enable",
+              .type = ConfigType::kBoolean,
+              .default_value = "false",
+              .importance = Importance::kMedium,
+              .documentation =
+                  "If true, write each error and the details of the failed operation and "
+                  "problematic record to the application log. This is 'false' by default, so "
+                  "that only errors that are not tolerated are reported.",
+              .group = "Error Handling"});
+    d.define({.name = "errors.log.include.messages",
+              .type = ConfigType::kBoolean,
+              .default_value = "false",
+              .importance = Importance::kMedium,
+              .documentation =
+                  "Whether to include in the log the record that resulted in a failure: its "
+                  "topic, partition, offset and timestamp (never key or value).",
+              .group = "Error Handling"});
+    d.define({.name = "errors.deadletterqueue.topic.name",
+              .type = ConfigType::kString,
+              .default_value = "",
+              .importance = Importance::kMedium,
+              .documentation =
+                  "The name of the topic to be used as the dead letter queue (DLQ) for messages "
+                  "that result in an error when processed by this sink connector, or its "
+                  "transformations or converters. The topic name is blank by default, which "
+                  "means that no messages are to be recorded in the DLQ.",
+              .group = "Error Handling"});
+    d.define({.name = "errors.deadletterqueue.topic.replication.factor",
+              .type = ConfigType::kInt,
+              .default_value = "3",
+              .validator = check_replication_factor,
+              .allowed = "-1 or [1,...,32767]",
+              .importance = Importance::kMedium,
+              .documentation =
+                  "Replication factor used to create the dead letter queue topic when it doesn't "
+                  "already exist (with 1 partition).",
+              .group = "Error Handling"});
+    d.define({.name = "errors.deadletterqueue.context.headers.enable",
+              .type = ConfigType::kBoolean,
+              .default_value = "false",
+              .importance = Importance::kMedium,
+              .documentation =
+                  "If true, add headers containing error context to the messages written to the "
+                  "dead letter queue. To avoid clashing with headers from the original record, "
+                  "all error context header keys will start with __connect.errors.",
+              .group = "Error Handling"});
+    d.define({.name = "behavior.on.error",
+              .type = ConfigType::kString,
+              .validator = v::one_of({"fail", "log", "ignore"}),
+              .allowed = "fail, log, ignore",
+              .importance = Importance::kLow,
+              .documentation =
+                  "The Azure Data Explorer (Kusto) sink's error policy, mapped onto Kafka's keys "
+                  "that are not set explicitly: fail = errors.tolerance=none; log = "
+                  "errors.tolerance=all with errors.log.enable=true; ignore = "
+                  "errors.tolerance=all.",
+              .group = "Error Handling"});
     d.define({.name = "kconnect.buffer.max.bytes",
               .type = ConfigType::kLong,
               .default_value = "8388608",
@@ -238,6 +403,18 @@ ValidationResult validate_connector(const WorkerConfig& worker, const api::RawCo
 
   cfg.consumer = build_consumer_settings(cfg.name, worker.bootstrap_servers, worker.consumer,
                                          cfg.values.with_prefix("consumer.override."), issues);
+  cfg.errors = parse_error_settings(cfg.values, cfg.topics, cfg.topics_regex, issues);
+  // Kafka validates producer overrides only for connectors that produce (a DLQ is configured).
+  if (!cfg.errors.dlq_topic.empty()) {
+    cfg.dlq_producer =
+        build_producer_properties(worker.bootstrap_servers, worker.producer,
+                                  cfg.values.with_prefix("producer.override."), issues);
+  }
+  cfg.admin = build_admin_properties(worker.bootstrap_servers, worker.admin,
+                                     cfg.values.with_prefix("admin.override."), issues);
+
+  // Single message transforms: transforms::validate(raw, plugins, issues) belongs here once the
+  // transforms branch lands (transforms.* and predicates.* pass through until then).
 
   // Unknown keys: neither common, nor the sink's, nor under a prefix validated elsewhere.
   for (const auto& [key, value] : raw) {
@@ -253,6 +430,20 @@ ValidationResult validate_connector(const WorkerConfig& worker, const api::RawCo
   }
 
   if (result.ok()) result.config = std::move(cfg);
+  return result;
+}
+
+ValidationResult resolve_and_validate(const WorkerConfig& worker, const api::RawConfig& raw,
+                                      const registry::Plugins& plugins) {
+  std::vector<ConfigIssue> provider_issues;
+  auto resolved = worker.providers.resolve(raw, provider_issues);
+  auto result = validate_connector(worker, resolved.values, plugins);
+  result.issues.insert(result.issues.begin(), provider_issues.begin(), provider_issues.end());
+  for (auto& issue : result.issues) {
+    // A value that came from a provider is a secret.
+    if (resolved.from_provider.count(issue.key)) issue.value = std::string(api::kHidden);
+  }
+  if (!result.ok()) result.config.reset();
   return result;
 }
 

@@ -11,6 +11,7 @@
 
 #include "runtime/api/config_def.h"
 #include "runtime/api/plugin.h"
+#include "runtime/config/client_properties.h"
 #include "runtime/config/consumer_properties.h"
 #include "runtime/config/worker_config.h"
 #include "runtime/registry/builtin_plugins.h"
@@ -20,6 +21,24 @@ namespace kc::config {
 struct ConverterSpec {
   const api::ConverterPlugin* plugin = nullptr;
   api::Config config;  // the role's sub-keys (prefix removed), parsed against the plugin's keys
+};
+
+// Kafka Connect's error handling keys (ConnectorConfig / SinkConnectorConfig), with Kafka's
+// defaults. See docs/error-handling.md for what the runtime does with them.
+struct ErrorSettings {
+  enum class Tolerance { kNone, kAll };
+  // errors.retry.timeout: how long a failed operation is retried; -1 forever, 0 not at all.
+  std::chrono::milliseconds retry_timeout{0};
+  // Whether errors.retry.timeout was given. When it was not, retriable sink errors are retried
+  // without limit, as Kafka does for RetriableException from SinkTask.put().
+  bool retry_timeout_set = false;
+  std::chrono::milliseconds retry_delay_max{60000};  // errors.retry.delay.max.ms
+  Tolerance tolerance = Tolerance::kNone;            // errors.tolerance
+  bool log_enable = false;                           // errors.log.enable
+  bool log_include_messages = false;                 // errors.log.include.messages
+  std::string dlq_topic;                             // errors.deadletterqueue.topic.name
+  int dlq_replication_factor = 3;    // errors.deadletterqueue.topic.replication.factor
+  bool dlq_context_headers = false;  // errors.deadletterqueue.context.headers.enable
 };
 
 struct ConnectorConfig {
@@ -37,7 +56,10 @@ struct ConnectorConfig {
   int64_t buffer_max_bytes = 8 << 20;
   int64_t flush_max_bytes = 16 << 20;
   std::chrono::milliseconds backpressure_pause_after{1000};
-  api::RawConfig originals;
+  ErrorSettings errors;
+  ClientProperties dlq_producer;  // librdkafka properties of the dead-letter queue producer
+  ClientProperties admin;         // librdkafka properties of the connector's admin client
+  api::RawConfig originals;       // as validated: config provider references resolved
 };
 
 const api::ConfigDef& connector_config_def();
@@ -52,5 +74,11 @@ struct ValidationResult {
 
 ValidationResult validate_connector(const WorkerConfig& worker, const api::RawConfig& raw,
                                     const registry::Plugins& plugins = registry::builtin());
+
+// What a worker does with a connector configuration: resolves config provider references with
+// the worker's providers (config.providers), then validate_connector(). Issues about values that
+// came from a provider show [hidden]; a reference that does not resolve is an error on its key.
+ValidationResult resolve_and_validate(const WorkerConfig& worker, const api::RawConfig& raw,
+                                      const registry::Plugins& plugins = registry::builtin());
 
 }  // namespace kc::config

@@ -1,5 +1,7 @@
 #include "runtime/config/worker_config.h"
 
+#include <optional>
+
 #include <fmt/format.h>
 
 #include "libs/base/strings.h"
@@ -42,9 +44,23 @@ constexpr std::string_view kUnusedKeys[] = {"group.id",
                                             "response.http.headers.config",
                                             "access.control.allow.origin",
                                             "access.control.allow.methods",
-                                            "admin.listeners",
-                                            "topic.tracking.enable",
-                                            "topic.tracking.allow.reset"};
+                                            "admin.listeners"};
+
+std::optional<std::string> check_listener(std::string_view listener) {
+  auto item = strings::trim(listener);
+  if (strings::starts_with(item, "https://")) {
+    return "https listeners are not supported yet: use http:// and terminate TLS in front of "
+           "the worker (for example a Kubernetes ingress or service mesh)";
+  }
+  if (!strings::starts_with(item, "http://"))
+    return "Listeners must be of the form http://host:port";
+  auto rest = item.substr(7);
+  auto colon = rest.rfind(':');
+  if (colon == std::string_view::npos) return "Listeners must be of the form http://host:port";
+  auto port = strings::parse_int<int>(rest.substr(colon + 1));
+  if (!port || *port < 0 || *port > 65535) return "the port must be a number in [0,...,65535]";
+  return std::nullopt;
+}
 
 }  // namespace
 
@@ -101,8 +117,47 @@ const api::ConfigDef& worker_config_def() {
     d.define({.name = "listeners",
               .type = ConfigType::kList,
               .default_value = "http://:8083",
+              .validator = v::each(check_listener),
+              .allowed = "http://host:port,...",
               .importance = Importance::kLow,
-              .documentation = "REST API listeners, as http://host:port."});
+              .documentation = "REST API listeners, as http://host:port (an empty host listens on "
+                               "every interface; port 0 picks a free port)."});
+    d.define(
+        {.name = "topic.tracking.enable",
+         .type = ConfigType::kBoolean,
+         .default_value = "true",
+         .importance = Importance::kLow,
+         .documentation = "Track the topics each connector uses (GET /connectors/{name}/topics)."});
+    d.define({.name = "topic.tracking.allow.reset",
+              .type = ConfigType::kBoolean,
+              .default_value = "true",
+              .importance = Importance::kLow,
+              .documentation = "Allow PUT /connectors/{name}/topics/reset."});
+    d.define({.name = "kconnect.rest.read.only",
+              .type = ConfigType::kBoolean,
+              .default_value = "false",
+              .importance = Importance::kMedium,
+              .documentation =
+                  "Refuse every REST request that changes something (403): connectors are then "
+                  "managed through configuration only (operator-managed workers). Reads, "
+                  "config validation and /metrics stay available."});
+    d.define({.name = "kconnect.rest.auth.token.file",
+              .type = ConfigType::kString,
+              .default_value = "",
+              .importance = Importance::kMedium,
+              .documentation =
+                  "A file holding a bearer token: every REST request except GET /health must "
+                  "send \"Authorization: Bearer <token>\". The file is read again when it "
+                  "changes, so the token can be rotated without a restart. Empty: no "
+                  "authentication."});
+    d.define({.name = "kconnect.state.file",
+              .type = ConfigType::kString,
+              .default_value = "",
+              .importance = Importance::kLow,
+              .documentation =
+                  "Standalone: the JSON file where connector states (paused, stopped) and "
+                  "connectors created through REST persist across restarts. Empty: next to the "
+                  "worker file, as <worker file without extension>.state.json."});
     d.define(
         {.name = "embedded.topic",
          .type = ConfigType::kString,
@@ -155,8 +210,11 @@ bool is_worker_passthrough_key(std::string_view key) {
   return false;
 }
 
-WorkerConfig parse_worker_config(const api::RawConfig& raw, std::vector<api::ConfigIssue>& issues) {
+WorkerConfig parse_worker_config(const api::RawConfig& given,
+                                 std::vector<api::ConfigIssue>& issues) {
   WorkerConfig w;
+  w.providers = ConfigProviders::from_worker(given, issues);
+  api::RawConfig raw = w.providers.resolve(given, issues).values;
   w.values = api::Config::parse(worker_config_def(), raw, issues);
   for (const auto& [key, value] : raw) {
     if (worker_config_def().find(key) || is_worker_passthrough_key(key)) continue;
@@ -182,6 +240,15 @@ WorkerConfig parse_worker_config(const api::RawConfig& raw, std::vector<api::Con
       std::chrono::milliseconds(w.values.get_long("task.shutdown.graceful.timeout.ms"));
   w.listeners = w.values.get_list("listeners");
   w.consumer = w.values.with_prefix("consumer.");
+  w.producer = w.values.with_prefix("producer.");
+  w.admin = w.values.with_prefix("admin.");
+  std::erase_if(w.admin,
+                [](const auto& kv) { return strings::starts_with(kv.first, "listeners"); });
+  w.rest_read_only = w.values.get_bool("kconnect.rest.read.only");
+  w.rest_token_file = w.values.get_string("kconnect.rest.auth.token.file");
+  w.state_file = w.values.get_string("kconnect.state.file");
+  w.topic_tracking = w.values.get_bool("topic.tracking.enable");
+  w.topic_tracking_reset = w.values.get_bool("topic.tracking.allow.reset");
   return w;
 }
 

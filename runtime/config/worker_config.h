@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "runtime/api/config_def.h"
+#include "runtime/config/providers.h"
 
 namespace kc::config {
 
@@ -31,12 +32,25 @@ struct WorkerConfig {
   std::chrono::milliseconds task_shutdown_timeout{5000};
   std::vector<std::string> listeners;
   api::RawConfig consumer;  // consumer.*, prefix removed
+  api::RawConfig producer;  // producer.*, prefix removed (dead-letter queue producers)
+  api::RawConfig admin;     // admin.*, prefix removed (dead-letter queue topics, offsets API)
+  ConfigProviders providers;
+  // REST: refuse every mutating request with 403 (operator-managed workers).
+  bool rest_read_only = false;
+  // REST: when set, every request but GET /health needs "Authorization: Bearer <file content>".
+  std::string rest_token_file;
+  // Standalone: where connector states (and REST-created connectors) persist; empty: next to the
+  // worker file.
+  std::string state_file;
+  bool topic_tracking = true;
+  bool topic_tracking_reset = true;
 };
 
 const api::ConfigDef& worker_config_def();
 
 // Appends every problem to `issues` (unknown keys as warnings). The result is usable only when
-// no error was appended.
+// no error was appended. Config provider references in values (${file:...}) are resolved first,
+// with the providers the same file declares (config.providers), as Kafka does.
 WorkerConfig parse_worker_config(const api::RawConfig& raw, std::vector<api::ConfigIssue>& issues);
 
 // Prefixes under which any key is accepted at worker level.
