@@ -1,5 +1,7 @@
 #include "runtime/pipeline/offset_tracker.h"
 
+#include <algorithm>
+
 namespace kc::pipeline {
 
 void OffsetTracker::delivered(const TopicPartition& tp, int64_t offset) {
@@ -7,10 +9,26 @@ void OffsetTracker::delivered(const TopicPartition& tp, int64_t offset) {
   if (offset + 1 > state.delivered) state.delivered = offset + 1;
 }
 
+void OffsetTracker::hold(const TopicPartition& tp, int64_t offset) {
+  partitions_[tp].held.insert(offset);
+}
+
+void OffsetTracker::release(const TopicPartition& tp, int64_t offset) {
+  auto it = partitions_.find(tp);
+  if (it != partitions_.end()) it->second.held.erase(offset);
+}
+
+size_t OffsetTracker::held() const {
+  size_t n = 0;
+  for (const auto& [tp, state] : partitions_) n += state.held.size();
+  return n;
+}
+
 OffsetMap OffsetTracker::committable() const {
   OffsetMap out;
   for (const auto& [tp, state] : partitions_) {
-    if (state.delivered > state.committed) out.emplace_back(tp, state.delivered);
+    auto position = state.commit_position();
+    if (position > state.committed) out.emplace_back(tp, position);
   }
   return out;
 }

@@ -8,15 +8,18 @@
 //    puts records, and takes committable() only after Sink::flush() returned ok.
 //  - Positions are "next offset to consume" (offset + 1), as Kafka commits them.
 //  - A record the task could not handle is never covered: it stops the partition's position
-//    before its offset (the task fails or, later, the record goes to the dead-letter queue and is
-//    acknowledged first).
+//    before its offset (the task fails), or the record is held (hold()) until its dead-letter
+//    queue write is acknowledged (release()): until then the partition's commit position stays
+//    at or below the held offset, even when later records were delivered and flushed.
 // Caveats
 //  - Not thread-safe: owned by the task's sink thread.
 //  - Offsets are assumed to increase within a partition (Kafka's ordering); a lower offset
 //    (a replay after a rewind) is ignored until the position catches up.
 
+#include <algorithm>
 #include <cstdint>
 #include <map>
+#include <set>
 #include <utility>
 #include <vector>
 
@@ -31,7 +34,14 @@ class OffsetTracker {
  public:
   // The record at `offset` was handed to the sink (or handled without it).
   void delivered(const TopicPartition& tp, int64_t offset);
-  // Positions that moved since the last mark_committed(): what to commit after a flush.
+  // The record at `offset` is handled once an acknowledgement arrives (its dead-letter queue
+  // write): the partition's commit position stays at or below `offset` until release().
+  void hold(const TopicPartition& tp, int64_t offset);
+  void release(const TopicPartition& tp, int64_t offset);
+  // Records held and not yet released, over all partitions.
+  size_t held() const;
+  // Positions that moved since the last mark_committed(): what to commit after a flush. A
+  // partition with held records commits at most up to the first of them.
   OffsetMap committable() const;
   void mark_committed(const OffsetMap& offsets);
   // Forget partitions that left the assignment.
@@ -46,6 +56,10 @@ class OffsetTracker {
   struct State {
     int64_t delivered = -1;  // next offset after the last delivered record
     int64_t committed = -1;
+    std::set<int64_t> held;
+    int64_t commit_position() const {
+      return held.empty() ? delivered : std::min(delivered, *held.begin());
+    }
   };
   std::map<TopicPartition, State> partitions_;
 };

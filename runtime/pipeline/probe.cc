@@ -8,20 +8,39 @@ const std::vector<double>& batch_buckets() {
   return kBuckets;
 }
 
+constexpr TaskState kStates[] = {TaskState::kUnassigned, TaskState::kRunning,
+                                 TaskState::kPaused,     TaskState::kFailed,
+                                 TaskState::kStopped,    TaskState::kRestarting};
+
 }  // namespace
 
 TaskProbe::TaskProbe(metrics::Registry& r, const std::string& connector, int task)
     : TaskProbe(r, metrics::Labels{{"connector", connector}, {"task", std::to_string(task)}}) {}
 
 TaskProbe::TaskProbe(metrics::Registry& r, const metrics::Labels& l)
-    : records_consumed(
+    : registry(r),
+      labels(l),
+      records_consumed(
           r, r.counter("kconnect_task_records_consumed_total", "Records polled from Kafka."), l),
       records_written(
           r, r.counter("kconnect_task_records_written_total", "Records handed to the sink."), l),
+      records_skipped(r,
+                      r.counter("kconnect_task_records_skipped_total",
+                                "Records not written: tolerated errors and transform drops."),
+                      l),
+      records_dead_lettered(r,
+                            r.counter("kconnect_task_records_dead_lettered_total",
+                                      "Records acknowledged by the dead-letter queue."),
+                            l),
       records_failed(r,
                      r.counter("kconnect_task_records_failed_total",
-                               "Records that failed conversion or delivery."),
+                               "Records that failed conversion, transformation or delivery."),
                      l),
+      dead_letter_failures(r,
+                           r.counter("kconnect_task_dead_letter_failures_total",
+                                     "Dead-letter queue writes that failed."),
+                           l),
+      retries(r, r.counter("kconnect_task_retries_total", "Retried operations."), l),
       commits(r, r.counter("kconnect_task_offset_commits_total", "Successful offset commits."), l),
       commit_failures(
           r, r.counter("kconnect_task_offset_commit_failures_total", "Failed offset commits."), l),
@@ -36,6 +55,37 @@ TaskProbe::TaskProbe(metrics::Registry& r, const metrics::Labels& l)
                     metrics::latency_buckets_seconds()),
       commit_seconds(r,
                      r.histogram("kconnect_task_offset_commit_seconds", "Offset commit latency."),
-                     l, metrics::latency_buckets_seconds()) {}
+                     l, metrics::latency_buckets_seconds()) {
+  auto& family = r.gauge("kconnect_task_state", "Task state: 1 for the current state, else 0.");
+  for (auto state : kStates) {
+    auto state_labels = l;
+    state_labels["state"] = std::string(task_state_name(state));
+    states_[state] = std::make_unique<metrics::Series<metrics::Gauge>>(r, family, state_labels);
+  }
+  set_state(TaskState::kUnassigned);
+}
+
+void TaskProbe::set_state(TaskState state) {
+  for (auto& [s, series] : states_) (*series)->Set(s == state ? 1.0 : 0.0);
+}
+
+void TaskProbe::set_lag(const api::TopicPartition& partition, int64_t lag) {
+  auto it = lags_.find(partition);
+  if (it == lags_.end()) {
+    auto l = labels;
+    l["topic"] = partition.topic;
+    l["partition"] = std::to_string(partition.partition);
+    auto& family = registry.gauge("kconnect_task_partition_lag_records",
+                                  "Records in the partition not yet handed to the sink (high "
+                                  "watermark minus the next offset to deliver).");
+    it = lags_
+             .emplace(partition,
+                      std::make_unique<metrics::Series<metrics::Gauge>>(registry, family, l))
+             .first;
+  }
+  (*it->second)->Set(static_cast<double>(lag));
+}
+
+void TaskProbe::drop_lag(const api::TopicPartition& partition) { lags_.erase(partition); }
 
 }  // namespace kc::pipeline

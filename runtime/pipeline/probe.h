@@ -2,10 +2,31 @@
 
 // Metrics of one sink task, labelled {connector, task}. The series are released when the probe is
 // destroyed, so a deleted connector leaves nothing behind.
+//
+//   kconnect_task_records_consumed_total        records polled from Kafka
+//   kconnect_task_records_written_total         records handed to the sink (put accepted)
+//   kconnect_task_records_skipped_total         records not written: tolerated errors
+//                                               (errors.tolerance=all) and transform drops
+//   kconnect_task_records_dead_lettered_total   records acknowledged by the dead-letter queue
+//   kconnect_task_records_failed_total          records that failed (tolerated or not)
+//   kconnect_task_dead_letter_failures_total    dead-letter queue writes that failed (task fails)
+//   kconnect_task_retries_total                 retried operations (sink put/flush, converters)
+//   kconnect_task_offset_commits_total / _commit_failures_total
+//   kconnect_task_backpressure_pauses_total
+//   kconnect_task_batch_records                 histogram: records per put()
+//   kconnect_task_flush_seconds                 histogram: sink flush latency
+//   kconnect_task_offset_commit_seconds         histogram: offset commit latency
+//   kconnect_task_partition_lag_records         gauge {topic, partition}: high watermark minus
+//                                               the next offset to hand to the sink
+//   kconnect_task_state                         gauge {state}: 1 for the task's state, else 0
 
+#include <map>
+#include <memory>
 #include <string>
 
 #include "libs/metrics/registry.h"
+#include "runtime/api/record.h"
+#include "runtime/pipeline/task_state.h"
 
 namespace kc::pipeline {
 
@@ -13,15 +34,31 @@ struct TaskProbe {
   TaskProbe(metrics::Registry& registry, const std::string& connector, int task);
   TaskProbe(metrics::Registry& registry, const metrics::Labels& labels);
 
-  metrics::Series<metrics::Counter> records_consumed;  // kconnect_task_records_consumed_total
-  metrics::Series<metrics::Counter> records_written;   // kconnect_task_records_written_total
-  metrics::Series<metrics::Counter> records_failed;    // kconnect_task_records_failed_total
-  metrics::Series<metrics::Counter> commits;           // kconnect_task_offset_commits_total
-  metrics::Series<metrics::Counter> commit_failures;   // kconnect_task_offset_commit_failures_total
-  metrics::Series<metrics::Counter> backpressure_pauses;  // kconnect_task_backpressure_pauses_total
-  metrics::Series<metrics::Histogram> batch_records;      // kconnect_task_batch_records
-  metrics::Series<metrics::Histogram> flush_seconds;      // kconnect_task_flush_seconds
-  metrics::Series<metrics::Histogram> commit_seconds;     // kconnect_task_offset_commit_seconds
+  // One-hot: the series of `state` is 1, the others 0. Thread-safe.
+  void set_state(TaskState state);
+  // Lag of one partition; drop_lag() removes its series (partition revoked). Sink thread only.
+  void set_lag(const api::TopicPartition& partition, int64_t lag);
+  void drop_lag(const api::TopicPartition& partition);
+
+  metrics::Registry& registry;
+  metrics::Labels labels;
+  metrics::Series<metrics::Counter> records_consumed;
+  metrics::Series<metrics::Counter> records_written;
+  metrics::Series<metrics::Counter> records_skipped;
+  metrics::Series<metrics::Counter> records_dead_lettered;
+  metrics::Series<metrics::Counter> records_failed;
+  metrics::Series<metrics::Counter> dead_letter_failures;
+  metrics::Series<metrics::Counter> retries;
+  metrics::Series<metrics::Counter> commits;
+  metrics::Series<metrics::Counter> commit_failures;
+  metrics::Series<metrics::Counter> backpressure_pauses;
+  metrics::Series<metrics::Histogram> batch_records;
+  metrics::Series<metrics::Histogram> flush_seconds;
+  metrics::Series<metrics::Histogram> commit_seconds;
+
+ private:
+  std::map<TaskState, std::unique_ptr<metrics::Series<metrics::Gauge>>> states_;
+  std::map<api::TopicPartition, std::unique_ptr<metrics::Series<metrics::Gauge>>> lags_;
 };
 
 }  // namespace kc::pipeline

@@ -1,17 +1,22 @@
 #include "runtime/pipeline/sink_task.h"
 
+#include <algorithm>
 #include <condition_variable>
+#include <functional>
 #include <future>
 #include <map>
 #include <optional>
+#include <span>
 #include <variant>
 
 #include <fmt/format.h>
 
+#include "libs/base/backoff.h"
 #include "libs/base/log.h"
+#include "runtime/pipeline/dead_letter_queue.h"
+#include "runtime/pipeline/error_reporter.h"
 #include "runtime/pipeline/handoff_queue.h"
 #include "runtime/pipeline/offset_tracker.h"
-#include "runtime/pipeline/probe.h"
 
 namespace kc::pipeline {
 namespace {
@@ -19,6 +24,7 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using api::SinkRecord;
 using api::TopicPartition;
+using std::chrono::milliseconds;
 
 auto& logger() {
   static auto& log = kc::log::get("kc.pipeline.task");
@@ -30,6 +36,9 @@ std::optional<std::string_view> bytes_of(const void* data, size_t len) {
   return std::string_view(static_cast<const char*>(data), len);
 }
 
+constexpr milliseconds kMetricsInterval{1000};
+
+// Handoff queue items: data, then control. Control items travel in order with the data.
 struct Batch {
   std::vector<kafka::MessagePtr> messages;
 };
@@ -51,25 +60,26 @@ using Item = std::variant<Batch, Assigned, Revoked, Shutdown, Fail>;
 
 }  // namespace
 
-std::string_view task_state_name(TaskState state) {
-  switch (state) {
-    case TaskState::kUnassigned:
-      return "UNASSIGNED";
-    case TaskState::kRunning:
-      return "RUNNING";
-    case TaskState::kPaused:
-      return "PAUSED";
-    case TaskState::kFailed:
-      return "FAILED";
-    case TaskState::kStopped:
-      return "STOPPED";
-  }
-  return "UNASSIGNED";
+void ActiveTopics::record(std::string_view topic) {
+  std::lock_guard lock(mu_);
+  if (topics_.find(topic) == topics_.end()) topics_.emplace(topic);
+}
+
+std::vector<std::string> ActiveTopics::list() const {
+  std::lock_guard lock(mu_);
+  return {topics_.begin(), topics_.end()};
+}
+
+void ActiveTopics::reset() {
+  std::lock_guard lock(mu_);
+  topics_.clear();
+  generation_.fetch_add(1);
 }
 
 struct SinkTask::Impl final : kafka::RebalanceListener {
   TaskSettings settings;
   const config::ConnectorConfig& connector;
+  const config::ErrorSettings& errors;
   std::unique_ptr<api::Converter> key_converter, value_converter, header_converter;
   std::unique_ptr<api::Sink> sink;
   std::unique_ptr<kafka::Consumer> consumer;
@@ -81,14 +91,26 @@ struct SinkTask::Impl final : kafka::RebalanceListener {
   std::atomic<bool> failed{false};
   std::atomic<bool> sink_done{false};
   std::atomic<bool> started{false};
+  std::atomic<bool> user_paused{false};
   std::atomic<bool> backpressure_paused{false};  // written by the poll thread
 
+  // Poll thread only.
+  bool partitions_paused = false;
+
   // Sink thread only.
+  std::unique_ptr<DeadLetterQueue> dlq;  // declared after nothing it calls back into dies first
   OffsetTracker tracker;
   std::vector<SinkRecord> records;
-  std::vector<std::pair<TopicPartition, int64_t>> runs;  // scratch for mark_delivered
+  std::vector<std::pair<TopicPartition, int64_t>> runs;  // scratch for mark_handled
   int64_t bytes_since_flush = 0;
-  bool dirty = false;  // records delivered since the last flush
+  bool dirty = false;  // records handled since the last flush
+  std::optional<Error> dlq_failure;
+  std::set<std::string, std::less<>> seen_topics;
+  uint64_t seen_generation = 0;
+
+  // Interruptible waits between retries (stop() wakes them).
+  std::mutex sleep_mu;
+  std::condition_variable sleep_cv;
 
   // Shared status, guarded by mu.
   mutable std::mutex mu;
@@ -102,9 +124,19 @@ struct SinkTask::Impl final : kafka::RebalanceListener {
   explicit Impl(TaskSettings s)
       : settings(std::move(s)),
         connector(*settings.connector),
+        errors(connector.errors),
         probe(*settings.metrics, connector.name, settings.task_id) {}
 
   std::string id() const { return fmt::format("{}-{}", connector.name, settings.task_id); }
+
+  void set_state(TaskState s) {
+    {
+      std::lock_guard lock(mu);
+      if (state == TaskState::kFailed) return;  // only a restart leaves FAILED
+      state = s;
+    }
+    probe.set_state(s);
+  }
 
   // ---- poll thread ------------------------------------------------------------------------
 
@@ -112,9 +144,8 @@ struct SinkTask::Impl final : kafka::RebalanceListener {
     {
       std::lock_guard lock(mu);
       assignment.insert(assignment.end(), partitions.begin(), partitions.end());
-      if (state == TaskState::kUnassigned) state = TaskState::kRunning;
     }
-    if (backpressure_paused.load()) (void)consumer->pause(partitions);
+    if (partitions_paused) (void)consumer->pause(partitions);
     queue.push(Assigned{partitions}, 0);
   }
 
@@ -144,26 +175,35 @@ struct SinkTask::Impl final : kafka::RebalanceListener {
   //     partition and go on polling, so rebalances and max.poll.interval.ms are served while the
   //     sink is stuck. librdkafka drops its prefetch for paused partitions and refetches from the
   //     consumed position on resume (slow, so this is for real stalls only).
-  void apply_backpressure() {
+  void update_backpressure() {
     auto queued = static_cast<int64_t>(queue.bytes());
     if (backpressure_paused.load()) {
       if (queued <= resume_mark()) {
         backpressure_paused.store(false);
-        (void)consumer->resume(consumer->assignment());
-        logger().debug("sink caught up, partitions resumed",
-                       {{"task", id()}, {"queued_bytes", queued}});
+        logger().debug("sink caught up", {{"task", id()}, {"queued_bytes", queued}});
       }
       return;
     }
-    if (queued < connector.buffer_max_bytes) return;
+    if (queued < connector.buffer_max_bytes || user_paused.load()) return;
     auto deadline = Clock::now() + connector.backpressure_pause_after;
     if (queue.wait_at_most(static_cast<size_t>(resume_mark()), deadline) || stop_requested.load())
       return;
     backpressure_paused.store(true);
     probe.backpressure_pauses->Increment();
-    (void)consumer->pause(consumer->assignment());
-    logger().debug("sink behind, partitions paused",
+    logger().debug("sink behind, pausing partitions",
                    {{"task", id()}, {"queued_bytes", queue.bytes()}});
+  }
+
+  // Partitions are paused while the user paused the task or the sink is behind.
+  void apply_pause() {
+    bool want = user_paused.load() || backpressure_paused.load();
+    if (want == partitions_paused) return;
+    partitions_paused = want;
+    if (want) {
+      (void)consumer->pause(consumer->assignment());
+    } else {
+      (void)consumer->resume(consumer->assignment());
+    }
   }
 
   // Sink thread: once the queue has drained enough, wake a paused poll thread to resume at once.
@@ -178,7 +218,8 @@ struct SinkTask::Impl final : kafka::RebalanceListener {
     std::vector<kafka::MessagePtr> batch;
     auto max = static_cast<size_t>(connector.consumer.max_poll_records);
     while (subscribed && !stop_requested.load() && !failed.load()) {
-      apply_backpressure();
+      update_backpressure();
+      apply_pause();
       batch.clear();
       batch.reserve(max);
       auto polled = consumer->poll_batch(batch, max, settings.poll_timeout);
@@ -207,27 +248,59 @@ struct SinkTask::Impl final : kafka::RebalanceListener {
   // ---- sink thread ------------------------------------------------------------------------
 
   void fail(const Error& error) {
+    if (failed.exchange(true)) return;
     logger().error("task failed", {{"task", id()}, {"error", error.message()}});
     {
       std::lock_guard lock(mu);
       state = TaskState::kFailed;
       trace = error.message();
     }
-    failed.store(true);
+    probe.set_state(TaskState::kFailed);
   }
 
-  // Converts one consumed message into records.back(); returns the error with its coordinates.
-  Status convert(const rd_kafka_message_t* msg, SinkRecord& r) {
+  // Waits `delay` unless the task is stopping; false when it is.
+  bool sleep_unless_stopping(milliseconds delay) {
+    std::unique_lock lock(sleep_mu);
+    return !sleep_cv.wait_for(lock, delay, [&] { return stop_requested.load(); });
+  }
+
+  // Runs `attempt` until it succeeds, fails with an error that is not retriable, `timeout` has
+  // passed (negative: no limit) or the task stops, waiting between attempts as Kafka Connect
+  // does (300 ms doubling up to errors.retry.delay.max.ms).
+  Status with_retries(milliseconds timeout, std::string_view what,
+                      const std::function<Status()>& attempt) {
+    auto backoff = Backoff::kafka_connect(errors.retry_delay_max);
+    auto start = Clock::now();
+    for (int attempts = 1;; ++attempts) {
+      auto st = attempt();
+      if (st || !st.error().retriable()) return st;
+      auto elapsed = std::chrono::duration_cast<milliseconds>(Clock::now() - start);
+      if (timeout >= milliseconds(0) && elapsed >= timeout) {
+        if (attempts == 1) return st;
+        return make_error(st.error().code(), "{} (gave up after {} attempts in {} ms)",
+                          st.error().message(), attempts, elapsed.count());
+      }
+      auto delay = backoff.next();
+      if (timeout >= milliseconds(0)) delay = std::min(delay, timeout - elapsed);
+      probe.retries->Increment();
+      logger().warn("retriable error; retrying", {{"task", id()},
+                                                  {"operation", what},
+                                                  {"attempt", attempts},
+                                                  {"delay_ms", delay.count()},
+                                                  {"error", st.error().message()}});
+      if (!sleep_unless_stopping(delay)) return st;
+    }
+  }
+
+  // Fills `r` from a consumed message and converts key, value and headers.
+  std::optional<RecordError> convert(const rd_kafka_message_t* msg, SinkRecord& r) {
     std::string_view topic = rd_kafka_topic_name(msg->rkt);
+    auto where = coordinates_of(*msg);
     r.topic.assign(topic);
     r.partition = msg->partition;
     r.offset = msg->offset;
-    rd_kafka_timestamp_type_t ts_type;
-    r.timestamp = rd_kafka_message_timestamp(msg, &ts_type);
-    r.timestamp_type = ts_type == RD_KAFKA_TIMESTAMP_CREATE_TIME ? api::TimestampType::kCreateTime
-                       : ts_type == RD_KAFKA_TIMESTAMP_LOG_APPEND_TIME
-                           ? api::TimestampType::kLogAppendTime
-                           : api::TimestampType::kNoTimestamp;
+    r.timestamp = where.timestamp;
+    r.timestamp_type = where.timestamp_type;
     r.original_topic = topic;
     r.original_partition = msg->partition;
     r.original_offset = msg->offset;
@@ -235,54 +308,137 @@ struct SinkTask::Impl final : kafka::RebalanceListener {
     r.raw_value = bytes_of(msg->payload, msg->len);
     r.raw_headers.clear();
     r.headers.clear();
-    auto where = [&](std::string_view stage, const Error& e) {
-      return Error(e.code(), fmt::format("{} failed for record topic={} partition={} offset={}: {}",
-                                         stage, topic, msg->partition, msg->offset, e.message()));
-    };
-    auto key = key_converter->to_connect(topic, r.raw_key);
-    if (!key) return tl::unexpected(where("key conversion", key.error()));
-    r.key_schema = std::move(key->schema);
-    r.key = std::move(key->value);
-    auto value = value_converter->to_connect(topic, r.raw_value);
-    if (!value) return tl::unexpected(where("value conversion", value.error()));
-    r.value_schema = std::move(value->schema);
-    r.value = std::move(value->value);
     rd_kafka_headers_t* hdrs = nullptr;
     if (rd_kafka_message_headers(msg, &hdrs) == RD_KAFKA_RESP_ERR_NO_ERROR) {
       const char* name;
       const void* val;
       size_t size;
-      for (size_t i = 0; !rd_kafka_header_get_all(hdrs, i, &name, &val, &size); ++i) {
-        auto raw = bytes_of(val, size);
-        r.raw_headers.push_back({name, raw});
-        auto h = header_converter->to_connect(topic, raw);
-        if (!h)
-          return tl::unexpected(where(fmt::format("header '{}' conversion", name), h.error()));
-        r.headers.push_back({name, std::move(h->schema), std::move(h->value)});
+      for (size_t i = 0; !rd_kafka_header_get_all(hdrs, i, &name, &val, &size); ++i)
+        r.raw_headers.push_back({name, bytes_of(val, size)});
+    }
+    auto key = key_converter->to_connect(topic, r.raw_key);
+    if (!key)
+      return RecordError{Stage::kKeyConverter, connector.key_converter.plugin->info.class_name,
+                         key.error()};
+    r.key_schema = std::move(key->schema);
+    r.key = std::move(key->value);
+    auto value = value_converter->to_connect(topic, r.raw_value);
+    if (!value)
+      return RecordError{Stage::kValueConverter, connector.value_converter.plugin->info.class_name,
+                         value.error()};
+    r.value_schema = std::move(value->schema);
+    r.value = std::move(value->value);
+    for (const auto& raw : r.raw_headers) {
+      auto h = header_converter->to_connect(topic, raw.value);
+      if (!h) {
+        return RecordError{
+            Stage::kHeaderConverter, connector.header_converter.plugin->info.class_name,
+            Error(h.error().code(), fmt::format("header '{}': {}", raw.key, h.error().message()),
+                  h.error().retriable() ? Retry::kYes : Retry::kNo)};
       }
+      r.headers.push_back({std::string(raw.key), std::move(h->schema), std::move(h->value)});
+    }
+    return std::nullopt;
+  }
+
+  // Single message transforms run here, after conversion, on the converted record: the
+  // transforms branch's transforms::Chain (apply(); an error is stage TRANSFORMATION, kDrop sets
+  // keep = false). Until it lands every record is kept unchanged.
+  std::optional<RecordError> transform(SinkRecord& /*record*/, bool& keep) {
+    keep = true;
+    return std::nullopt;
+  }
+
+  // Converts and transforms one message, retrying errors marked retriable for
+  // errors.retry.timeout (Kafka retries these stages too).
+  std::optional<RecordError> prepare(const rd_kafka_message_t* msg, SinkRecord& r, bool& keep) {
+    std::optional<RecordError> error;
+    (void)with_retries(errors.retry_timeout, "conversion", [&]() -> Status {
+      error = convert(msg, r);
+      if (!error) error = transform(r, keep);
+      if (error) return tl::unexpected(error->error);
+      return ok();
+    });
+    return error;
+  }
+
+  void on_dead_letter_ack(const TopicPartition& tp, int64_t offset, const Status& st) {
+    if (st) {
+      tracker.release(tp, offset);
+      probe.records_dead_lettered->Increment();
+      return;
+    }
+    probe.dead_letter_failures->Increment();
+    if (!dlq_failure) {
+      dlq_failure = Error(
+          st.error().code(),
+          fmt::format("Could not produce message to dead letter queue. topic={}: "
+                      "record topic={} partition={} offset={} is not committed: {}",
+                      errors.dlq_topic, tp.topic, tp.partition, offset, st.error().message()));
+    }
+  }
+
+  // A record failed in `error.stage`: tolerate it (log, dead-letter queue, skip) or return the
+  // error that fails the task.
+  Status handle_record_error(const rd_kafka_message_t& msg, const RecordError& error) {
+    probe.records_failed->Increment();
+    auto where = coordinates_of(msg);
+    auto what = fmt::format("{} failed in {} ({}) for record topic={} partition={} offset={}: {}",
+                            stage_name(error.stage), id(), error.executing_class, where.topic,
+                            where.partition, where.offset, error.error.message());
+    if (errors.tolerance == config::ErrorSettings::Tolerance::kNone || !tolerable(error.stage))
+      return make_error(error.error.code(), "Tolerance exceeded in error handler: {}", what);
+    if (errors.log_enable) {
+      logger().error(error_log_message(id(), error, where, errors.log_include_messages),
+                     {{"error", error.error.message()}});
+    }
+    probe.records_skipped->Increment();
+    if (!dlq) return ok();
+    TopicPartition tp{std::string(where.topic), where.partition};
+    tracker.hold(tp, where.offset);
+    auto offset = where.offset;
+    auto sent = dlq->send(
+        msg, error, [this, tp, offset](const Status& st) { on_dead_letter_ack(tp, offset, st); });
+    if (!sent) {
+      probe.dead_letter_failures->Increment();
+      return make_error(sent.error().code(),
+                        "Could not produce message to dead letter queue. topic={}: {}: {}",
+                        errors.dlq_topic, what, sent.error().message());
     }
     return ok();
   }
 
-  void mark_delivered(size_t count) {
+  // The first `count` messages of `batch` are handled (written, tolerated or dropped).
+  void mark_handled(const Batch& batch, size_t count) {
     // Messages arrive grouped by partition; update the tracker once per run.
     runs.clear();
     for (size_t i = 0; i < count; ++i) {
-      const auto& r = records[i];
-      if (i + 1 < count && records[i + 1].original_partition == r.original_partition &&
-          records[i + 1].original_topic == r.original_topic) {
+      const auto* m = batch.messages[i].get();
+      if (i + 1 < count && batch.messages[i + 1]->partition == m->partition &&
+          batch.messages[i + 1]->rkt == m->rkt) {
         continue;
       }
-      TopicPartition tp{std::string(r.original_topic), r.original_partition};
-      tracker.delivered(tp, r.original_offset);
-      runs.emplace_back(std::move(tp), r.original_offset + 1);
+      TopicPartition tp{rd_kafka_topic_name(m->rkt), m->partition};
+      tracker.delivered(tp, m->offset);
+      runs.emplace_back(std::move(tp), m->offset + 1);
     }
     std::lock_guard lock(mu);
-    if (!first_record_at) first_record_at = Clock::now();
+    if (!first_record_at && count > 0) first_record_at = Clock::now();
     for (auto& [tp, next] : runs) {
       auto& d = delivered[std::move(tp)];
       d = std::max(d, next);
     }
+  }
+
+  void note_topic(std::string_view topic) {
+    if (!settings.topics) return;
+    if (auto g = settings.topics->generation(); g != seen_generation) {
+      seen_topics.clear();
+      seen_generation = g;
+    }
+    if (seen_topics.find(topic) != seen_topics.end()) return;
+    seen_topics.emplace(topic);
+    settings.topics->record(topic);
   }
 
   // Everything before the group's committed offset counts as delivered (by an earlier run), so
@@ -299,53 +455,100 @@ struct SinkTask::Impl final : kafka::RebalanceListener {
     }
   }
 
+  Status put_records(size_t count) {
+    std::span<SinkRecord> span(records.data(), count);
+    auto timeout = errors.retry_timeout_set ? errors.retry_timeout : milliseconds(-1);
+    auto put = with_retries(timeout, "sink put", [&] { return sink->put(span); });
+    if (put) return ok();
+    const auto& first = records[0];
+    return make_error(put.error().code(),
+                      "sink put failed for {} record{} starting at topic={} partition={} "
+                      "offset={}: {}",
+                      count, count == 1 ? "" : "s", first.original_topic, first.original_partition,
+                      first.original_offset, put.error().message());
+  }
+
   void process(Batch& batch) {
     if (records.size() < batch.messages.size()) records.resize(batch.messages.size());
-    size_t converted = 0;
-    std::optional<Error> error;
+    size_t good = 0;     // records[0, good) go to the sink
+    size_t handled = 0;  // batch.messages[0, handled) have an outcome
+    std::optional<Error> failure;
     for (const auto& msg : batch.messages) {
-      auto st = convert(msg.get(), records[converted]);
-      if (!st) {
-        error = st.error();
-        break;
+      auto& r = records[good];
+      bool keep = true;
+      if (auto error = prepare(msg.get(), r, keep)) {
+        r = SinkRecord{};
+        if (auto st = handle_record_error(*msg, *error); !st) {
+          failure = st.error();
+          break;
+        }
+        ++handled;
+        continue;
       }
-      ++converted;
+      ++handled;
+      if (!keep) {
+        probe.records_skipped->Increment();
+        r = SinkRecord{};
+        continue;
+      }
+      note_topic(r.topic);
       bytes_since_flush += static_cast<int64_t>(msg->len + msg->key_len);
+      ++good;
     }
-    if (converted > 0) {
-      auto put = sink->put(std::span<SinkRecord>(records.data(), converted));
+    if (good > 0) {
+      auto put = put_records(good);
+      for (size_t i = 0; i < good; ++i) records[i] = SinkRecord{};  // drop borrowed views
       if (!put) {
-        fail(Error(put.error().code(), fmt::format("sink put failed: {}", put.error().message())));
+        probe.records_failed->Increment(static_cast<double>(good));
+        fail(put.error());
         return;
       }
-      probe.records_written->Increment(static_cast<double>(converted));
-      probe.batch_records->Observe(static_cast<double>(converted));
-      mark_delivered(converted);
+      probe.records_written->Increment(static_cast<double>(good));
+      probe.batch_records->Observe(static_cast<double>(good));
+    }
+    if (handled > 0) {
+      mark_handled(batch, handled);
       dirty = true;
     }
-    // Drop borrowed views before the messages go.
-    for (size_t i = 0; i < converted; ++i) records[i] = SinkRecord{};
-    if (error) {
-      probe.records_failed->Increment();
+    if (failure) {
       flush_and_commit();  // what came before the bad record is kept
-      fail(*error);
+      fail(*failure);
       return;
     }
     if (bytes_since_flush >= connector.flush_max_bytes) flush_and_commit();
   }
 
+  // Serves dead-letter acknowledgements; a failed write fails the task (after committing what
+  // is safe: the failed record's offset stays held).
+  void serve_dead_letters() {
+    if (!dlq) return;
+    dlq->poll();
+    if (dlq_failure && !failed.load()) flush_and_commit();
+  }
+
   void flush_and_commit() {
-    if (!dirty) return;
-    auto t0 = Clock::now();
-    auto flushed = sink->flush();
-    probe.flush_seconds->Observe(std::chrono::duration<double>(Clock::now() - t0).count());
-    if (!flushed) {
-      fail(Error(flushed.error().code(),
-                 fmt::format("sink flush failed: {}", flushed.error().message())));
-      return;
+    // Kafka awaits errant-record futures before committing; so do we, for up to
+    // offset.flush.timeout.ms (what is still unacknowledged stays held).
+    if (dlq && tracker.held() > 0) (void)dlq->flush(settings.flush_timeout);
+    if (dirty) {
+      auto t0 = Clock::now();
+      auto timeout = errors.retry_timeout_set ? errors.retry_timeout : milliseconds(-1);
+      auto flushed = with_retries(timeout, "sink flush", [&] { return sink->flush(); });
+      probe.flush_seconds->Observe(std::chrono::duration<double>(Clock::now() - t0).count());
+      if (!flushed) {
+        fail(Error(flushed.error().code(),
+                   fmt::format("sink flush failed: {}", flushed.error().message())));
+        return;
+      }
+      dirty = false;
+      bytes_since_flush = 0;
     }
-    dirty = false;
-    bytes_since_flush = 0;
+    commit();
+    if (dlq_failure) fail(*dlq_failure);  // committed below the record that could not be written
+  }
+
+  // Commits what the tracker allows (everything flushed, nothing held).
+  void commit() {
     auto offsets = tracker.committable();
     if (offsets.empty()) return;
     auto t1 = Clock::now();
@@ -354,7 +557,6 @@ struct SinkTask::Impl final : kafka::RebalanceListener {
     if (!committed_ok) {
       // Kafka Connect logs and retries with the next commit; the offsets stay pending.
       probe.commit_failures->Increment();
-      dirty = true;
       logger().warn("offset commit failed; will retry",
                     {{"task", id()}, {"error", committed_ok.error().message()}});
       return;
@@ -362,51 +564,83 @@ struct SinkTask::Impl final : kafka::RebalanceListener {
     probe.commits->Increment();
     if (logger().enabled(kc::log::Level::kDebug)) {
       auto ms = [](auto d) { return std::chrono::duration<double, std::milli>(d).count(); };
-      logger().debug("flushed and committed", {{"task", id()},
-                                               {"partitions", offsets.size()},
-                                               {"flush_ms", ms(t1 - t0)},
-                                               {"commit_ms", ms(Clock::now() - t1)}});
+      logger().debug(
+          "committed",
+          {{"task", id()}, {"partitions", offsets.size()}, {"commit_ms", ms(Clock::now() - t1)}});
     }
     tracker.mark_committed(offsets);
     std::lock_guard lock(mu);
     for (const auto& [tp, offset] : offsets) committed[tp] = offset;
   }
 
+  void update_lag() {
+    std::vector<std::pair<TopicPartition, int64_t>> positions;
+    {
+      std::lock_guard lock(mu);
+      for (const auto& tp : assignment) {
+        auto it = delivered.find(tp);
+        positions.emplace_back(tp, it == delivered.end() ? -1 : it->second);
+      }
+    }
+    for (const auto& [tp, position] : positions) {
+      auto hwm = consumer->high_watermark(tp);
+      if (hwm >= 0 && position >= 0) probe.set_lag(tp, std::max<int64_t>(0, hwm - position));
+    }
+  }
+
+  // Handles one queue item; false after Shutdown.
+  bool handle(Item& item) {
+    if (auto* batch = std::get_if<Batch>(&item)) {
+      wake_poller_if_drained();
+      if (!failed.load()) {
+        process(*batch);
+        serve_dead_letters();
+      }
+    } else if (auto* assigned = std::get_if<Assigned>(&item)) {
+      if (!failed.load()) {
+        if (auto st = sink->open(assigned->partitions); !st) fail(st.error());
+        record_starting_positions(assigned->partitions);
+      }
+    } else if (auto* revoked = std::get_if<Revoked>(&item)) {
+      if (!failed.load()) {
+        if (!revoked->lost) flush_and_commit();
+        (void)sink->close(revoked->partitions);
+      }
+      tracker.remove(revoked->partitions);
+      for (const auto& tp : revoked->partitions) probe.drop_lag(tp);
+      revoked->done->set_value();
+    } else if (auto* f = std::get_if<Fail>(&item)) {
+      if (!failed.load()) {
+        flush_and_commit();
+        fail(f->error);
+      }
+    } else if (auto* shutdown = std::get_if<Shutdown>(&item)) {
+      if (!failed.load()) flush_and_commit();
+      sink->stop();
+      if (dlq) (void)dlq->flush(settings.flush_timeout);
+      dlq.reset();
+      sink_done.store(true);
+      shutdown->done->set_value();
+      return false;
+    }
+    return true;
+  }
+
   void sink_loop() {
     auto next_flush = Clock::now() + settings.flush_interval;
+    auto next_tick = Clock::now() + kMetricsInterval;
     while (true) {
-      auto item = queue.pop(next_flush);
-      if (!item) {
+      auto item = queue.pop(std::min(next_flush, next_tick));
+      if (item && !handle(*item)) return;
+      auto now = Clock::now();
+      if (now >= next_tick) {
+        update_lag();
+        if (!failed.load()) serve_dead_letters();
+        next_tick = now + kMetricsInterval;
+      }
+      if (now >= next_flush) {
         if (!failed.load()) flush_and_commit();
         next_flush = Clock::now() + settings.flush_interval;
-        continue;
-      }
-      if (auto* batch = std::get_if<Batch>(&*item)) {
-        wake_poller_if_drained();
-        if (!failed.load()) process(*batch);
-      } else if (auto* assigned = std::get_if<Assigned>(&*item)) {
-        if (!failed.load()) {
-          if (auto st = sink->open(assigned->partitions); !st) fail(st.error());
-          record_starting_positions(assigned->partitions);
-        }
-      } else if (auto* revoked = std::get_if<Revoked>(&*item)) {
-        if (!failed.load()) {
-          if (!revoked->lost) flush_and_commit();
-          (void)sink->close(revoked->partitions);
-        }
-        tracker.remove(revoked->partitions);
-        revoked->done->set_value();
-      } else if (auto* f = std::get_if<Fail>(&*item)) {
-        if (!failed.load()) {
-          flush_and_commit();
-          fail(f->error);
-        }
-      } else if (auto* shutdown = std::get_if<Shutdown>(&*item)) {
-        if (!failed.load()) flush_and_commit();
-        sink->stop();
-        sink_done.store(true);
-        shutdown->done->set_value();
-        return;
       }
     }
   }
@@ -417,6 +651,7 @@ SinkTask::SinkTask(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Result<std::unique_ptr<SinkTask>> SinkTask::create(TaskSettings settings) {
   auto impl = std::make_unique<Impl>(std::move(settings));
   const auto& c = impl->connector;
+  const auto& s = impl->settings;
   KC_ASSIGN_OR_RETURN(impl->key_converter, c.key_converter.plugin->create(
                                                c.key_converter.config, api::ConverterRole::kKey));
   KC_ASSIGN_OR_RETURN(
@@ -425,20 +660,32 @@ Result<std::unique_ptr<SinkTask>> SinkTask::create(TaskSettings settings) {
   KC_ASSIGN_OR_RETURN(
       impl->header_converter,
       c.header_converter.plugin->create(c.header_converter.config, api::ConverterRole::kHeader));
-  api::SinkContext context{c.name, impl->settings.task_id};
+  api::SinkContext context{c.name, s.task_id};
   KC_ASSIGN_OR_RETURN(impl->sink, c.sink->create(c.sink_config, context));
 
-  kafka::Properties props = c.consumer.properties;
+  auto with_bootstrap = [&](kafka::Properties props) {
+    for (auto& [k, v] : props) {
+      if (k == "bootstrap.servers" && !s.bootstrap_servers.empty()) v = s.bootstrap_servers;
+    }
+    return props;
+  };
+  kafka::Properties props = with_bootstrap(c.consumer.properties);
   bool has_client_id = false;
-  for (auto& [k, v] : props) {
-    if (k == "bootstrap.servers" && !impl->settings.bootstrap_servers.empty())
-      v = impl->settings.bootstrap_servers;
-    has_client_id = has_client_id || k == "client.id";
-  }
+  for (const auto& [k, v] : props) has_client_id = has_client_id || k == "client.id";
   if (!has_client_id)
-    props.emplace_back("client.id",
-                       fmt::format("connector-consumer-{}-{}", c.name, impl->settings.task_id));
+    props.emplace_back("client.id", fmt::format("connector-consumer-{}-{}", c.name, s.task_id));
   KC_ASSIGN_OR_RETURN(impl->consumer, kafka::Consumer::create(props, impl.get()));
+
+  if (!c.errors.dlq_topic.empty()) {
+    KC_ASSIGN_OR_RETURN(
+        impl->dlq, DeadLetterQueue::create({.topic = c.errors.dlq_topic,
+                                            .replication_factor = c.errors.dlq_replication_factor,
+                                            .context_headers = c.errors.dlq_context_headers,
+                                            .connector = c.name,
+                                            .task_id = s.task_id,
+                                            .producer = with_bootstrap(c.dlq_producer),
+                                            .admin = with_bootstrap(c.admin)}));
+  }
   return std::make_unique<SinkTask>(std::move(impl));
 }
 
@@ -447,20 +694,46 @@ SinkTask::~SinkTask() { stop(); }
 void SinkTask::start() {
   if (impl_->started.exchange(true)) return;
   logger().info("task starting", {{"task", impl_->id()}});
+  if (impl_->settings.start_paused) impl_->user_paused.store(true);
+  impl_->set_state(impl_->user_paused.load() ? TaskState::kPaused : TaskState::kRunning);
   impl_->sink_thread = std::thread([this] { impl_->sink_loop(); });
   impl_->poll_thread = std::thread([this] { impl_->poll_loop(); });
+}
+
+void SinkTask::pause() {
+  if (impl_->user_paused.exchange(true)) return;
+  impl_->set_state(TaskState::kPaused);
+  impl_->consumer->wake();
+  logger().info("task paused", {{"task", impl_->id()}});
+}
+
+void SinkTask::resume() {
+  if (!impl_->user_paused.exchange(false)) return;
+  impl_->set_state(TaskState::kRunning);
+  impl_->consumer->wake();
+  logger().info("task resumed", {{"task", impl_->id()}});
 }
 
 void SinkTask::stop() {
   if (!impl_) return;
   impl_->stop_requested.store(true);
+  { std::lock_guard lock(impl_->sleep_mu); }
+  impl_->sleep_cv.notify_all();
   impl_->queue.interrupt();
   if (impl_->poll_thread.joinable()) impl_->poll_thread.join();
   if (impl_->sink_thread.joinable()) impl_->sink_thread.join();
-  std::lock_guard lock(impl_->mu);
-  if (impl_->state != TaskState::kFailed && impl_->started.load()) {
-    if (impl_->state != TaskState::kStopped) logger().info("task stopped", {{"task", impl_->id()}});
-    impl_->state = TaskState::kStopped;
+  bool stopped_now = false;
+  {
+    std::lock_guard lock(impl_->mu);
+    if (impl_->state != TaskState::kFailed && impl_->started.load() &&
+        impl_->state != TaskState::kStopped) {
+      impl_->state = TaskState::kStopped;
+      stopped_now = true;
+    }
+  }
+  if (stopped_now) {
+    impl_->probe.set_state(TaskState::kStopped);
+    logger().info("task stopped", {{"task", impl_->id()}});
   }
 }
 

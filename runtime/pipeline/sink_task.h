@@ -1,32 +1,50 @@
 #pragma once
 
-// One sink task: a consumer in the connector's group, converters and a sink, on two threads.
+// One sink task: a consumer in the connector's group, converters, (transforms,) and a sink, on
+// two threads.
 //
 //   poll thread:  consumer.poll -> handoff queue          (rebalance callbacks run here)
-//   sink thread:  queue -> convert -> sink.put -> flush -> commit
+//   sink thread:  queue -> convert -> transform -> sink.put -> flush -> commit
+//                 (errors: tolerate / log / dead-letter queue; retries with backoff)
+//
+// The handoff queue carries data (batches) and control items (assigned, revoked, fail,
+// shutdown) in one order, so "everything before this" is well defined; a new control action
+// (such as a force-commit) is one more item type handled in sink_loop().
 //
 // Guarantees
-//  - At-least-once: offsets are committed only for records the sink accepted and flushed (see
-//    OffsetTracker); flushes happen every offset.flush.interval.ms, after kconnect.flush.max.bytes,
-//    before partitions are revoked, and on stop.
+//  - At-least-once: offsets are committed only for records the sink accepted and flushed, or
+//    that were handled otherwise (tolerated errors, transform drops, dead-letter queue writes the
+//    broker acknowledged; see OffsetTracker). Flushes happen every offset.flush.interval.ms,
+//    after kconnect.flush.max.bytes, before partitions are revoked, and on stop.
 //  - Revoke: the poll thread hands the sink thread a revoke marker and waits; everything queued
 //    before it is put, flushed and committed before librdkafka releases the partitions.
+//  - Pause (REST / operator): every assigned partition is paused and the poll thread keeps
+//    polling, so the group membership stays; what was already fetched is still delivered.
 //  - Backpressure: when more than kconnect.buffer.max.bytes is queued for the sink, the poll
-//    thread pauses all assigned partitions (it keeps polling, so the group membership stays) and
-//    resumes below half. librdkafka drops what it had prefetched for paused partitions and fetches
-//    again from the consumed position on resume, so nothing is skipped.
-//  - No blocking I/O on the poll thread: sink calls and commits run on the sink thread.
+//    thread holds, then pauses all assigned partitions (still polling) and resumes below half.
+//  - Errors (errors.* keys): a converter or transform error fails the task with
+//    errors.tolerance=none; with all, the record is logged (errors.log.enable), written to the
+//    dead-letter queue when one is configured, and skipped. Sink errors marked retriable are
+//    retried with Kafka's backoff (300 ms doubling up to errors.retry.delay.max.ms) for
+//    errors.retry.timeout (without limit when that key is not set, as Kafka); others fail the
+//    task with a trace naming the first record of the failing batch.
+//  - No blocking I/O on the poll thread: sink calls, dead-letter writes and commits run on the
+//    sink thread.
 // Caveats
-//  - A task that fails (bad record with no tolerance, sink error) commits what was flushed before
-//    the failure, leaves the group and stays FAILED until restarted.
+//  - A task that fails commits what was flushed before the failure, leaves the group and stays
+//    FAILED until restarted.
 //  - Partitions reported lost (the member was fenced) cannot be committed; their records are
 //    delivered again by their new owner (duplicates, never loss).
+//  - A revocation that arrives while the sink thread retries a batch waits for the retry to end
+//    (success, exhausted errors.retry.timeout or stop); with unlimited retries the member may
+//    be evicted from the group meanwhile, and its partitions replayed by the next owner.
 
 #include <atomic>
 #include <chrono>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -35,11 +53,9 @@
 #include "libs/metrics/registry.h"
 #include "runtime/config/connector_config.h"
 #include "runtime/kafka/consumer.h"
+#include "runtime/pipeline/probe.h"
 
 namespace kc::pipeline {
-
-enum class TaskState { kUnassigned, kRunning, kPaused, kFailed, kStopped };
-std::string_view task_state_name(TaskState state);  // Kafka Connect's names: "RUNNING", ...
 
 struct PartitionProgress {
   api::TopicPartition partition;
@@ -64,25 +80,49 @@ struct TaskStatus {
   std::vector<PartitionProgress> partitions;  // assigned partitions
 };
 
+// The topics a connector's records were written under (after transforms), for
+// GET /connectors/{name}/topics. Shared by the connector's tasks; thread-safe.
+class ActiveTopics {
+ public:
+  void record(std::string_view topic);
+  std::vector<std::string> list() const;
+  void reset();
+  // Changes on every reset(), so tasks can drop what they cached.
+  uint64_t generation() const { return generation_.load(); }
+
+ private:
+  mutable std::mutex mu_;
+  std::set<std::string, std::less<>> topics_;
+  std::atomic<uint64_t> generation_{0};
+};
+
 struct TaskSettings {
   std::shared_ptr<const config::ConnectorConfig> connector;
   int task_id = 0;
   std::string worker_id;
   std::string bootstrap_servers;  // replaces the configured one (embedded mode); empty: keep
   std::chrono::milliseconds flush_interval{60000};
+  std::chrono::milliseconds flush_timeout{5000};  // offset.flush.timeout.ms: DLQ acks before commit
   std::chrono::milliseconds poll_timeout{100};
+  bool start_paused = false;
+  std::shared_ptr<ActiveTopics> topics;  // optional
   metrics::Registry* metrics = &metrics::default_registry();
 };
 
 class SinkTask {
  public:
-  // Builds converters, sink and consumer; errors here mean the task cannot start.
+  // Builds converters, sink, consumer and (when configured) the dead-letter queue; errors here
+  // mean the task cannot start.
   static Result<std::unique_ptr<SinkTask>> create(TaskSettings settings);
   ~SinkTask();
   SinkTask(const SinkTask&) = delete;
   SinkTask& operator=(const SinkTask&) = delete;
 
   void start();
+  // Pauses every assigned partition (and those assigned later) and keeps the group membership;
+  // resume() undoes it. Thread-safe, idempotent; a FAILED task stays FAILED.
+  void pause();
+  void resume();
   // Flushes, commits, leaves the group and joins the threads. Idempotent.
   void stop();
   TaskStatus status() const;

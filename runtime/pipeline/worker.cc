@@ -17,34 +17,41 @@ Worker::Worker(WorkerContext context) : context_(std::move(context)) {}
 
 Worker::~Worker() { stop(); }
 
-Status Worker::add_connector(std::shared_ptr<const config::ConnectorConfig> config) {
+void Worker::start_task(Running& running, int id) {
+  const auto& config = running.config;
+  auto task = SinkTask::create({.connector = config,
+                                .task_id = id,
+                                .worker_id = context_.worker_id,
+                                .bootstrap_servers = context_.bootstrap_servers,
+                                .flush_interval = context_.flush_interval,
+                                .flush_timeout = context_.flush_timeout,
+                                .start_paused = running.paused,
+                                .topics = running.topics,
+                                .metrics = context_.metrics});
+  if (!task) {
+    logger().error("task could not be created",
+                   {{"connector", config->name}, {"task", id}, {"error", task.error().message()}});
+    running.task_errors[id] = task.error().message();
+    return;
+  }
+  running.task_errors.erase(id);
+  (*task)->start();
+  running.tasks[id] = std::move(*task);
+}
+
+Status Worker::add_connector(std::shared_ptr<const config::ConnectorConfig> config, bool paused,
+                             std::shared_ptr<ActiveTopics> topics) {
+  std::lock_guard lock(mu_);
+  if (connectors_.count(config->name))
+    return make_error(Errc::kAlreadyExists, "Connector {} already exists", config->name);
   auto running = std::make_unique<Running>();
   running->config = config;
-  for (int id = 0; id < config->tasks_max; ++id) {
-    auto task = SinkTask::create({.connector = config,
-                                  .task_id = id,
-                                  .worker_id = context_.worker_id,
-                                  .bootstrap_servers = context_.bootstrap_servers,
-                                  .flush_interval = context_.flush_interval,
-                                  .metrics = context_.metrics});
-    if (!task) {
-      logger().error(
-          "task could not be created",
-          {{"connector", config->name}, {"task", id}, {"error", task.error().message()}});
-      running->task_errors[id] = task.error().message();
-      continue;
-    }
-    running->tasks.push_back(std::move(*task));
-  }
-  {
-    std::lock_guard lock(mu_);
-    if (connectors_.count(config->name)) {
-      return make_error(Errc::kAlreadyExists, "Connector {} already exists", config->name);
-    }
-    for (auto& t : running->tasks) t->start();
-    logger().info("connector started", {{"connector", config->name}, {"tasks", config->tasks_max}});
-    connectors_[config->name] = std::move(running);
-  }
+  running->paused = paused;
+  running->topics = topics ? std::move(topics) : std::make_shared<ActiveTopics>();
+  for (int id = 0; id < config->tasks_max; ++id) start_task(*running, id);
+  logger().info("connector started",
+                {{"connector", config->name}, {"tasks", config->tasks_max}, {"paused", paused}});
+  connectors_[config->name] = std::move(running);
   return ok();
 }
 
@@ -57,9 +64,65 @@ Status Worker::remove_connector(const std::string& name) {
     running = std::move(it->second);
     connectors_.erase(it);
   }
-  for (auto& t : running->tasks) t->stop();
+  std::vector<std::thread> stoppers;
+  for (auto& [id, t] : running->tasks) stoppers.emplace_back([&t] { t->stop(); });
+  for (auto& s : stoppers) s.join();
   logger().info("connector stopped", {{"connector", name}});
   return ok();
+}
+
+Status Worker::pause_connector(const std::string& name) {
+  std::lock_guard lock(mu_);
+  auto it = connectors_.find(name);
+  if (it == connectors_.end()) return make_error(Errc::kNotFound, "Connector {} not found", name);
+  it->second->paused = true;
+  for (auto& [id, t] : it->second->tasks) t->pause();
+  return ok();
+}
+
+Status Worker::resume_connector(const std::string& name) {
+  std::lock_guard lock(mu_);
+  auto it = connectors_.find(name);
+  if (it == connectors_.end()) return make_error(Errc::kNotFound, "Connector {} not found", name);
+  it->second->paused = false;
+  for (auto& [id, t] : it->second->tasks) t->resume();
+  return ok();
+}
+
+Status Worker::restart_task(const std::string& name, int task_id) {
+  std::unique_ptr<SinkTask> old;
+  {
+    std::lock_guard lock(mu_);
+    auto it = connectors_.find(name);
+    if (it == connectors_.end()) return make_error(Errc::kNotFound, "Connector {} not found", name);
+    auto& running = *it->second;
+    if (task_id < 0 || task_id >= running.config->tasks_max)
+      return make_error(Errc::kNotFound, "Task {}-{} not found", name, task_id);
+    if (auto t = running.tasks.find(task_id); t != running.tasks.end()) {
+      old = std::move(t->second);
+      running.tasks.erase(t);
+    }
+    running.restarting.insert(task_id);
+  }
+  if (old) old->stop();  // flush, commit, leave the group
+  old.reset();
+  std::lock_guard lock(mu_);
+  auto it = connectors_.find(name);
+  if (it == connectors_.end()) return ok();  // removed meanwhile
+  it->second->restarting.erase(task_id);
+  start_task(*it->second, task_id);
+  logger().info("task restarted", {{"connector", name}, {"task", task_id}});
+  return ok();
+}
+
+std::string Worker::worker_id() const {
+  std::lock_guard lock(mu_);
+  return context_.worker_id;
+}
+
+void Worker::set_worker_id(std::string id) {
+  std::lock_guard lock(mu_);
+  context_.worker_id = std::move(id);
 }
 
 std::vector<std::string> Worker::connector_names() const {
@@ -69,16 +132,23 @@ std::vector<std::string> Worker::connector_names() const {
   return names;
 }
 
+bool Worker::has_connector(const std::string& name) const {
+  std::lock_guard lock(mu_);
+  return connectors_.count(name) > 0;
+}
+
 ConnectorStatus Worker::status_of(const Running& running, const std::string& worker_id) {
   ConnectorStatus s;
   s.name = running.config->name;
   s.worker_id = worker_id;
-  s.state = TaskState::kRunning;
-  for (const auto& t : running.tasks) s.tasks.push_back(t->status());
+  s.state = running.paused ? TaskState::kPaused : TaskState::kRunning;
+  for (const auto& [id, t] : running.tasks) s.tasks.push_back(t->status());
   for (const auto& [id, error] : running.task_errors) {
     s.tasks.push_back(
         {.task_id = id, .state = TaskState::kFailed, .worker_id = worker_id, .trace = error});
   }
+  for (int id : running.restarting)
+    s.tasks.push_back({.task_id = id, .state = TaskState::kRestarting, .worker_id = worker_id});
   std::sort(s.tasks.begin(), s.tasks.end(),
             [](const auto& a, const auto& b) { return a.task_id < b.task_id; });
   return s;
@@ -125,7 +195,7 @@ void Worker::stop() {
   }
   std::vector<std::thread> stoppers;
   for (auto& [name, running] : all) {
-    for (auto& t : running->tasks) stoppers.emplace_back([&t] { t->stop(); });
+    for (auto& [id, t] : running->tasks) stoppers.emplace_back([&t] { t->stop(); });
   }
   for (auto& s : stoppers) s.join();
 }

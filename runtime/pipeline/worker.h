@@ -1,12 +1,16 @@
 #pragma once
 
-// The worker: the connectors this process runs and their tasks.
-// Thread-safe; every method may be called from any thread.
+// The worker: the sink tasks this process runs, per connector. It runs what it is told to run;
+// which connectors exist, their target states and their configurations belong to the Herder
+// (herder.h), which is what the REST API and the managed mode drive.
+// Thread-safe; every method may be called from any thread. Methods that stop tasks block until
+// the tasks flushed, committed and left the group.
 
 #include <chrono>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -21,6 +25,7 @@ struct WorkerContext {
   std::string worker_id;          // host:port, as Kafka Connect reports it
   std::string bootstrap_servers;  // overrides the configured one when set (embedded mode)
   std::chrono::milliseconds flush_interval{60000};
+  std::chrono::milliseconds flush_timeout{5000};
   metrics::Registry* metrics = &metrics::default_registry();
 };
 
@@ -39,26 +44,48 @@ class Worker {
   Worker(const Worker&) = delete;
   Worker& operator=(const Worker&) = delete;
 
-  // Creates and starts the connector's tasks.max tasks. A task that cannot be created is reported
-  // FAILED with its reason; the others run.
-  Status add_connector(std::shared_ptr<const config::ConnectorConfig> config);
-  // Stops the connector's tasks (flush, commit, leave the group) and forgets it.
+  // Creates and starts the connector's tasks.max tasks (paused when `paused`). A task that cannot
+  // be created is reported FAILED with its reason; the others run. kAlreadyExists when the
+  // connector runs already.
+  Status add_connector(std::shared_ptr<const config::ConnectorConfig> config, bool paused = false,
+                       std::shared_ptr<ActiveTopics> topics = nullptr);
+  // Stops the connector's tasks (flush, commit, leave the group) and forgets them.
   Status remove_connector(const std::string& name);
+  // Pauses / resumes every task of the connector (group membership is kept).
+  Status pause_connector(const std::string& name);
+  Status resume_connector(const std::string& name);
+  // Stops task `task_id` and starts a new one with the same configuration (it shows RESTARTING
+  // meanwhile). kNotFound for an unknown connector or task.
+  Status restart_task(const std::string& name, int task_id);
+
   std::vector<std::string> connector_names() const;
+  bool has_connector(const std::string& name) const;
+  // Tasks' statuses; the connector-level state is RUNNING or PAUSED (the Herder knows more).
   Result<ConnectorStatus> status(const std::string& name) const;
   std::vector<ConnectorStatus> statuses() const;
   // True when every connector has partitions assigned and all of them are caught up (every record
   // up to the high watermark given to the sink), like `kcat -e` reaching the end.
   bool caught_up() const;
+  // Immutable after construction, except the worker id (see set_worker_id).
+  const std::string& bootstrap_servers() const { return context_.bootstrap_servers; }
+  std::string worker_id() const;
+  // Sets the id reported in statuses (host:port once the REST listener's port is known); tasks
+  // created afterwards report it.
+  void set_worker_id(std::string id);
   // Stops everything, connectors in parallel.
   void stop();
 
  private:
   struct Running {
     std::shared_ptr<const config::ConnectorConfig> config;
-    std::vector<std::unique_ptr<SinkTask>> tasks;
+    std::shared_ptr<ActiveTopics> topics;
+    bool paused = false;
+    std::map<int, std::unique_ptr<SinkTask>> tasks;
     std::map<int, std::string> task_errors;  // tasks that could not be created
+    std::set<int> restarting;
   };
+  // Creates and starts one task, or records why it could not be created.
+  void start_task(Running& running, int task_id);
   static ConnectorStatus status_of(const Running& running, const std::string& worker_id);
 
   WorkerContext context_;
