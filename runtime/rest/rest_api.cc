@@ -1,0 +1,49 @@
+#include "runtime/rest/rest_api.h"
+
+#include "libs/http/url.h"
+#include "runtime/rest/json_io.h"
+
+namespace kc::rest {
+
+RestApi::RestApi(pipeline::WorkerControl& control, const registry::Plugins& plugins,
+                 metrics::Registry& metrics, RestSettings settings)
+    : control_(control), plugins_(plugins), metrics_(metrics), settings_(std::move(settings)) {
+  if (!settings_.token_file.empty()) token_ = std::make_unique<BearerToken>(settings_.token_file);
+}
+
+std::optional<http::Response> RestApi::filter(const Request& request) {
+  using http::Method;
+  bool health = request.method == Method::kGet && request.path == "/health";
+  if (token_ && !health && !token_->accepts(request.headers.get("Authorization"))) {
+    auto r = error_response(401,
+                            "Authentication required: send \"Authorization: Bearer <token>\" "
+                            "with the token from kconnect.rest.auth.token.file");
+    r.headers.set("WWW-Authenticate", "Bearer realm=\"kconnect\"");
+    return r;
+  }
+  bool reads = request.method == Method::kGet || request.method == Method::kHead ||
+               request.method == Method::kOptions;
+  // Validation changes nothing, although Kafka made it a PUT.
+  bool validation = request.method == Method::kPut &&
+                    request.path.starts_with("/connector-plugins/") &&
+                    request.path.ends_with("/config/validate");
+  if (settings_.read_only && !reads && !validation) {
+    return error_response(403,
+                          "This worker is managed (kconnect.rest.read.only=true): connectors "
+                          "change through its configuration, not through the REST API");
+  }
+  return std::nullopt;
+}
+
+http::Response RestApi::connector_info_response(int status, const pipeline::ConnectorInfo& info,
+                                                const Request& request, bool created) {
+  auto response = json_response(status, connector_info_json(info));
+  if (created) {
+    auto path = "/connectors/" + http::percent_encode(info.name);
+    auto host = request.headers.get("Host");
+    response.headers.set("Location", host ? "http://" + std::string(*host) + path : path);
+  }
+  return response;
+}
+
+}  // namespace kc::rest
