@@ -159,7 +159,9 @@ int main(int argc, char** argv) {
   auto worker = dir.file("worker.properties");
   std::string extra;
   for (auto part : kc::strings::split(o.worker_extra, ';')) extra += std::string(part) + "\n";
-  kc::testing::write_text(worker, fmt::format("bootstrap.servers={}\n{}", bootstrap, extra));
+  kc::testing::write_text(
+      worker,
+      fmt::format("bootstrap.servers={}\nlisteners=http://127.0.0.1:0\n{}", bootstrap, extra));
   auto connector = [&](const std::string& name, const std::string& body) {
     auto path = dir.file(name + ".properties");
     kc::testing::write_text(path, fmt::format("name={}\ntopics={}\n{}", name, topic, body));

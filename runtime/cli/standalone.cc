@@ -1,5 +1,7 @@
 // `kconnect-runtime standalone WORKER CONNECTOR...`: connect-standalone's contract. Every file is
-// validated before anything starts; with bootstrap.servers=embedded the demo cluster and its data
+// validated before anything starts; then the REST API listens (503 on /health until the
+// connectors are started), the Herder starts the connectors in their persisted states, and the
+// process runs until SIGTERM/SIGINT. With bootstrap.servers=embedded the demo cluster and its data
 // generator run in-process and the command ends with a summary once everything is committed.
 
 #include <chrono>
@@ -17,7 +19,10 @@
 #include "runtime/config/connector_config.h"
 #include "runtime/demo/order_generator.h"
 #include "runtime/kafka/embedded_cluster.h"
+#include "runtime/pipeline/herder.h"
+#include "runtime/pipeline/state_store.h"
 #include "runtime/pipeline/worker.h"
+#include "runtime/rest/rest_server.h"
 
 namespace kc::cli {
 namespace {
@@ -29,14 +34,10 @@ auto& logger() {
   return log;
 }
 
-std::string worker_id(const config::WorkerConfig& worker) {
+// host:port, as Kafka Connect reports a worker; the port is the first listener's bound port.
+std::string worker_id(uint16_t port) {
   char host[256] = "localhost";
   gethostname(host, sizeof host - 1);
-  std::string port = "8083";
-  if (!worker.listeners.empty()) {
-    auto colon = worker.listeners.front().rfind(':');
-    if (colon != std::string::npos) port = worker.listeners.front().substr(colon + 1);
-  }
   return fmt::format("{}:{}", host, port);
 }
 
@@ -93,6 +94,7 @@ int run_standalone(const StandaloneOptions& options) {
   auto worker_config = config::parse_worker_config(*raw_worker, worker_issues);
   size_t errors = print_issues(std::cerr, worker_file, worker_issues);
   std::vector<std::shared_ptr<const config::ConnectorConfig>> connectors;
+  std::vector<config::ConnectorDefinition> definitions;
   std::set<std::string> names;
   for (const auto& path : connector_files) {
     auto def = config::load_connector_file(path);
@@ -101,7 +103,7 @@ int run_standalone(const StandaloneOptions& options) {
       ++errors;
       continue;
     }
-    auto result = config::validate_connector(worker_config, def->config);
+    auto result = config::resolve_and_validate(worker_config, def->config);
     errors += print_issues(
         std::cerr,
         fmt::format("{} (connector {})", path, def->name.empty() ? "unnamed" : def->name),
@@ -115,6 +117,7 @@ int run_standalone(const StandaloneOptions& options) {
     }
     connectors.push_back(
         std::make_shared<const config::ConnectorConfig>(std::move(*result.config)));
+    definitions.push_back(std::move(*def));
   }
   if (errors > 0) {
     std::cerr << fmt::format("refusing to start: {} configuration error{}\n", errors,
@@ -144,15 +147,31 @@ int run_standalone(const StandaloneOptions& options) {
                                                      {"partitions", demo.partitions}});
   }
 
-  // 3. The worker and its connectors.
-  pipeline::Worker worker({.worker_id = worker_id(worker_config),
+  // 3. The worker, its REST API (answering 503 on /health until the connectors are started),
+  //    then the connectors, in their persisted states.
+  pipeline::Worker worker({.worker_id = worker_id(8083),
                            .bootstrap_servers = bootstrap_override,
-                           .flush_interval = worker_config.offset_flush_interval});
-  for (const auto& c : connectors) {
-    if (auto st = worker.add_connector(c); !st) {
-      std::cerr << "error: " << st.error().message() << "\n";
-      return 1;
-    }
+                           .flush_interval = worker_config.offset_flush_interval,
+                           .flush_timeout = worker_config.offset_flush_timeout});
+  auto state_file = worker_config.state_file.empty() ? pipeline::default_state_path(worker_file)
+                                                     : worker_config.state_file;
+  pipeline::Herder herder({.worker = worker_config, .state_file = state_file}, worker);
+  rest::RestApi api(herder, registry::builtin(), metrics::default_registry(),
+                    {.read_only = worker_config.rest_read_only,
+                     .token_file = worker_config.rest_token_file,
+                     .topic_tracking = worker_config.topic_tracking,
+                     .topic_tracking_reset = worker_config.topic_tracking_reset,
+                     .kconnect_version = KC_VERSION});
+  auto rest_server = rest::RestServer::start(worker_config.listeners, api);
+  if (!rest_server) {
+    std::cerr << "error: " << rest_server.error().message() << "\n";
+    return 1;
+  }
+  if (auto ports = (*rest_server)->ports(); !ports.empty())
+    worker.set_worker_id(worker_id(ports[0]));
+  if (auto st = herder.start(definitions); !st) {
+    std::cerr << "error: " << st.error().message() << "\n";
+    return 1;
   }
   auto started_at = Clock::now();
   if (cluster && demo.records > 0) {
@@ -202,7 +221,8 @@ int run_standalone(const StandaloneOptions& options) {
   double elapsed = std::chrono::duration<double>(Clock::now() - started_at).count();
   auto final_progress = generator ? progress_on(worker, demo.topic) : Progress{};
   auto statuses = worker.statuses();
-  worker.stop();
+  (*rest_server)->stop();
+  herder.stop();
   if (options.exit_when_caught_up) print_caught_up_summary(statuses, Clock::now());
   if (generator) {
     generator->stop();

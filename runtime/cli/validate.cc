@@ -53,7 +53,7 @@ int run_validate(const std::vector<std::string>& files) {
       errors += print_issues(std::cout, fmt::format("{} (worker)", path), issues);
       continue;
     }
-    auto result = config::validate_connector(worker, connector->config);
+    auto result = config::resolve_and_validate(worker, connector->config);
     auto label = connector->name.empty() ? "unnamed connector" : "connector " + connector->name;
     errors += print_issues(std::cout, fmt::format("{} ({})", path, label), result.issues);
   }

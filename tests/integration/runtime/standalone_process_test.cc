@@ -40,6 +40,7 @@ class StandaloneProcessTest : public ::testing::Test {
   std::string worker_file() {
     return write("worker.properties",
                  fmt::format("bootstrap.servers={}\n"
+                             "listeners=http://127.0.0.1:0\n"
                              "key.converter=org.apache.kafka.connect.storage.StringConverter\n"
                              "value.converter=org.apache.kafka.connect.json.JsonConverter\n"
                              "value.converter.schemas.enable=false\n"
