@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "libs/base/log.h"
+#include "libs/base/strings.h"
 #include "runtime/kafka/admin.h"
 
 namespace kc::pipeline {
@@ -43,6 +44,12 @@ Result<std::unique_ptr<DeadLetterQueue>> DeadLetterQueue::create(Settings settin
     return make_error(e.code(), "Could not initialize dead letter queue with topic={}: {}", s.topic,
                       e.message());
   };
+  // The admin client's request timeout (admin.override.request.timeout.ms) bounds the setup.
+  for (const auto& [k, v] : s.admin) {
+    if (k != "socket.timeout.ms") continue;
+    if (auto ms = strings::parse_int<int64_t>(v); ms && *ms > 0)
+      s.timeout = std::chrono::milliseconds(*ms);
+  }
   set_default(s.admin, "client.id",
               fmt::format("connector-dlq-adminclient-{}-{}", s.connector, s.task_id));
   auto admin = kafka::Admin::create(s.admin);

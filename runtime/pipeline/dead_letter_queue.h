@@ -33,9 +33,10 @@ class DeadLetterQueue {
     bool context_headers = false;
     std::string connector;
     int task_id = 0;
-    config::ClientProperties producer;         // librdkafka properties (bootstrap, producer.*, ...)
-    config::ClientProperties admin;            // for the topic check and creation
-    std::chrono::milliseconds timeout{30000};  // topic check and creation
+    config::ClientProperties producer;  // librdkafka properties (bootstrap, producer.*, ...)
+    config::ClientProperties admin;     // for the topic check and creation
+    // Topic check and creation; the admin client's socket.timeout.ms when it sets one.
+    std::chrono::milliseconds timeout{30000};
   };
 
   static Result<std::unique_ptr<DeadLetterQueue>> create(Settings settings);

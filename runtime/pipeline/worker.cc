@@ -17,11 +17,11 @@ Worker::Worker(WorkerContext context) : context_(std::move(context)) {}
 
 Worker::~Worker() { stop(); }
 
-void Worker::start_task(Running& running, int id) {
-  const auto& config = running.config;
-  auto task = SinkTask::create({.connector = config,
+Result<std::unique_ptr<SinkTask>> Worker::make_task(const Running& running, int id,
+                                                    const std::string& worker_id) const {
+  auto task = SinkTask::create({.connector = running.config,
                                 .task_id = id,
-                                .worker_id = context_.worker_id,
+                                .worker_id = worker_id,
                                 .bootstrap_servers = context_.bootstrap_servers,
                                 .flush_interval = context_.flush_interval,
                                 .flush_timeout = context_.flush_timeout,
@@ -29,26 +29,38 @@ void Worker::start_task(Running& running, int id) {
                                 .topics = running.topics,
                                 .metrics = context_.metrics});
   if (!task) {
-    logger().error("task could not be created",
-                   {{"connector", config->name}, {"task", id}, {"error", task.error().message()}});
+    logger().error(
+        "task could not be created",
+        {{"connector", running.config->name}, {"task", id}, {"error", task.error().message()}});
+    return task;
+  }
+  (*task)->start();
+  return task;
+}
+
+void Worker::install(Running& running, int id, Result<std::unique_ptr<SinkTask>> task) {
+  if (!task) {
     running.task_errors[id] = task.error().message();
     return;
   }
   running.task_errors.erase(id);
-  (*task)->start();
   running.tasks[id] = std::move(*task);
 }
 
 Status Worker::add_connector(std::shared_ptr<const config::ConnectorConfig> config, bool paused,
                              std::shared_ptr<ActiveTopics> topics) {
-  std::lock_guard lock(mu_);
-  if (connectors_.count(config->name))
+  if (has_connector(config->name))
     return make_error(Errc::kAlreadyExists, "Connector {} already exists", config->name);
   auto running = std::make_unique<Running>();
   running->config = config;
   running->paused = paused;
   running->topics = topics ? std::move(topics) : std::make_shared<ActiveTopics>();
-  for (int id = 0; id < config->tasks_max; ++id) start_task(*running, id);
+  auto id = worker_id();
+  for (int t = 0; t < config->tasks_max; ++t) install(*running, t, make_task(*running, t, id));
+  std::lock_guard lock(mu_);
+  if (connectors_.count(config->name)) {
+    return make_error(Errc::kAlreadyExists, "Connector {} already exists", config->name);
+  }
   logger().info("connector started",
                 {{"connector", config->name}, {"tasks", config->tasks_max}, {"paused", paused}});
   connectors_[config->name] = std::move(running);
@@ -102,15 +114,28 @@ Status Worker::restart_task(const std::string& name, int task_id) {
       old = std::move(t->second);
       running.tasks.erase(t);
     }
+    running.task_errors.erase(task_id);
     running.restarting.insert(task_id);
   }
   if (old) old->stop();  // flush, commit, leave the group
   old.reset();
+  // A snapshot of what the new task needs; the connector may change meanwhile.
+  Running snapshot;
+  {
+    std::lock_guard lock(mu_);
+    auto it = connectors_.find(name);
+    if (it == connectors_.end()) return ok();  // removed meanwhile
+    snapshot.config = it->second->config;
+    snapshot.paused = it->second->paused;
+    snapshot.topics = it->second->topics;
+  }
+  auto task = make_task(snapshot, task_id, worker_id());
   std::lock_guard lock(mu_);
   auto it = connectors_.find(name);
-  if (it == connectors_.end()) return ok();  // removed meanwhile
+  if (it == connectors_.end()) return ok();  // removed meanwhile; `task` stops on destruction
   it->second->restarting.erase(task_id);
-  start_task(*it->second, task_id);
+  if (task && it->second->paused) (*task)->pause();
+  install(*it->second, task_id, std::move(task));
   logger().info("task restarted", {{"connector", name}, {"task", task_id}});
   return ok();
 }

@@ -84,8 +84,11 @@ class Worker {
     std::map<int, std::string> task_errors;  // tasks that could not be created
     std::set<int> restarting;
   };
-  // Creates and starts one task, or records why it could not be created.
-  void start_task(Running& running, int task_id);
+  // Creates and starts one task (without holding mu_: creation may wait for Kafka), or returns
+  // why it could not be created.
+  Result<std::unique_ptr<SinkTask>> make_task(const Running& running, int task_id,
+                                              const std::string& worker_id) const;
+  static void install(Running& running, int task_id, Result<std::unique_ptr<SinkTask>> task);
   static ConnectorStatus status_of(const Running& running, const std::string& worker_id);
 
   WorkerContext context_;

@@ -179,5 +179,112 @@ TEST(WorkerConfigTest, UnusedDistributedKeysWarnAndBadValuesError) {
   EXPECT_TRUE(has("offset.flush.interval.ms", Severity::kError));
 }
 
+TEST(ConnectorConfigTest, ErrorHandlingKeysHaveKafkasDefaults) {
+  auto r = validate_connector(default_worker(), valid());
+  ASSERT_TRUE(r.ok());
+  const auto& e = r.config->errors;
+  EXPECT_EQ(e.retry_timeout.count(), 0);
+  EXPECT_FALSE(e.retry_timeout_set);
+  EXPECT_EQ(e.retry_delay_max.count(), 60000);
+  EXPECT_EQ(e.tolerance, ErrorSettings::Tolerance::kNone);
+  EXPECT_FALSE(e.log_enable);
+  EXPECT_FALSE(e.log_include_messages);
+  EXPECT_EQ(e.dlq_topic, "");
+  EXPECT_EQ(e.dlq_replication_factor, 3);
+  EXPECT_FALSE(e.dlq_context_headers);
+  EXPECT_TRUE(r.config->dlq_producer.empty());  // no DLQ, no producer
+}
+
+TEST(ConnectorConfigTest, ErrorHandlingKeysAreParsedAndChecked) {
+  auto raw = valid();
+  raw["errors.retry.timeout"] = "-1";
+  raw["errors.retry.delay.max.ms"] = "5000";
+  raw["errors.tolerance"] = "ALL";
+  raw["errors.log.enable"] = "true";
+  raw["errors.deadletterqueue.topic.name"] = "orders-dlq";
+  raw["errors.deadletterqueue.topic.replication.factor"] = "1";
+  raw["errors.deadletterqueue.context.headers.enable"] = "true";
+  raw["producer.override.linger.ms"] = "5";
+  auto r = validate_connector(default_worker(), raw);
+  ASSERT_TRUE(r.ok()) << r.issues.front().to_string();
+  const auto& e = r.config->errors;
+  EXPECT_EQ(e.retry_timeout.count(), -1);
+  EXPECT_TRUE(e.retry_timeout_set);
+  EXPECT_EQ(e.tolerance, ErrorSettings::Tolerance::kAll);
+  EXPECT_EQ(e.dlq_topic, "orders-dlq");
+  EXPECT_EQ(e.dlq_replication_factor, 1);
+  EXPECT_TRUE(e.dlq_context_headers);
+  EXPECT_NE(std::find(r.config->dlq_producer.begin(), r.config->dlq_producer.end(),
+                      std::pair<std::string, std::string>{"linger.ms", "5"}),
+            r.config->dlq_producer.end());
+
+  raw["errors.tolerance"] = "some";
+  raw["errors.retry.timeout"] = "-2";
+  raw["errors.deadletterqueue.topic.replication.factor"] = "0";
+  raw["producer.override.no.such.property"] = "1";
+  raw["topics"] = "orders,orders-dlq";
+  auto bad = validate_connector(default_worker(), raw);
+  EXPECT_TRUE(find(bad, "errors.tolerance", Severity::kError));
+  EXPECT_TRUE(find(bad, "errors.retry.timeout", Severity::kError));
+  EXPECT_TRUE(find(bad, "errors.deadletterqueue.topic.replication.factor", Severity::kError));
+  EXPECT_TRUE(find(bad, "producer.override.no.such.property", Severity::kError));
+  auto loop = find(bad, "topics", Severity::kError);
+  ASSERT_TRUE(loop);
+  EXPECT_EQ(loop->message,
+            "The DLQ topic 'orders-dlq' may not be included in the list of topics "
+            "('topics=[orders, orders-dlq]') consumed by the connector");
+}
+
+TEST(ConnectorConfigTest, DeadLetterTopicMatchedByTheTopicsRegexIsRefused) {
+  auto raw = valid();
+  raw.erase("topics");
+  raw["topics.regex"] = "orders.*";
+  raw["errors.deadletterqueue.topic.name"] = "orders-dlq";
+  auto r = validate_connector(default_worker(), raw);
+  auto issue = find(r, "topics.regex", Severity::kError);
+  ASSERT_TRUE(issue);
+  EXPECT_NE(issue->message.find("may not be matched by the regex"), std::string::npos);
+}
+
+TEST(ConnectorConfigTest, KustoBehaviorOnErrorMapsOntoKafkasKeys) {
+  auto with = [](std::string behavior, api::RawConfig extra = {}) {
+    auto raw = valid();
+    raw["behavior.on.error"] = behavior;
+    raw.insert(extra.begin(), extra.end());
+    auto r = validate_connector(default_worker(), raw);
+    EXPECT_TRUE(r.ok()) << behavior;
+    return r;
+  };
+  EXPECT_EQ(with("fail").config->errors.tolerance, ErrorSettings::Tolerance::kNone);
+  auto log = with("LOG").config->errors;
+  EXPECT_EQ(log.tolerance, ErrorSettings::Tolerance::kAll);
+  EXPECT_TRUE(log.log_enable);
+  auto ignore = with("ignore").config->errors;
+  EXPECT_EQ(ignore.tolerance, ErrorSettings::Tolerance::kAll);
+  EXPECT_FALSE(ignore.log_enable);
+  // Explicit keys win, with a warning when they disagree.
+  auto r = with("ignore", {{"errors.tolerance", "none"}});
+  EXPECT_EQ(r.config->errors.tolerance, ErrorSettings::Tolerance::kNone);
+  EXPECT_TRUE(find(r, "behavior.on.error", Severity::kWarning));
+  auto raw = valid();
+  raw["behavior.on.error"] = "retry";
+  EXPECT_TRUE(
+      find(validate_connector(default_worker(), raw), "behavior.on.error", Severity::kError));
+}
+
+// Bad configurations from the bad-input corpus: each refused with an error naming the key.
+TEST(ConnectorConfigTest, BadInputCorpusConfigurationsAreRefusedNamingTheKey) {
+  auto refused = [](api::RawConfig changes, std::string_view key) {
+    auto raw = valid();
+    for (auto& [k, v] : changes) raw[k] = v;
+    auto r = validate_connector(default_worker(), raw);
+    EXPECT_FALSE(r.ok()) << key;
+    EXPECT_TRUE(find(r, key, Severity::kError)) << key;
+  };
+  refused({{"value.converter", "com.example.NoSuchConverter"}}, "value.converter");
+  refused({{"key.converter", "org.apache.kafka.connect.avro.AvroConverter"}}, "key.converter");
+  refused({{"topics", ""}, {"topics.regex", "orders[("}}, "topics.regex");
+}
+
 }  // namespace
 }  // namespace kc::config
