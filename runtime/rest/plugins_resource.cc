@@ -98,7 +98,11 @@ http::Response RestApi::validate_config(const Request& request) {
     }
   }
   if (auto it = config.find("connector.class"); it != config.end()) {
-    if (!strings::ends_with(normalized(it->second), normalized(plugin))) {
+    // Kafka compares names; kconnect also accepts two names of the same plugin ("file" and
+    // "FileStreamSink").
+    const auto* included = find_plugin(plugins_.sinks, it->second);
+    bool same = included && included == find_plugin(plugins_.sinks, plugin);
+    if (!same && !strings::ends_with(normalized(it->second), normalized(plugin))) {
       return error_response(400, fmt::format("Included connector type {} does not match request "
                                              "type {}",
                                              it->second, plugin));
