@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <signal.h>
 
+#include "libs/http/client.h"
 #include "tests/support/files.h"
 #include "tests/support/kafka.h"
 #include "tests/support/process.h"
@@ -197,6 +198,70 @@ TEST_F(StandaloneProcessTest, KillDashNineMidStreamThenRestartLosesNothing) {
   auto lines = testing::read_lines(out).size();
   RecordProperty("lines_before_restart", static_cast<int>(before_restart));
   RecordProperty("duplicates", static_cast<int>(lines) - kTotal);
+}
+
+// The port the process's REST API listens on, from its log ("REST API listening ... port=N").
+std::optional<uint16_t> rest_port(const Process& p) {
+  auto err = p.err();
+  auto line = err.find("REST API listening");
+  if (line == std::string::npos) return std::nullopt;
+  auto pos = err.find("port=", line);
+  if (pos == std::string::npos) return std::nullopt;
+  return static_cast<uint16_t>(std::stoi(err.substr(pos + 5)));
+}
+
+TEST_F(StandaloneProcessTest, RestApiPausesAConnectorAndThePauseSurvivesARestart) {
+  ASSERT_TRUE(cluster_->create_topic("seq", 2));
+  auto out = dir_.file("out.jsonl");
+  auto worker = worker_file();
+  auto run = [&](const std::string& log) {
+    auto p = std::make_unique<Process>(
+        std::vector<std::string>{runtime(), "standalone", worker, connector_file(out)},
+        dir_.file(log));
+    std::optional<uint16_t> port;
+    EXPECT_TRUE(eventually([&] { return (port = rest_port(*p)).has_value(); }, 20s)) << p->err();
+    auto client = http::Client::create({.base_url = fmt::format("http://127.0.0.1:{}", *port)});
+    EXPECT_TRUE(client);
+    return std::pair{std::move(p), std::move(*client)};
+  };
+  auto status = [](http::Client& c) {
+    auto r = c.request(http::Method::kGet, "/connectors/proc-sink/status");
+    return r && r->status == 200 ? nlohmann::json::parse(r->body) : nlohmann::json();
+  };
+  {
+    auto [p, client] = run("first");
+    ASSERT_TRUE(eventually(
+        [&] {
+          auto r = client->request(http::Method::kGet, "/health");
+          return r && r->status == 200;
+        },
+        20s));
+    auto paused = client->request(http::Method::kPut, "/connectors/proc-sink/pause");
+    ASSERT_TRUE(paused);
+    EXPECT_EQ(paused->status, 202);
+    EXPECT_EQ(status(*client)["connector"]["state"], "PAUSED");
+    p->signal(SIGTERM);
+    ASSERT_EQ(p->wait(30s), 0) << p->err();
+  }
+  // The state file sits next to the worker file.
+  auto state = nlohmann::json::parse(testing::read_text(dir_.file("worker.state.json")));
+  EXPECT_EQ(state["connectors"]["proc-sink"]["state"], "PAUSED");
+  EXPECT_FALSE(state["connectors"]["proc-sink"].contains("config"));  // its file is the source
+
+  testing::produce(cluster_->bootstrap_servers(), "seq", 100,
+                   [](int i) { return fmt::format(R"({{"seq":{}}})", i); });
+  auto [p, client] = run("second");
+  ASSERT_TRUE(eventually([&] { return !status(*client)["tasks"].empty(); }, 20s));
+  auto s = status(*client);
+  EXPECT_EQ(s["connector"]["state"], "PAUSED");
+  EXPECT_EQ(s["tasks"][0]["state"], "PAUSED");
+  EXPECT_TRUE(testing::read_lines(out).empty());  // paused: nothing written
+  auto resumed = client->request(http::Method::kPut, "/connectors/proc-sink/resume");
+  ASSERT_TRUE(resumed);
+  EXPECT_EQ(resumed->status, 202);
+  EXPECT_TRUE(eventually([&] { return testing::read_lines(out).size() == 100; }, 60s)) << p->err();
+  p->signal(SIGTERM);
+  EXPECT_EQ(p->wait(30s), 0);
 }
 
 }  // namespace
