@@ -3,6 +3,7 @@
 #   kc_library(<name> SOURCES ... [DEPS ...] [PRIVATE_DEPS ...])
 #   kc_executable(<name> SOURCES ... [DEPS ...] [OUTPUT_NAME n])
 #   kc_test(<name> SOURCES ... [DEPS ...] [LABELS unit|integration|e2e] [TIMEOUT s])
+#   kc_fuzz_target(<name> SOURCES ... [DEPS ...])   (KC_BUILD_FUZZ=ON, clang)
 #
 # Includes are rooted at the repository top (#include "libs/base/error.h").
 # Warnings, -Werror (KC_WERROR) and sanitizers (KC_SANITIZE) apply to our targets only.
@@ -29,6 +30,21 @@ function(kc_apply_common target)
     target_compile_options(${target} PRIVATE ${KC_SANITIZER_FLAGS})
     target_link_options(${target} PUBLIC ${KC_SANITIZER_FLAGS})
   endif()
+  if(KC_BUILD_FUZZ)
+    # Coverage for libFuzzer in every kconnect library a target links, ASan everywhere.
+    target_compile_options(${target} PRIVATE -fsanitize=fuzzer-no-link,address -fno-omit-frame-pointer)
+    target_link_options(${target} PUBLIC -fsanitize=address)
+  endif()
+endfunction()
+
+# kc_fuzz_target(<name> SOURCES ... DEPS ...): a libFuzzer executable in <build>/fuzz/ (KC_BUILD_FUZZ).
+function(kc_fuzz_target name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
+  add_executable(${name} ${ARG_SOURCES})
+  kc_apply_common(${name})
+  target_link_libraries(${name} PRIVATE ${ARG_DEPS})
+  target_link_options(${name} PRIVATE -fsanitize=fuzzer)
+  set_target_properties(${name} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${PROJECT_BINARY_DIR}/fuzz)
 endfunction()
 
 function(kc_library name)
