@@ -193,7 +193,26 @@ TEST_F(RestApiTest, MetricsAreServedInPrometheusTextFormat) {
   EXPECT_NE(
       r.text.find("kconnect_task_state{connector=\"metrics-a\",state=\"RUNNING\",task=\"0\"} 1"),
       std::string::npos)
-      << r.text;
+      << r.text;  // Once records flowed: lag per partition, 0 when everything was handed to the
+                  // sink.
+  ASSERT_TRUE(eventually(
+      [&] {
+        return call(Method::kGet, "/metrics")
+                   .text.find(
+                       "kconnect_task_partition_lag_records{connector=\"metrics-a\","
+                       "partition=\"0\",task=\"0\",topic=\"rest-in\"} 0") != std::string::npos;
+      },
+      20s))
+      << call(Method::kGet, "/metrics").text;
+  auto text = call(Method::kGet, "/metrics").text;
+  for (auto family :
+       {"kconnect_task_records_written_total", "kconnect_task_records_skipped_total",
+        "kconnect_task_records_dead_lettered_total", "kconnect_task_records_failed_total",
+        "kconnect_task_retries_total", "kconnect_task_batch_records_bucket",
+        "kconnect_task_flush_seconds_bucket", "kconnect_task_offset_commit_seconds_bucket"}) {
+    EXPECT_NE(text.find(fmt::format("{}{{connector=\"metrics-a\"", family)), std::string::npos)
+        << family;
+  }
 }
 
 // ---- /connectors ----------------------------------------------------------------------------
@@ -349,6 +368,25 @@ TEST_F(RestApiTest, FailedTaskShowsItsTraceAndRestartsOnlyFailedInstances) {
   EXPECT_EQ(r.body["tasks"][0]["state"], "RESTARTING");
   EXPECT_FALSE(r.body["tasks"][0].contains("trace"));
   EXPECT_EQ(task_states("failing"), std::vector<std::string>{"FAILED"});  // fails again
+}
+
+TEST_F(RestApiTest, ConnectorWhoseSecretNoLongerResolvesFailsOnRestartAndKeepsItsTasks) {
+  ::setenv("KC_REST_TEST_ROTATING", "v1", 1);
+  create("secretive", {{"token", "${env:KC_REST_TEST_ROTATING}"}});
+  ::unsetenv("KC_REST_TEST_ROTATING");
+  auto r = call(Method::kPost, "/connectors/secretive/restart");
+  EXPECT_EQ(r.status, 500) << r.text;
+  EXPECT_NE(r.body["message"].get<std::string>().find("KC_REST_TEST_ROTATING is not set"),
+            std::string::npos);
+  auto status = call(Method::kGet, "/connectors/secretive/status");
+  EXPECT_EQ(status.body["connector"]["state"], "FAILED");
+  EXPECT_NE(status.body["connector"]["trace"].get<std::string>().find("token"), std::string::npos);
+  EXPECT_EQ(status.body["tasks"].size(), 1u);  // still running with the previous configuration
+  ::setenv("KC_REST_TEST_ROTATING", "v2", 1);
+  auto again = call(Method::kPost, "/connectors/secretive/restart?onlyFailed=true");
+  EXPECT_EQ(again.status, 202);
+  EXPECT_EQ(again.body["connector"]["state"], "RESTARTING");
+  EXPECT_EQ(state_of("secretive"), "RUNNING");
 }
 
 TEST_F(RestApiTest, RestartSemantics) {
