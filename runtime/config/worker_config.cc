@@ -133,7 +133,7 @@ const api::ConfigDef& worker_config_def() {
               .default_value = "true",
               .importance = Importance::kLow,
               .documentation = "Allow PUT /connectors/{name}/topics/reset."});
-    d.define({.name = "kconnect.rest.read.only",
+    d.define({.name = "rest.read.only",
               .type = ConfigType::kBoolean,
               .default_value = "false",
               .importance = Importance::kMedium,
@@ -244,7 +244,7 @@ WorkerConfig parse_worker_config(const api::RawConfig& given,
   w.admin = w.values.with_prefix("admin.");
   std::erase_if(w.admin,
                 [](const auto& kv) { return strings::starts_with(kv.first, "listeners"); });
-  w.rest_read_only = w.values.get_bool("kconnect.rest.read.only");
+  w.rest_read_only = w.values.get_bool("rest.read.only");
   w.rest_token_file = w.values.get_string("kconnect.rest.auth.token.file");
   w.state_file = w.values.get_string("kconnect.state.file");
   w.topic_tracking = w.values.get_bool("topic.tracking.enable");

@@ -29,7 +29,7 @@ std::optional<http::Response> RestApi::filter(const Request& request) {
                     request.path.ends_with("/config/validate");
   if (settings_.read_only && !reads && !validation) {
     return error_response(403,
-                          "This worker is managed (kconnect.rest.read.only=true): connectors "
+                          "This worker is managed (rest.read.only=true): connectors "
                           "change through its configuration, not through the REST API");
   }
   return std::nullopt;

@@ -30,7 +30,7 @@
 namespace kc::rest {
 
 struct RestSettings {
-  bool read_only = false;            // kconnect.rest.read.only
+  bool read_only = false;            // rest.read.only
   std::string token_file;            // kconnect.rest.auth.token.file; empty: no authentication
   bool topic_tracking = true;        // topic.tracking.enable
   bool topic_tracking_reset = true;  // topic.tracking.allow.reset
