@@ -12,13 +12,18 @@ Object ApiStatus::to_json() const {
                    {"message", message},
                    {"reason", reason},
                    {"code", code}};
+  Object details = Object::object();
+  if (!details_name.empty()) details["name"] = details_name;
+  if (!details_group.empty()) details["group"] = details_group;
+  if (!details_kind.empty()) details["kind"] = details_kind;
   if (!causes.empty()) {
     Object list = Object::array();
     for (const auto& c : causes) {
       list.push_back({{"reason", c.reason}, {"message", c.message}, {"field", c.field}});
     }
-    status["details"] = {{"causes", list}};
+    details["causes"] = list;
   }
+  if (!details.empty()) status["details"] = details;
   return status;
 }
 

@@ -34,6 +34,10 @@ struct ApiStatus {
   std::string reason;   // "NotFound", "Conflict", "Invalid", "Expired", ...
   std::string message;
   std::vector<StatusCause> causes;
+  // details.name / group / kind: which object the status is about (kubectl prints them).
+  std::string details_name;
+  std::string details_group;
+  std::string details_kind;
 
   Object to_json() const;
   // Reads a Status object; a body that is not one gives {code, reason "", message = body text}.
