@@ -76,9 +76,8 @@ tl::unexpected<Failure> bad_request(std::string message) {
 tl::unexpected<Failure> invalid(const ApiResource& r, const std::string& name,
                                 std::vector<StatusCause> causes) {
   std::string kind = r.group.empty() ? r.kind : r.kind + "." + r.group;
-  auto failure = fail(422, "Invalid",
-                      fmt::format("{} \"{}\" is invalid: {}", kind, name, join_causes(causes)),
-                      std::move(causes));
+  std::string message = fmt::format("{} \"{}\" is invalid: {}", kind, name, join_causes(causes));
+  auto failure = fail(422, "Invalid", std::move(message), std::move(causes));
   failure.value().status.details_name = name;
   failure.value().status.details_group = r.group;
   failure.value().status.details_kind = r.kind;
