@@ -23,6 +23,11 @@ void sleep_for(std::chrono::milliseconds delay, std::stop_token stop) {
 
 }  // namespace
 
+void strip_managed_fields(Object& object) {
+  auto meta = object.find("metadata");
+  if (meta != object.end() && meta->is_object()) meta->erase("managedFields");
+}
+
 Watcher::Watcher(ListWatch& source, Sink sink, Options options)
     : source_(source), sink_(std::move(sink)), options_(std::move(options)),
       backoff_(options_.backoff) {}
@@ -52,6 +57,7 @@ Status Watcher::step(std::stop_token stop) {
     WatcherEvent event{.kind = WatcherEvent::Kind::kRestarted};
     event.objects.reserve(list.items.size());
     for (auto& item : list.items) {
+      if (options_.transform) options_.transform(item);
       event.objects.push_back(std::make_shared<const Object>(std::move(item)));
     }
     ++relists_;
@@ -70,6 +76,9 @@ Status Watcher::step(std::stop_token stop) {
       [&](WatchEvent&& e) {
         ++events;
         std::string rv = resource_version_of(e.object);
+        if (options_.transform && e.type != WatchEvent::Type::kBookmark) {
+          options_.transform(e.object);
+        }
         switch (e.type) {
           case WatchEvent::Type::kBookmark: break;
           case WatchEvent::Type::kAdded:

@@ -35,7 +35,9 @@ ObjectList list_of(std::vector<Object> items, std::string rv) {
 
 TEST(WatcherTest, ListsThenWatchesFromTheListVersionAndFollowsBookmarks) {
   ScriptedListWatch source;
-  source.lists.push_back(list_of({obj("a", "1"), obj("b", "2")}, "10"));
+  Object with_owners = obj("a", "1");
+  with_owners["metadata"]["managedFields"] = Object::array({{{"manager", "kubectl"}}});
+  source.lists.push_back(list_of({with_owners, obj("b", "2")}, "10"));
   source.watches.push_back({{event(Type::kModified, "a", "11"), event(Type::kAdded, "c", "12"),
                              bookmark("15")},
                             WatchEnd::kClosed});
@@ -54,6 +56,8 @@ TEST(WatcherTest, ListsThenWatchesFromTheListVersionAndFollowsBookmarks) {
   EXPECT_EQ(seen.changes, (std::vector<std::string>{"add a@1", "add b@2", "update a@11",
                                                     "add c@12", "delete b"}));
   EXPECT_EQ(seen.store.size(), 2u);
+  EXPECT_FALSE(seen.store.get({"ns", "a"})->at("metadata").contains("managedFields"))
+      << "the default transform keeps managedFields out of the cache";
 }
 
 TEST(WatcherTest, RelistsOn410AndTellsOnlyWhatChangedMeanwhile) {
