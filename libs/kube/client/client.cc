@@ -242,20 +242,24 @@ Result<Object> Client::update(const ResourceType& type, const Object& object,
               object.dump(), kJson, describe("update", type, ns, name));
 }
 
-Result<Object> Client::merge_patch(const ResourceType& type, std::string_view ns,
-                                   std::string_view name, const Object& patch,
-                                   std::string_view subresource) {
+Result<Object> Client::patch(const ResourceType& type, std::string_view ns, std::string_view name,
+                             const Object& body, std::string_view content_type,
+                             std::string_view subresource) {
   http::QueryParams query{{"fieldManager", options_.field_manager}};
   return send(http::Method::kPatch, with_query(object_path(type, ns, name, subresource), query),
-              patch.dump(), kMergePatch, describe("patch", type, ns, name));
+              body.dump(), content_type, describe("patch", type, ns, name));
+}
+
+Result<Object> Client::merge_patch(const ResourceType& type, std::string_view ns,
+                                   std::string_view name, const Object& patch_body,
+                                   std::string_view subresource) {
+  return patch(type, ns, name, patch_body, kMergePatch, subresource);
 }
 
 Result<Object> Client::json_patch(const ResourceType& type, std::string_view ns,
                                   std::string_view name, const Object& operations,
                                   std::string_view subresource) {
-  http::QueryParams query{{"fieldManager", options_.field_manager}};
-  return send(http::Method::kPatch, with_query(object_path(type, ns, name, subresource), query),
-              operations.dump(), kJsonPatch, describe("patch", type, ns, name));
+  return patch(type, ns, name, operations, kJsonPatch, subresource);
 }
 
 Result<Object> Client::apply(const ResourceType& type, const Object& desired,

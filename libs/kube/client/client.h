@@ -161,6 +161,9 @@ class Client {
   Client(std::unique_ptr<http::Client> http, ClientOptions options, std::string ns);
   Result<Object> send(http::Method method, const std::string& target, std::string_view body,
                       std::string_view content_type, std::string_view operation);
+  Result<Object> patch(const ResourceType& type, std::string_view ns, std::string_view name,
+                       const Object& body, std::string_view content_type,
+                       std::string_view subresource);
 
   std::unique_ptr<http::Client> http_;
   ClientOptions options_;

@@ -1,11 +1,10 @@
 #include "libs/kube/runtime/controller.h"
 
-#include <condition_variable>
-#include <mutex>
 #include <thread>
 
 #include "libs/base/log.h"
 #include "libs/kube/runtime/owner_mapping.h"
+#include "libs/kube/runtime/sleep.h"
 
 namespace kc::kube::runtime {
 namespace {
@@ -66,13 +65,10 @@ void Controller::run(std::stop_token stop) {
     for (int i = 0; i < std::max(1, options_.workers); ++i) {
       workers.emplace_back([this, stop] { worker(stop); });
     }
-    std::mutex mu;
-    std::condition_variable_any cv;
-    std::unique_lock lock(mu);
     while (!stop.stop_requested()) {
       auto period = options_.resync.count() > 0 ? options_.resync : std::chrono::hours(24);
-      if (cv.wait_for(lock, stop, period, [] { return false; })) break;
-      if (stop.stop_requested() || options_.resync.count() <= 0) continue;
+      if (!sleep_for(std::chrono::duration_cast<std::chrono::milliseconds>(period), stop)) break;
+      if (options_.resync.count() <= 0) continue;
       for (Store* store : primaries_) {
         for (const auto& obj : store->list()) enqueue(key_of(*obj));
       }

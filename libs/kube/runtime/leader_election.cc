@@ -1,9 +1,9 @@
 #include "libs/kube/runtime/leader_election.h"
 
-#include <condition_variable>
 #include <thread>
 
 #include "libs/base/log.h"
+#include "libs/kube/runtime/sleep.h"
 #include "libs/kube/core/time.h"
 
 namespace kc::kube::runtime {
@@ -12,14 +12,6 @@ namespace {
 log::Logger& logger() {
   static auto& l = log::get("kc.kube.leader");
   return l;
-}
-
-bool wait_for(std::chrono::milliseconds delay, std::stop_token stop) {
-  std::mutex mu;
-  std::condition_variable_any cv;
-  std::unique_lock lock(mu);
-  cv.wait_for(lock, stop, delay, [] { return false; });
-  return !stop.stop_requested();
 }
 
 }  // namespace
@@ -119,13 +111,13 @@ Status LeaderElector::release() {
 
 void LeaderElector::run(std::stop_token stop, const std::function<void(std::stop_token)>& lead) {
   while (!try_acquire_or_renew()) {
-    if (!wait_for(options_.retry_period, stop)) return;
+    if (!sleep_for(options_.retry_period, stop)) return;
   }
   logger().info("became leader", {{"lease", options_.name}, {"identity", options_.identity}});
   std::stop_source lead_stop;
   std::jthread leader([&] { lead(lead_stop.get_token()); });
   auto last_renew = std::chrono::steady_clock::now();
-  while (wait_for(options_.retry_period, stop)) {
+  while (sleep_for(options_.retry_period, stop)) {
     if (try_acquire_or_renew()) {
       last_renew = std::chrono::steady_clock::now();
     } else if (std::chrono::steady_clock::now() - last_renew > options_.renew_deadline) {

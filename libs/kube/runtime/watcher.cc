@@ -1,9 +1,7 @@
 #include "libs/kube/runtime/watcher.h"
 
-#include <condition_variable>
-#include <mutex>
-
 #include "libs/base/log.h"
+#include "libs/kube/runtime/sleep.h"
 
 namespace kc::kube::runtime {
 namespace {
@@ -11,14 +9,6 @@ namespace {
 log::Logger& logger() {
   static auto& l = log::get("kc.kube.watch");
   return l;
-}
-
-// Sleeps for `delay` or until stop is requested.
-void sleep_for(std::chrono::milliseconds delay, std::stop_token stop) {
-  std::mutex mu;
-  std::condition_variable_any cv;
-  std::unique_lock lock(mu);
-  cv.wait_for(lock, stop, delay, [] { return false; });
 }
 
 }  // namespace

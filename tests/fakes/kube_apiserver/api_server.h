@@ -8,8 +8,22 @@
 //   write_file(dir + "/kubeconfig", api->kubeconfig());
 //   // kubectl --kubeconfig dir/kubeconfig --cache-dir dir/cache apply -f crds/
 //
-// What it follows (Kubernetes API conventions, kubernetes/community
-// contributors/devel/sig-architecture/api-conventions.md, and the API reference "API Concepts"):
+// What it follows, and where it is written down:
+//   [conv]  kubernetes/community contributors/devel/sig-architecture/api-conventions.md
+//           ("Metadata", "Spec and Status", "Concurrency Control and Consistency",
+//           "Response Status Kind", "Typical status properties")
+//   [conc]  kubernetes.io/docs/reference/using-api/api-concepts/ ("Efficient detection of
+//           changes", "Watch bookmarks", "Retrieving large results sets in chunks",
+//           "Resource versions"), and KEP-956 (watch bookmarks)
+//   [ssa]   kubernetes.io/docs/reference/using-api/server-side-apply/ ("Field management",
+//           "Conflicts", "Upgrading from client-side apply to server-side apply")
+//   [crd]   kubernetes.io/docs/tasks/extend-kubernetes/custom-resources/custom-resource-definitions/
+//           ("Specifying a structural schema", "Field pruning", "Defaulting", "Subresources",
+//           "Additional printer columns")
+//   [gc]    kubernetes.io/docs/concepts/architecture/garbage-collection/ and
+//           .../overview/working-with-objects/finalizers/
+//   kubectl v1.32's own requests are listed in shared/TESTING.md ("Kubernetes API").
+// In detail:
 // - REST paths /api/v1/..., /apis/{group}/{version}/[namespaces/{ns}/]{plural}[/{name}[/{sub}]];
 //   errors as metav1.Status with reason and details.causes (404 NotFound, 409 AlreadyExists /
 //   Conflict, 410 Expired, 422 Invalid with one cause per field, 400 BadRequest).

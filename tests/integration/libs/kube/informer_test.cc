@@ -47,12 +47,21 @@ runtime::Watcher::Options fast_retry() {
   return options;
 }
 
+// ConfigMaps of "default" cached by an Informer, with a Recorder listening.
+struct Watched {
+  Informer informer;
+  Recorder recorder;
+  explicit Watched(Client& client) : informer(client, cms, {.ns = "default"}, fast_retry()) {
+    recorder.attach(informer.store());
+    informer.start();
+  }
+};
+
 TEST_F(KubeTest, WatchSurvivesDroppedStreamsWithoutMissingOrReplayingEvents) {
   for (const char* name : {"a", "b", "c"}) ASSERT_TRUE(client_->create(cms, config_map(name, "0")));
-  Informer informer(*client_, cms, {.ns = "default"}, fast_retry());
-  Recorder recorder;
-  recorder.attach(informer.store());
-  informer.start();
+  Watched watched(*client_);
+  Informer& informer = watched.informer;
+  Recorder& recorder = watched.recorder;
   ASSERT_TRUE(informer.store().wait_until_ready(10s));
 
   for (int i = 1; i <= 30; ++i) {
@@ -86,10 +95,9 @@ TEST_F(KubeTest, WatchSurvivesDroppedStreamsWithoutMissingOrReplayingEvents) {
 
 TEST_F(KubeTest, WatchRelistsOn410WithoutReplayingAndSeesWhatChangedMeanwhile) {
   for (const char* name : {"a", "b", "c"}) ASSERT_TRUE(client_->create(cms, config_map(name, "0")));
-  Informer informer(*client_, cms, {.ns = "default"}, fast_retry());
-  Recorder recorder;
-  recorder.attach(informer.store());
-  informer.start();
+  Watched watched(*client_);
+  Informer& informer = watched.informer;
+  Recorder& recorder = watched.recorder;
   ASSERT_TRUE(informer.store().wait_until_ready(10s));
 
   // The watch's version expires: an ERROR 410 on the open stream, and a compacted history so
