@@ -260,3 +260,37 @@ TEST(KubeTlsTest, VerifiesTheServerAndSendsTheToken) {
 
 }  // namespace
 }  // namespace kc::kube::testing
+
+namespace kc::kube::testing {
+namespace {
+
+TEST_F(KubeTest, DeletingANamespaceDeletesWhatIsInItAndAddedLatencyIsFelt) {
+  Object ns = {{"apiVersion", "v1"}, {"kind", "Namespace"}, {"metadata", {{"name", "team"}}}};
+  ASSERT_TRUE(client_->create(resources::namespaces(), ns));
+  ASSERT_TRUE(client_->create(resources::config_maps(), config_map("a", "1", "team")));
+  Object guarded = config_map("b", "1", "team");
+  guarded["metadata"]["finalizers"] = {"kconnect.dev/test"};
+  ASSERT_TRUE(client_->create(resources::config_maps(), guarded));
+
+  ASSERT_TRUE(client_->remove(resources::namespaces(), "", "team"));
+  auto terminating = client_->get(resources::namespaces(), "", "team");
+  ASSERT_TRUE(terminating) << "kept while an object in it waits for its finalizer";
+  EXPECT_EQ((*terminating)["status"]["phase"], "Terminating");
+  EXPECT_EQ(client_->get(resources::config_maps(), "team", "a").error().code(), Errc::kNotFound);
+  auto refused = client_->create(resources::config_maps(), config_map("c", "1", "team"));
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code(), Errc::kPermissionDenied);
+
+  ASSERT_TRUE(client_->merge_patch(resources::config_maps(), "team", "b",
+                                   {{"metadata", {{"finalizers", nullptr}}}}));
+  EXPECT_EQ(client_->get(resources::namespaces(), "", "team").error().code(), Errc::kNotFound);
+
+  api_->set_latency(std::chrono::milliseconds(60));
+  auto start = std::chrono::steady_clock::now();
+  ASSERT_TRUE(client_->get(resources::namespaces(), "", "default"));
+  EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(60));
+  api_->clear_faults();
+}
+
+}  // namespace
+}  // namespace kc::kube::testing

@@ -117,3 +117,41 @@ TEST(KafkaConnectorTest, StatusRoundTrips) {
 
 }  // namespace
 }  // namespace kc::operator_api
+
+namespace kc::operator_api {
+namespace {
+
+TEST(CrdFilesTest, AreSmallAndFreeOfGitOpsNoise) {
+  for (const char* file : {"kafkaconnectclusters.kconnect.dev.yaml",
+                           "kafkaconnectors.kconnect.dev.yaml"}) {
+    std::string text = testing::read_text(testing::source_dir() + "/crds/" + file);
+    ASSERT_FALSE(text.empty()) << file;
+    EXPECT_LT(text.size(), 100u * 1024) << file;
+    EXPECT_EQ(text.find("deprecated: false"), std::string::npos) << file;
+    EXPECT_EQ(text.find("properties: {}"), std::string::npos) << file;
+    // Every property in the schema has a description (metadata is the API server's).
+    Json schema = testing::crd_schema(file);
+    std::vector<std::string> undescribed;
+    std::function<void(const Json&, const std::string&)> walk = [&](const Json& node,
+                                                                     const std::string& path) {
+      if (!node.is_object()) return;
+      if (path != "metadata" && !node.contains("description")) undescribed.push_back(path);
+      if (node.contains("properties")) {
+        for (auto it = node["properties"].begin(); it != node["properties"].end(); ++it) {
+          walk(it.value(), field(path, it.key()));
+        }
+      }
+      if (node.contains("items")) walk(node["items"], path + "[]");
+      if (node.contains("additionalProperties") && node["additionalProperties"].is_object() &&
+          node["additionalProperties"].contains("type")) {
+        walk(node["additionalProperties"], path + "[*]");
+      }
+    };
+    walk(schema, "");
+    std::erase_if(undescribed, [](const std::string& p) { return p.find("[*]") != std::string::npos; });
+    EXPECT_EQ(undescribed, std::vector<std::string>{}) << file;
+  }
+}
+
+}  // namespace
+}  // namespace kc::operator_api
