@@ -141,7 +141,8 @@ Result<ObjectList> Client::list(const ResourceType& type, std::string_view ns,
 }
 
 Result<ObjectList> Client::list_all(const ResourceType& type, std::string_view ns,
-                                    ListOptions options, int64_t page_size) {
+                                    ListOptions options, int64_t page_size,
+                                    const std::function<void(Object&)>& each) {
   options.limit = page_size;
   options.continue_token.clear();
   ObjectList all;
@@ -157,7 +158,10 @@ Result<ObjectList> Client::list_all(const ResourceType& type, std::string_view n
       options.continue_token.clear();
       continue;
     }
-    for (auto& item : page->items) all.items.push_back(std::move(item));
+    for (auto& item : page->items) {
+      if (each) each(item);
+      all.items.push_back(std::move(item));
+    }
     all.resource_version = page->resource_version;
     if (page->continue_token.empty()) return all;
     options.continue_token = page->continue_token;

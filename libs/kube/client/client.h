@@ -115,9 +115,11 @@ class Client {
   Result<ObjectList> list(const ResourceType& type, std::string_view ns,
                           const ListOptions& options = {});
   // Every page, `page_size` objects at a time. When the continue token expires mid-way (410), the
-  // list starts again from the beginning (as client-go's pager does).
+  // list starts again from the beginning (as client-go's pager does). `each`, when set, is applied
+  // to every object as its page arrives (dropping fields early keeps a large list small).
   Result<ObjectList> list_all(const ResourceType& type, std::string_view ns,
-                              ListOptions options = {}, int64_t page_size = 500);
+                              ListOptions options = {}, int64_t page_size = 500,
+                              const std::function<void(Object&)>& each = nullptr);
   // Streams events to `on_event` (on the calling thread) until the server closes the stream,
   // the version expires, `on_event` returns false or options.cancel is requested. A watch ERROR
   // event other than 410 fails the call with the error it carries.

@@ -17,9 +17,10 @@ namespace kc::kube::runtime {
 class ListWatch {
  public:
   virtual ~ListWatch() = default;
-  // A complete list (every page) and the resourceVersion to watch from. Called on the watcher
-  // thread.
-  virtual Result<ObjectList> list(std::stop_token stop) = 0;
+  // A complete list (every page) and the resourceVersion to watch from, with `transform` applied
+  // to each object (when set) as soon as it arrives. Called on the watcher thread.
+  virtual Result<ObjectList> list(std::stop_token stop,
+                                  const std::function<void(Object&)>& transform) = 0;
   // Streams events after `resource_version` to `on_event` until the stream ends (see WatchEnd).
   virtual Result<WatchEnd> watch(const std::string& resource_version,
                                  const std::function<bool(WatchEvent&&)>& on_event,

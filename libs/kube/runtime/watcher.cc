@@ -43,11 +43,10 @@ void Watcher::run(std::stop_token stop) {
 Status Watcher::step(std::stop_token stop) {
   last_watch_empty_ = false;
   if (state_ == State::kEmpty) {
-    KC_ASSIGN_OR_RETURN(auto list, source_.list(stop));
+    KC_ASSIGN_OR_RETURN(auto list, source_.list(stop, options_.transform));
     WatcherEvent event{.kind = WatcherEvent::Kind::kRestarted};
     event.objects.reserve(list.items.size());
     for (auto& item : list.items) {
-      if (options_.transform) options_.transform(item);
       event.objects.push_back(std::make_shared<const Object>(std::move(item)));
     }
     ++relists_;
