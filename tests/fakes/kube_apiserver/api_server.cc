@@ -340,10 +340,11 @@ struct FakeApiServer::Impl {
         if (old->contains("status")) next["status"] = (*old)["status"];
         else next.erase("status");
       }
+      Object& kept = next["metadata"];  // `meta` dangles once `next` was replaced above
       for (const char* key : {"uid", "creationTimestamp", "deletionTimestamp",
                               "deletionGracePeriodSeconds", "generation"}) {
-        if (old->at("metadata").contains(key)) meta[key] = (*old)["metadata"][key];
-        else meta.erase(key);
+        if (old->at("metadata").contains(key)) kept[key] = (*old)["metadata"][key];
+        else kept.erase(key);
       }
     } else {
       if (scope == FieldScope::kStatus) return not_found(r, name);
@@ -415,7 +416,7 @@ struct FakeApiServer::Impl {
     if (old) {
       int64_t generation = k::generation_of(*old);
       if (spec_changed(*old, next)) ++generation;
-      meta["generation"] = generation;
+      next["metadata"]["generation"] = generation;
     }
     std::string time = now_time();
     if (!entries) {
