@@ -11,12 +11,6 @@
 //  3. updates as fast as 4 writer threads can for --seconds: the saturated events per second.
 // Prints a Markdown table row per phase.
 
-#include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <malloc.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
@@ -27,6 +21,11 @@
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <malloc.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "libs/base/log.h"
 #include "libs/base/strings.h"
@@ -206,7 +205,8 @@ int main(int argc, char** argv) {
           std::mt19937 rng(static_cast<unsigned>(t) + 7);
           for (int64_t n = 0;; ++n) {
             if (per_second > 0) {
-              auto due = start + std::chrono::microseconds((n * threads + t) * 1'000'000 / per_second);
+              auto due =
+                  start + std::chrono::microseconds((n * threads + t) * 1'000'000 / per_second);
               if (due >= end) break;
               std::this_thread::sleep_until(due);
             } else if (Clock::now() >= end) {
@@ -234,14 +234,16 @@ int main(int argc, char** argv) {
   auto [paced_writes, paced_events, paced_s] = run_updates(2, rate);
   auto [p50, p99] = latencies.p50_p99();
   measure_latency = false;
-  std::printf("| paced: %d updates/s for %d s | %lld writes, %lld events delivered, %.0f events/s |\n",
-              rate, seconds, static_cast<long long>(paced_writes),
-              static_cast<long long>(paced_events), static_cast<double>(paced_events) / paced_s);
+  std::printf(
+      "| paced: %d updates/s for %d s | %lld writes, %lld events delivered, %.0f events/s |\n",
+      rate, seconds, static_cast<long long>(paced_writes), static_cast<long long>(paced_events),
+      static_cast<double>(paced_events) / paced_s);
   std::printf("| paced: write-to-store latency p50 / p99 | %.2f / %.2f ms |\n", p50, p99);
   auto [max_writes, max_events, max_s] = run_updates(4, 0);
-  std::printf("| saturated: 4 writers, %d s | %lld writes, %lld events delivered, %.0f events/s |\n",
-              seconds, static_cast<long long>(max_writes), static_cast<long long>(max_events),
-              static_cast<double>(max_events) / max_s);
+  std::printf(
+      "| saturated: 4 writers, %d s | %lld writes, %lld events delivered, %.0f events/s |\n",
+      seconds, static_cast<long long>(max_writes), static_cast<long long>(max_events),
+      static_cast<double>(max_events) / max_s);
   std::printf("| RSS at the end | %.1f MiB |\n", rss_mib());
   informer.stop();
   return paced_events == paced_writes && max_events == max_writes ? 0 : 2;

@@ -28,8 +28,8 @@ ObjectMeta read_meta(const Json& object) {
   meta.resource_version = m.value("resourceVersion", "");
   meta.generation = m.value("generation", int64_t{0});
   meta.deleting = m.contains("deletionTimestamp") && !m["deletionTimestamp"].is_null();
-  for (auto [field_name, target] : {std::pair{"labels", &meta.labels},
-                                    std::pair{"annotations", &meta.annotations}}) {
+  for (auto [field_name, target] :
+       {std::pair{"labels", &meta.labels}, std::pair{"annotations", &meta.annotations}}) {
     if (!m.contains(field_name) || !m[field_name].is_object()) continue;
     for (auto it = m[field_name].begin(); it != m[field_name].end(); ++it) {
       if (it.value().is_string()) (*target)[it.key()] = it.value().get<std::string>();
@@ -89,12 +89,14 @@ void check_labels(const std::map<std::string, std::string>& labels, const std::s
                   FieldErrors& errors) {
   for (const auto& [k, v] : labels) {
     if (!is_qualified_name(k)) {
-      errors.add(key(path, k), "not a valid label key (an optional DNS prefix and '/', then up to "
-                               "63 characters [A-Za-z0-9-_.] starting and ending alphanumeric)");
+      errors.add(key(path, k),
+                 "not a valid label key (an optional DNS prefix and '/', then up to "
+                 "63 characters [A-Za-z0-9-_.] starting and ending alphanumeric)");
     }
     if (!is_label_value(v)) {
-      errors.add(key(path, k), "not a valid label value (up to 63 characters [A-Za-z0-9-_.] "
-                               "starting and ending alphanumeric)");
+      errors.add(key(path, k),
+                 "not a valid label value (up to 63 characters [A-Za-z0-9-_.] "
+                 "starting and ending alphanumeric)");
     }
   }
 }

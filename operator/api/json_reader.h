@@ -40,8 +40,7 @@ class JsonReader {
   void finish();
 
  private:
-  const Json* member(const std::string& name, const char* expected,
-                     bool (*check)(const Json&));
+  const Json* member(const std::string& name, const char* expected, bool (*check)(const Json&));
 
   const Json* node_;
   std::string path_;

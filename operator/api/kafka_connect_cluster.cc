@@ -42,9 +42,9 @@ Authentication read_authentication(JsonReader& spec, const Json* node) {
   auth.type = r.string("type").value_or("");
   if (const Json* ck = r.object("certificateAndKey")) {
     JsonReader c(ck, r.path("certificateAndKey"), r.errors());
-    auth.certificate_and_key = CertificateAndKey{c.string("secretName").value_or(""),
-                                                 c.string("certificate").value_or(""),
-                                                 c.string("key").value_or("")};
+    auth.certificate_and_key =
+        CertificateAndKey{c.string("secretName").value_or(""), c.string("certificate").value_or(""),
+                          c.string("key").value_or("")};
     c.finish();
   }
   auth.username = r.string("username");
@@ -79,11 +79,10 @@ Template read_template(JsonReader& spec, const Json* node) {
     if (const Json* list = p.array("tolerations")) {
       for (size_t i = 0; i < list->size(); ++i) {
         JsonReader tr(&(*list)[i], item(p.path("tolerations"), i), p.errors());
-        t.pod.tolerations.push_back({tr.string("key").value_or(""),
-                                     tr.string("operator").value_or(""),
-                                     tr.string("value").value_or(""),
-                                     tr.string("effect").value_or(""),
-                                     tr.integer("tolerationSeconds")});
+        t.pod.tolerations.push_back(
+            {tr.string("key").value_or(""), tr.string("operator").value_or(""),
+             tr.string("value").value_or(""), tr.string("effect").value_or(""),
+             tr.integer("tolerationSeconds")});
         tr.finish();
       }
     }
@@ -178,13 +177,16 @@ void forbid(bool present, const std::string& path, const std::string& type, Fiel
 }
 
 void check_secret_name(const std::string& name, const std::string& path, FieldErrors& errors) {
-  if (name.empty()) errors.add(path, "required");
-  else if (!is_dns_subdomain(name)) errors.add(path, "must be a valid Secret name (DNS subdomain)");
+  if (name.empty())
+    errors.add(path, "required");
+  else if (!is_dns_subdomain(name))
+    errors.add(path, "must be a valid Secret name (DNS subdomain)");
 }
 
 void check_secret_key(const std::string& name, const std::string& path, FieldErrors& errors) {
   static const std::regex kKey(R"(^[-._a-zA-Z0-9]+$)");
-  if (name.empty()) errors.add(path, "required");
+  if (name.empty())
+    errors.add(path, "required");
   else if (!std::regex_match(name, kKey) || name.size() > 253) {
     errors.add(path, "must be a valid Secret key ([-._a-zA-Z0-9]+)");
   }
@@ -290,12 +292,12 @@ std::optional<AuthenticationType> authentication_type(const std::string& text) {
 }
 
 std::optional<std::string> refused_worker_config_key(const std::string& k) {
-  static const std::set<std::string> kAllowedSsl = {
-      "ssl.endpoint.identification.algorithm", "ssl.cipher.suites", "ssl.protocol",
-      "ssl.enabled.protocols"};
+  static const std::set<std::string> kAllowedSsl = {"ssl.endpoint.identification.algorithm",
+                                                    "ssl.cipher.suites", "ssl.protocol",
+                                                    "ssl.enabled.protocols"};
   if (kAllowedSsl.count(k)) return std::nullopt;
-  for (const char* prefix : {"ssl.", "sasl.", "security.", "consumer.ssl.", "consumer.sasl.",
-                             "consumer.security."}) {
+  for (const char* prefix :
+       {"ssl.", "sasl.", "security.", "consumer.ssl.", "consumer.sasl.", "consumer.security."}) {
     if (strings::starts_with(k, prefix)) {
       return "security settings are set through spec.tls and spec.authentication, not config";
     }
@@ -329,8 +331,8 @@ KafkaConnectCluster parse_kafka_connect_cluster(const Json& object, FieldErrors&
     if (const Json* list = t.array("trustedCertificates")) {
       for (size_t i = 0; i < list->size(); ++i) {
         JsonReader c(&(*list)[i], item(t.path("trustedCertificates"), i), errors);
-        out_tls.trusted_certificates.push_back({c.string("secretName").value_or(""),
-                                                c.string("certificate"), c.string("pattern")});
+        out_tls.trusted_certificates.push_back(
+            {c.string("secretName").value_or(""), c.string("certificate"), c.string("pattern")});
         c.finish();
       }
     }
@@ -349,9 +351,12 @@ KafkaConnectCluster parse_kafka_connect_cluster(const Json& object, FieldErrors&
                                 std::pair{"limits", &spec.resources.limits}}) {
       if (const Json* map = rr.object(name)) {
         for (auto it = map->begin(); it != map->end(); ++it) {
-          if (it.value().is_string()) (*target)[it.key()] = it.value().get<std::string>();
-          else if (it.value().is_number_integer()) (*target)[it.key()] = it.value().dump();
-          else errors.add(key(rr.path(name), it.key()), "must be a quantity such as 500m or 1Gi");
+          if (it.value().is_string())
+            (*target)[it.key()] = it.value().get<std::string>();
+          else if (it.value().is_number_integer())
+            (*target)[it.key()] = it.value().dump();
+          else
+            errors.add(key(rr.path(name), it.key()), "must be a quantity such as 500m or 1Gi");
         }
       }
     }
@@ -423,8 +428,9 @@ void validate(const KafkaConnectCluster& cluster, FieldErrors& errors) {
   const auto& spec = cluster.spec;
   // Generated names are "<name>-connect-<suffix>" and must stay valid DNS labels.
   if (cluster.metadata.name.size() > 45) {
-    errors.add("metadata.name", "must be at most 45 characters (names of the generated "
-                                "Deployment and pods are derived from it)");
+    errors.add("metadata.name",
+               "must be at most 45 characters (names of the generated "
+               "Deployment and pods are derived from it)");
   }
   if (spec.replicas && (*spec.replicas < 0 || *spec.replicas > 1000)) {
     errors.add("spec.replicas", "must be between 0 and 1000");
@@ -463,8 +469,8 @@ void validate(const KafkaConnectCluster& cluster, FieldErrors& errors) {
       }
     }
   }
-  if (!spec.logging.level.empty() && (!kLevels.count(spec.logging.level) ||
-                                      spec.logging.level == "OFF")) {
+  if (!spec.logging.level.empty() &&
+      (!kLevels.count(spec.logging.level) || spec.logging.level == "OFF")) {
     errors.add("spec.logging.level", "one of TRACE, DEBUG, INFO, WARN, ERROR");
   }
   if (!spec.logging.format.empty() && spec.logging.format != "text" &&
@@ -473,7 +479,8 @@ void validate(const KafkaConnectCluster& cluster, FieldErrors& errors) {
   }
   for (const auto& [logger, level] : spec.logging.loggers) {
     if (!kLevels.count(level)) {
-      errors.add(key("spec.logging.loggers", logger), "one of TRACE, DEBUG, INFO, WARN, ERROR, OFF");
+      errors.add(key("spec.logging.loggers", logger),
+                 "one of TRACE, DEBUG, INFO, WARN, ERROR, OFF");
     }
   }
   if (spec.metrics.port && (*spec.metrics.port < 1 || *spec.metrics.port > 65535)) {
@@ -516,13 +523,14 @@ void validate(const KafkaConnectCluster& cluster, FieldErrors& errors) {
       errors.add(p, "set exactly one of secret and configMap");
     }
     if (v.secret_name) check_secret_name(*v.secret_name, field(p, "secret.secretName"), errors);
-    if (v.config_map_name) check_secret_name(*v.config_map_name, field(p, "configMap.name"), errors);
+    if (v.config_map_name)
+      check_secret_name(*v.config_map_name, field(p, "configMap.name"), errors);
   }
   const auto& pod = spec.pod_template.pod;
   check_labels(pod.metadata.labels, "spec.template.pod.metadata.labels", errors);
   check_annotations(pod.metadata.annotations, "spec.template.pod.metadata.annotations", errors);
-  for (const char* reserved : {"app.kubernetes.io/instance", "app.kubernetes.io/name",
-                               "kconnect.dev/cluster"}) {
+  for (const char* reserved :
+       {"app.kubernetes.io/instance", "app.kubernetes.io/name", "kconnect.dev/cluster"}) {
     if (pod.metadata.labels.count(reserved)) {
       errors.add(key("spec.template.pod.metadata.labels", reserved),
                  "reserved: the operator selects its pods with this label");
@@ -661,7 +669,9 @@ Json KafkaConnectClusterStatus::to_json() const {
   if (!certificates.empty()) {
     Json list = Json::array();
     for (const auto& c : certificates) {
-      list.push_back({{"secretName", c.secret_name}, {"key", c.key}, {"subject", c.subject},
+      list.push_back({{"secretName", c.secret_name},
+                      {"key", c.key},
+                      {"subject", c.subject},
                       {"notAfter", c.not_after}});
     }
     out["certificates"] = list;

@@ -119,17 +119,17 @@ struct MetadataTemplate {
 
 struct PodTemplate {
   MetadataTemplate metadata;
-  Json affinity;                    // core/v1 Affinity, passed through (null when absent)
+  Json affinity;  // core/v1 Affinity, passed through (null when absent)
   std::vector<Toleration> tolerations;
   Json topology_spread_constraints;  // list passed through (null when absent)
   std::string priority_class_name;
-  Json security_context;            // passed through (null when absent)
+  Json security_context;  // passed through (null when absent)
   std::vector<std::string> image_pull_secrets;
   std::optional<int64_t> termination_grace_period_seconds;  // default 60
 };
 
 struct PdbTemplate {
-  std::optional<bool> enabled;           // default true
+  std::optional<bool> enabled;             // default true
   std::optional<int64_t> max_unavailable;  // default 1
 };
 

@@ -71,8 +71,9 @@ void apply_defaults(KafkaConnectorSpec& spec) {
 void validate(const KafkaConnector& connector, FieldErrors& errors) {
   const auto& spec = connector.spec;
   if (connector.metadata.name.size() > 200) {
-    errors.add("metadata.name", "must be at most 200 characters (the consumer group is "
-                                "connect-<name>)");
+    errors.add("metadata.name",
+               "must be at most 200 characters (the consumer group is "
+               "connect-<name>)");
   }
   if (spec.cluster_ref.empty()) {
     errors.add("spec.clusterRef.name", "required: the KafkaConnectCluster to run on");
@@ -98,7 +99,8 @@ void validate(const KafkaConnector& connector, FieldErrors& errors) {
       if (!valid_topic(t)) {
         errors.add(item("spec.topics", i),
                    fmt::format("\"{}\" is not a valid topic name ([a-zA-Z0-9._-], 1-249 "
-                               "characters, not . or ..)", t));
+                               "characters, not . or ..)",
+                               t));
       } else if (!seen.insert(t).second) {
         errors.add(item("spec.topics", i), fmt::format("duplicate topic {}", t));
       }
@@ -117,8 +119,9 @@ void validate(const KafkaConnector& connector, FieldErrors& errors) {
   }
   if (!spec.state.empty() && spec.state != "running" && spec.state != "paused" &&
       spec.state != "stopped") {
-    errors.add("spec.state", fmt::format("unsupported value \"{}\": one of running, paused, stopped",
-                                         spec.state));
+    errors.add(
+        "spec.state",
+        fmt::format("unsupported value \"{}\": one of running, paused, stopped", spec.state));
   }
   if (spec.auto_restart && spec.auto_restart->max_restarts &&
       *spec.auto_restart->max_restarts < 0) {
@@ -192,8 +195,8 @@ KafkaConnectorStatus KafkaConnectorStatus::from_json(const Json& status) {
   out.state = status.value("state", "");
   out.tasks_max = status.value("tasksMax", 0);
   for (const auto& t : status.value("tasks", Json::array())) {
-    out.tasks.push_back({t.value("id", 0), t.value("state", ""), t.value("workerId", ""),
-                         t.value("trace", "")});
+    out.tasks.push_back(
+        {t.value("id", 0), t.value("state", ""), t.value("workerId", ""), t.value("trace", "")});
   }
   out.topics = status.value("topics", std::vector<std::string>{});
   if (status.contains("lag") && status["lag"].is_number_integer()) {

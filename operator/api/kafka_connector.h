@@ -18,7 +18,7 @@ namespace kc::operator_api {
 const kube::ResourceType& kafka_connectors();
 
 struct AutoRestart {
-  std::optional<bool> enabled;           // default true
+  std::optional<bool> enabled;          // default true
   std::optional<int64_t> max_restarts;  // absent: no limit
 };
 

@@ -27,8 +27,10 @@ std::string with_query(std::string path, const http::QueryParams& query) {
 std::string describe(std::string_view verb, const ResourceType& type, std::string_view ns,
                      std::string_view name) {
   std::string what = fmt::format("{} {}", verb, type.group_resource());
-  if (!ns.empty() && type.namespaced) what += fmt::format(" {}/{}", ns, name);
-  else if (!name.empty()) what += fmt::format(" {}", name);
+  if (!ns.empty() && type.namespaced)
+    what += fmt::format(" {}/{}", ns, name);
+  else if (!name.empty())
+    what += fmt::format(" {}", name);
   return what;
 }
 
@@ -44,10 +46,14 @@ std::optional<WatchEvent::Type> parse_event_type(std::string_view type) {
 
 std::string_view to_string(WatchEvent::Type type) {
   switch (type) {
-    case WatchEvent::Type::kAdded: return "ADDED";
-    case WatchEvent::Type::kModified: return "MODIFIED";
-    case WatchEvent::Type::kDeleted: return "DELETED";
-    case WatchEvent::Type::kBookmark: return "BOOKMARK";
+    case WatchEvent::Type::kAdded:
+      return "ADDED";
+    case WatchEvent::Type::kModified:
+      return "MODIFIED";
+    case WatchEvent::Type::kDeleted:
+      return "DELETED";
+    case WatchEvent::Type::kBookmark:
+      return "BOOKMARK";
   }
   return "?";
 }
@@ -89,7 +95,8 @@ Result<Object> Client::send(http::Method method, const std::string& target, std:
   if (!response) return tl::unexpected(std::move(response).error().with_context(operation));
   if (!response->ok()) {
     logger().debug("request failed", {{"operation", operation}, {"status", response->status}});
-    return tl::unexpected(to_error(ApiStatus::from_body(response->status, response->body), operation));
+    return tl::unexpected(
+        to_error(ApiStatus::from_body(response->status, response->body), operation));
   }
   if (response->body.empty()) return Object::object();
   auto parsed = parse_json(response->body);
@@ -118,9 +125,9 @@ Result<ObjectList> Client::list(const ResourceType& type, std::string_view ns,
   if (!options.resource_version.empty()) {
     query.emplace("resourceVersion", options.resource_version);
   }
-  KC_ASSIGN_OR_RETURN(auto body, send(http::Method::kGet,
-                                      with_query(collection_path(type, ns), query), {}, {},
-                                      describe("list", type, ns, "")));
+  KC_ASSIGN_OR_RETURN(auto body,
+                      send(http::Method::kGet, with_query(collection_path(type, ns), query), {}, {},
+                           describe("list", type, ns, "")));
   ObjectList list;
   if (body.contains("items") && body["items"].is_array()) {
     list.items.reserve(body["items"].size());
@@ -285,9 +292,15 @@ Result<Object> Client::remove(const ResourceType& type, std::string_view ns, std
   Object body = {{"kind", "DeleteOptions"}, {"apiVersion", "v1"}};
   if (options.propagation) {
     switch (*options.propagation) {
-      case PropagationPolicy::kBackground: body["propagationPolicy"] = "Background"; break;
-      case PropagationPolicy::kForeground: body["propagationPolicy"] = "Foreground"; break;
-      case PropagationPolicy::kOrphan: body["propagationPolicy"] = "Orphan"; break;
+      case PropagationPolicy::kBackground:
+        body["propagationPolicy"] = "Background";
+        break;
+      case PropagationPolicy::kForeground:
+        body["propagationPolicy"] = "Foreground";
+        break;
+      case PropagationPolicy::kOrphan:
+        body["propagationPolicy"] = "Orphan";
+        break;
     }
   }
   if (!options.precondition_uid.empty()) body["preconditions"]["uid"] = options.precondition_uid;

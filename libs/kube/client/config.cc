@@ -1,11 +1,11 @@
 #include "libs/kube/client/config.h"
 
-#include <sys/stat.h>
-
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+
+#include <sys/stat.h>
 
 #include "libs/base/base64.h"
 #include "libs/base/strings.h"
@@ -66,8 +66,8 @@ Result<Config> load_kubeconfig(const KubeconfigOptions& options) {
   if (!doc.is_object()) return make_error(Errc::kInvalidConfig, "{}: not a kubeconfig", path);
   auto base = std::filesystem::path(path).parent_path();
 
-  std::string context_name = options.context.empty() ? doc.value("current-context", "")
-                                                     : options.context;
+  std::string context_name =
+      options.context.empty() ? doc.value("current-context", "") : options.context;
   if (context_name.empty()) {
     return make_error(Errc::kInvalidConfig, "{}: no current-context and no context given", path);
   }
@@ -86,7 +86,8 @@ Result<Config> load_kubeconfig(const KubeconfigOptions& options) {
                       context.value("cluster", ""));
   }
   if (cluster.contains("proxy-url")) {
-    return make_error(Errc::kUnsupported, "{}: clusters[].cluster.proxy-url is not supported", path);
+    return make_error(Errc::kUnsupported, "{}: clusters[].cluster.proxy-url is not supported",
+                      path);
   }
   config.insecure_skip_tls_verify = cluster.value("insecure-skip-tls-verify", false);
   if (config.insecure_skip_tls_verify && !options.allow_insecure) {

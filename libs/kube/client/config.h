@@ -47,8 +47,8 @@ struct Config {
 };
 
 struct KubeconfigOptions {
-  std::string path;          // empty: $KUBECONFIG (first entry), else ~/.kube/config
-  std::string context;       // empty: current-context
+  std::string path;     // empty: $KUBECONFIG (first entry), else ~/.kube/config
+  std::string context;  // empty: current-context
   bool allow_insecure = false;
 };
 

@@ -58,20 +58,27 @@ Error to_error(const ApiStatus& status, std::string_view operation) {
                                     status.message.empty() ? "no message" : status.message,
                                     status.code, status.reason.empty() ? "" : " ", status.reason);
   switch (status.code) {
-    case 400: return Error(Errc::kInvalidArgument, message);
+    case 400:
+      return Error(Errc::kInvalidArgument, message);
     case 401:
-    case 403: return Error(Errc::kPermissionDenied, message);
-    case 404: return Error(Errc::kNotFound, message);
+    case 403:
+      return Error(Errc::kPermissionDenied, message);
+    case 404:
+      return Error(Errc::kNotFound, message);
     case 409:
       return Error(status.reason == "AlreadyExists" ? Errc::kAlreadyExists : Errc::kConflict,
                    message);
-    case 410: return Error(Errc::kConflict, message);
-    case 422: return Error(Errc::kInvalidConfig, message);
-    case 504: return Error(Errc::kTimeout, message, Retry::kYes);
+    case 410:
+      return Error(Errc::kConflict, message);
+    case 422:
+      return Error(Errc::kInvalidConfig, message);
+    case 504:
+      return Error(Errc::kTimeout, message, Retry::kYes);
     case 429:
     case 500:
     case 502:
-    case 503: return Error(Errc::kUnavailable, message, Retry::kYes);
+    case 503:
+      return Error(Errc::kUnavailable, message, Retry::kYes);
     default:
       if (status.reason == "Timeout") return Error(Errc::kTimeout, message, Retry::kYes);
       return Error(Errc::kProtocol, message, status.code >= 500 ? Retry::kYes : Retry::kNo);

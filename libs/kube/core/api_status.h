@@ -31,7 +31,7 @@ struct StatusCause {
 
 struct ApiStatus {
   int code = 0;
-  std::string reason;   // "NotFound", "Conflict", "Invalid", "Expired", ...
+  std::string reason;  // "NotFound", "Conflict", "Invalid", "Expired", ...
   std::string message;
   std::vector<StatusCause> causes;
   // details.name / group / kind: which object the status is about (kubectl prints them).

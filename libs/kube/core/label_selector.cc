@@ -129,14 +129,24 @@ std::string LabelSelector::str() const {
   std::vector<std::string> parts;
   for (const auto& req : requirements_) {
     switch (req.op) {
-      case Op::kEquals: parts.push_back(req.key + "=" + req.values[0]); break;
-      case Op::kNotEquals: parts.push_back(req.key + "!=" + req.values[0]); break;
-      case Op::kIn: parts.push_back(req.key + " in (" + strings::join(req.values, ",") + ")"); break;
+      case Op::kEquals:
+        parts.push_back(req.key + "=" + req.values[0]);
+        break;
+      case Op::kNotEquals:
+        parts.push_back(req.key + "!=" + req.values[0]);
+        break;
+      case Op::kIn:
+        parts.push_back(req.key + " in (" + strings::join(req.values, ",") + ")");
+        break;
       case Op::kNotIn:
         parts.push_back(req.key + " notin (" + strings::join(req.values, ",") + ")");
         break;
-      case Op::kExists: parts.push_back(req.key); break;
-      case Op::kNotExists: parts.push_back("!" + req.key); break;
+      case Op::kExists:
+        parts.push_back(req.key);
+        break;
+      case Op::kNotExists:
+        parts.push_back("!" + req.key);
+        break;
     }
   }
   return strings::join(parts, ",");

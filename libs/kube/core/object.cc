@@ -46,7 +46,9 @@ std::string label_of(const Object& object, std::string_view label) {
   return it != labels->end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
-bool is_being_deleted(const Object& object) { return !string_at(object, "deletionTimestamp").empty(); }
+bool is_being_deleted(const Object& object) {
+  return !string_at(object, "deletionTimestamp").empty();
+}
 
 std::vector<std::string> finalizers_of(const Object& object) {
   std::vector<std::string> out;

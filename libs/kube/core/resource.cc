@@ -33,10 +33,10 @@ std::string object_path(const ResourceType& type, std::string_view ns, std::stri
 }
 
 namespace resources {
-#define KC_KUBE_RESOURCE(fn, group, version, kind, plural, namespaced)            \
-  const ResourceType& fn() {                                                       \
-    static const ResourceType type{group, version, kind, plural, namespaced};     \
-    return type;                                                                   \
+#define KC_KUBE_RESOURCE(fn, group, version, kind, plural, namespaced)        \
+  const ResourceType& fn() {                                                  \
+    static const ResourceType type{group, version, kind, plural, namespaced}; \
+    return type;                                                              \
   }
 KC_KUBE_RESOURCE(namespaces, "", "v1", "Namespace", "namespaces", false)
 KC_KUBE_RESOURCE(config_maps, "", "v1", "ConfigMap", "configmaps", true)

@@ -27,8 +27,9 @@ std::optional<int> digits(std::string_view s, size_t pos, size_t count) {
 std::string format_time(WallTime t) { return format_seconds(t) + "Z"; }
 
 std::string format_micro_time(WallTime t) {
-  auto micros = std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count() %
-                1'000'000;
+  auto micros =
+      std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count() %
+      1'000'000;
   if (micros < 0) micros += 1'000'000;
   auto whole = std::chrono::time_point_cast<std::chrono::seconds>(t);
   if (whole > t) whole -= std::chrono::seconds(1);
@@ -78,7 +79,7 @@ std::optional<WallTime> parse_time(std::string_view s) {
                                   std::chrono::day(static_cast<unsigned>(*day))};
   if (!ymd.ok() || *hour > 23 || *minute > 59 || *second > 60) return std::nullopt;
   WallTime t = std::chrono::sys_days(ymd) + std::chrono::hours(*hour) +
-               std::chrono::minutes(*minute) + std::chrono::seconds(*second) - 
+               std::chrono::minutes(*minute) + std::chrono::seconds(*second) -
                std::chrono::minutes(offset_minutes);
   return t + std::chrono::duration_cast<WallTime::duration>(fraction);
 }

@@ -15,8 +15,8 @@ Object scalar_to_json(const YAML::Node& node) {
   }
   if (text == "true" || text == "True" || text == "TRUE") return true;
   if (text == "false" || text == "False" || text == "FALSE") return false;
-  bool numeric_start = (text[0] >= '0' && text[0] <= '9') ||
-                       ((text[0] == '-' || text[0] == '+') && text.size() > 1);
+  bool numeric_start =
+      (text[0] >= '0' && text[0] <= '9') || ((text[0] == '-' || text[0] == '+') && text.size() > 1);
   if (numeric_start) {
     if (auto i = strings::parse_int<int64_t>(text); i && text.find(' ') == std::string::npos) {
       return *i;
@@ -36,8 +36,10 @@ Object scalar_to_json(const YAML::Node& node) {
 Result<Object> node_to_json(const YAML::Node& node) {
   switch (node.Type()) {
     case YAML::NodeType::Null:
-    case YAML::NodeType::Undefined: return Object(nullptr);
-    case YAML::NodeType::Scalar: return scalar_to_json(node);
+    case YAML::NodeType::Undefined:
+      return Object(nullptr);
+    case YAML::NodeType::Scalar:
+      return scalar_to_json(node);
     case YAML::NodeType::Sequence: {
       Object list = Object::array();
       for (const auto& item : node) {

@@ -45,10 +45,10 @@ void Controller::owns(Store& store, const ResourceType& owner_type) {
 void Controller::map_from(Store& store,
                           std::function<std::vector<ObjectKey>(const Object&)> mapper) {
   stores_.push_back(&store);
-  store.subscribe([this, mapper = std::move(mapper)](const ObjectPtr& before,
-                                                     const ObjectPtr& after) {
-    for (const auto& key : mapper(*present(before, after))) enqueue(key);
-  });
+  store.subscribe(
+      [this, mapper = std::move(mapper)](const ObjectPtr& before, const ObjectPtr& after) {
+        for (const auto& key : mapper(*present(before, after))) enqueue(key);
+      });
 }
 
 void Controller::enqueue(const ObjectKey& key) { queue_.add(key.str()); }
@@ -84,9 +84,10 @@ void Controller::worker(std::stop_token stop) {
     if (!result) {
       ++failures_;
       auto delay = queue_.add_rate_limited(*key);
-      logger().warn("reconcile failed",
-                    {{"controller", options_.name}, {"key", *key},
-                     {"error", result.error().to_string()}, {"retry_in_ms", delay.count()}});
+      logger().warn("reconcile failed", {{"controller", options_.name},
+                                         {"key", *key},
+                                         {"error", result.error().to_string()},
+                                         {"retry_in_ms", delay.count()}});
     } else {
       queue_.forget(*key);
       if (result->requeue_after) queue_.add_after(*key, *result->requeue_after);

@@ -13,8 +13,8 @@ Status EventRecorder::record(const Object& regarding, EventType type, std::strin
                              std::string_view action, std::string_view message) {
   std::string type_name = type == EventType::kWarning ? "Warning" : "Normal";
   std::string ns = namespace_of(regarding).empty() ? "default" : namespace_of(regarding);
-  std::string key = fmt::format("{}\x1f{}\x1f{}\x1f{}", uid_of(regarding), type_name, reason,
-                                message);
+  std::string key =
+      fmt::format("{}\x1f{}\x1f{}\x1f{}", uid_of(regarding), type_name, reason, message);
   auto now = std::chrono::system_clock::now();
   const auto& events = resources::events();
   {
@@ -37,28 +37,27 @@ Status EventRecorder::record(const Object& regarding, EventType type, std::strin
   }
   auto nanos = std::chrono::duration_cast<std::chrono::nanoseconds>(now.time_since_epoch()).count();
   std::string name = fmt::format("{}.{:x}", name_of(regarding), nanos);
-  Object event = {
-      {"apiVersion", "v1"},
-      {"kind", "Event"},
-      {"metadata", {{"name", name}, {"namespace", ns}}},
-      {"involvedObject",
-       {{"apiVersion", regarding.value("apiVersion", "")},
-        {"kind", regarding.value("kind", "")},
-        {"name", name_of(regarding)},
-        {"namespace", namespace_of(regarding)},
-        {"uid", uid_of(regarding)},
-        {"resourceVersion", resource_version_of(regarding)}}},
-      {"type", type_name},
-      {"reason", reason},
-      {"action", action},
-      {"message", message},
-      {"count", 1},
-      {"firstTimestamp", format_time(now)},
-      {"lastTimestamp", format_time(now)},
-      {"eventTime", format_micro_time(now)},
-      {"source", {{"component", component_}}},
-      {"reportingComponent", component_},
-      {"reportingInstance", instance_}};
+  Object event = {{"apiVersion", "v1"},
+                  {"kind", "Event"},
+                  {"metadata", {{"name", name}, {"namespace", ns}}},
+                  {"involvedObject",
+                   {{"apiVersion", regarding.value("apiVersion", "")},
+                    {"kind", regarding.value("kind", "")},
+                    {"name", name_of(regarding)},
+                    {"namespace", namespace_of(regarding)},
+                    {"uid", uid_of(regarding)},
+                    {"resourceVersion", resource_version_of(regarding)}}},
+                  {"type", type_name},
+                  {"reason", reason},
+                  {"action", action},
+                  {"message", message},
+                  {"count", 1},
+                  {"firstTimestamp", format_time(now)},
+                  {"lastTimestamp", format_time(now)},
+                  {"eventTime", format_micro_time(now)},
+                  {"source", {{"component", component_}}},
+                  {"reportingComponent", component_},
+                  {"reportingInstance", instance_}};
   KC_RETURN_IF_ERROR(client_.create(events, event));
   std::lock_guard lock(mu_);
   if (seen_.size() > 4096) seen_.clear();  // bounded: forgetting only costs a new Event

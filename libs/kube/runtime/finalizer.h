@@ -12,7 +12,8 @@
 // - A live object gets the finalizer before kApply runs (added with the object's resourceVersion
 //   as precondition, then this returns await_change: the write wakes the next reconcile).
 // - For an object being deleted, kCleanup runs; only when it succeeds is the finalizer removed (the
-//   server then deletes the object). A failing cleanup keeps the object and is retried with backoff.
+//   server then deletes the object). A failing cleanup keeps the object and is retried with
+//   backoff.
 // - kCleanup never runs for an object that never had the finalizer.
 // Caveats: cleanup can run more than once (a crash after cleanup, before the finalizer is
 // removed), so it must be idempotent.

@@ -3,8 +3,8 @@
 #include <thread>
 
 #include "libs/base/log.h"
-#include "libs/kube/runtime/sleep.h"
 #include "libs/kube/core/time.h"
+#include "libs/kube/runtime/sleep.h"
 
 namespace kc::kube::runtime {
 namespace {
@@ -33,8 +33,8 @@ bool LeaderElector::try_acquire_or_renew() {
   auto current = client_.get(leases, options_.ns, options_.name);
   if (!current) {
     if (current.error().code() != Errc::kNotFound) {
-      logger().warn("reading lease failed", {{"lease", options_.name},
-                                             {"error", current.error().to_string()}});
+      logger().warn("reading lease failed",
+                    {{"lease", options_.name}, {"error", current.error().to_string()}});
       leading_ = false;
       return false;
     }
@@ -78,8 +78,9 @@ bool LeaderElector::try_acquire_or_renew() {
   if (holder != options_.identity) {
     s["acquireTime"] = format_micro_time(now_wall);
     s["leaseTransitions"] = spec.value("leaseTransitions", 0) + (holder.empty() ? 0 : 1);
-    logger().info("acquiring lease", {{"lease", options_.name}, {"identity", options_.identity},
-                                      {"previous", holder}});
+    logger().info(
+        "acquiring lease",
+        {{"lease", options_.name}, {"identity", options_.identity}, {"previous", holder}});
   }
   s["holderIdentity"] = options_.identity;
   s["leaseDurationSeconds"] = lease_seconds;

@@ -10,8 +10,7 @@ class ClientListWatch final : public ListWatch {
   ClientListWatch(Client& client, ResourceType type, ListWatchOptions options)
       : client_(client), type_(std::move(type)), options_(std::move(options)) {}
 
-  Result<ObjectList> list(std::stop_token,
-                          const std::function<void(Object&)>& transform) override {
+  Result<ObjectList> list(std::stop_token, const std::function<void(Object&)>& transform) override {
     ListOptions list_options{.label_selector = options_.label_selector,
                              .field_selector = options_.field_selector};
     return client_.list_all(type_, options_.ns, list_options, options_.page_size, transform);

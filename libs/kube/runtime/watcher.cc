@@ -19,7 +19,9 @@ void strip_managed_fields(Object& object) {
 }
 
 Watcher::Watcher(ListWatch& source, Sink sink, Options options)
-    : source_(source), sink_(std::move(sink)), options_(std::move(options)),
+    : source_(source),
+      sink_(std::move(sink)),
+      options_(std::move(options)),
       backoff_(options_.backoff) {}
 
 void Watcher::run(std::stop_token stop) {
@@ -32,9 +34,9 @@ void Watcher::run(std::stop_token stop) {
     }
     auto delay = backoff_.next();
     if (!status) {
-      logger().warn("list/watch failed; retrying",
-                    {{"watcher", options_.name}, {"error", status.error().to_string()},
-                     {"retry_in_ms", delay.count()}});
+      logger().warn("list/watch failed; retrying", {{"watcher", options_.name},
+                                                    {"error", status.error().to_string()},
+                                                    {"retry_in_ms", delay.count()}});
     }
     sleep_for(delay, stop);
   }
@@ -50,7 +52,8 @@ Status Watcher::step(std::stop_token stop) {
       event.objects.push_back(std::make_shared<const Object>(std::move(item)));
     }
     ++relists_;
-    logger().debug("listed", {{"watcher", options_.name}, {"objects", event.objects.size()},
+    logger().debug("listed", {{"watcher", options_.name},
+                              {"objects", event.objects.size()},
                               {"resource_version", list.resource_version}});
     sink_(std::move(event));
     resource_version_ = list.resource_version;
@@ -69,7 +72,8 @@ Status Watcher::step(std::stop_token stop) {
           options_.transform(e.object);
         }
         switch (e.type) {
-          case WatchEvent::Type::kBookmark: break;
+          case WatchEvent::Type::kBookmark:
+            break;
           case WatchEvent::Type::kAdded:
           case WatchEvent::Type::kModified:
             sink_({.kind = WatcherEvent::Kind::kApplied,

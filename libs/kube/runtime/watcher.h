@@ -34,8 +34,8 @@ namespace kc::kube::runtime {
 struct WatcherEvent {
   enum class Kind { kRestarted, kApplied, kDeleted };
   Kind kind = Kind::kApplied;
-  ObjectPtr object;                  // kApplied, kDeleted
-  std::vector<ObjectPtr> objects;    // kRestarted: the complete state
+  ObjectPtr object;                // kApplied, kDeleted
+  std::vector<ObjectPtr> objects;  // kRestarted: the complete state
 };
 
 // Removes metadata.managedFields.

@@ -60,7 +60,7 @@ class WorkQueue {
   // get() returns nullopt from now on; pending keys are dropped.
   void shut_down();
 
-  size_t ready_count();  // keys ready now (after promoting due delays)
+  size_t ready_count();          // keys ready now (after promoting due delays)
   size_t delayed_count() const;  // keys waiting for a delay
   // When the earliest delayed key becomes ready.
   std::optional<Clock::time_point> next_delayed() const;

@@ -2,11 +2,12 @@
 // client-side and server-side, print their columns, watch, scale, wait on finalizers, and are
 // refused with kubectl showing the reason.
 
+#include "tests/support/kube/kubectl.h"
+
 #include <gtest/gtest.h>
 
 #include "libs/kube/core/object.h"
 #include "tests/fakes/kube_apiserver/api_server.h"
-#include "tests/support/kube/kubectl.h"
 #include "tests/support/test_certs.h"
 
 namespace kc::testing {
@@ -104,8 +105,9 @@ TEST_F(KubectlTest, AppliesClientSideThenServerSideAndPrintsColumns) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("kafkaconnectcluster.kconnect.dev/main serverside-applied"),
             std::string::npos);
-  r = kubectl({"get", "kctr", "orders-to-files", "--show-managed-fields", "-o",
-               "jsonpath={.metadata.managedFields[*].manager}/{.metadata.managedFields[*].operation}"});
+  r = kubectl(
+      {"get", "kctr", "orders-to-files", "--show-managed-fields", "-o",
+       "jsonpath={.metadata.managedFields[*].manager}/{.metadata.managedFields[*].operation}"});
   EXPECT_NE(r.out.find("kubectl"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("Apply"), std::string::npos) << r.out;
   EXPECT_EQ(r.out.find("kubectl-client-side-apply"), std::string::npos) << r.out;
@@ -133,9 +135,9 @@ TEST_F(KubectlTest, ServerSideApplyConflictsWithAnotherManagerUnlessForced) {
   EXPECT_NE(r.exit_code, 0);
   EXPECT_NE(r.err.find("conflict with \"gitops\""), std::string::npos) << r.err;
   EXPECT_NE(r.err.find(".spec.replicas"), std::string::npos) << r.err;
-  r = kubectl({"apply", "--server-side", "--field-manager=someone-else", "--force-conflicts",
-               "-f", "-"},
-              other);
+  r = kubectl(
+      {"apply", "--server-side", "--field-manager=someone-else", "--force-conflicts", "-f", "-"},
+      other);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   r = kubectl({"get", "kcc", "main", "-o", "jsonpath={.spec.replicas}"});
   EXPECT_EQ(r.out, "7");

@@ -48,9 +48,8 @@ using Outcome = tl::expected<T, Failure>;
 
 tl::unexpected<Failure> fail(int code, std::string reason, std::string message,
                              std::vector<StatusCause> causes = {}) {
-  return tl::unexpected(Failure{ApiStatus{code, std::move(reason), std::move(message),
-                                          std::move(causes)},
-                                {}});
+  return tl::unexpected(
+      Failure{ApiStatus{code, std::move(reason), std::move(message), std::move(causes)}, {}});
 }
 
 std::string qualified(const ApiResource& r) {
@@ -230,8 +229,8 @@ struct FakeApiServer::Impl {
   }
 
   void record(std::string storage_key, std::string type, ObjectPtr object, ObjectPtr previous) {
-    history.push_back({rv, std::move(storage_key), std::move(type), std::move(object),
-                       std::move(previous)});
+    history.push_back(
+        {rv, std::move(storage_key), std::move(type), std::move(object), std::move(previous)});
     while (history.size() > options.history_limit) {
       history_floor = history.front().rv;
       history.pop_front();
@@ -296,8 +295,8 @@ struct FakeApiServer::Impl {
     if (!next.is_object()) return bad_request("the body must be a JSON object");
     std::string kind = next.value("kind", r.kind);
     if (kind != r.kind && t.subresource != "scale") {
-      return bad_request(fmt::format("the kind \"{}\" does not match the resource \"{}\"", kind,
-                                     r.kind));
+      return bad_request(
+          fmt::format("the kind \"{}\" does not match the resource \"{}\"", kind, r.kind));
     }
     next["apiVersion"] = r.api_version();
     next["kind"] = r.kind;
@@ -310,18 +309,23 @@ struct FakeApiServer::Impl {
     }
     std::string name = meta.value("name", "");
     if (name.empty()) {
-      return invalid(r, "", {{"FieldValueRequired", "metadata.name",
-                              "Required value: name or generateName is required"}});
+      return invalid(r, "",
+                     {{"FieldValueRequired", "metadata.name",
+                       "Required value: name or generateName is required"}});
     }
     if (!t.name.empty() && name != t.name) {
-      return bad_request(fmt::format("the name of the object ({}) does not match the name on the "
-                                     "URL ({})", name, t.name));
+      return bad_request(
+          fmt::format("the name of the object ({}) does not match the name on the "
+                      "URL ({})",
+                      name, t.name));
     }
     if (r.namespaced) {
       std::string ns = meta.value("namespace", "");
       if (!ns.empty() && !t.ns.empty() && ns != t.ns) {
-        return bad_request(fmt::format("the namespace of the provided object ({}) does not match "
-                                       "the namespace sent on the request ({})", ns, t.ns));
+        return bad_request(
+            fmt::format("the namespace of the provided object ({}) does not match "
+                        "the namespace sent on the request ({})",
+                        ns, t.ns));
       }
       meta["namespace"] = t.ns;
     } else {
@@ -332,19 +336,25 @@ struct FakeApiServer::Impl {
     if (old) {
       if (scope == FieldScope::kStatus) {
         Object merged = *old;
-        if (next.contains("status")) merged["status"] = next["status"];
-        else merged.erase("status");
+        if (next.contains("status"))
+          merged["status"] = next["status"];
+        else
+          merged.erase("status");
         if (entries) merged["metadata"]["managedFields"] = encode_managed_fields(*entries);
         next = std::move(merged);
       } else if (r.has_status) {
-        if (old->contains("status")) next["status"] = (*old)["status"];
-        else next.erase("status");
+        if (old->contains("status"))
+          next["status"] = (*old)["status"];
+        else
+          next.erase("status");
       }
       Object& kept = next["metadata"];  // `meta` dangles once `next` was replaced above
       for (const char* key : {"uid", "creationTimestamp", "deletionTimestamp",
                               "deletionGracePeriodSeconds", "generation"}) {
-        if (old->at("metadata").contains(key)) kept[key] = (*old)["metadata"][key];
-        else kept.erase(key);
+        if (old->at("metadata").contains(key))
+          kept[key] = (*old)["metadata"][key];
+        else
+          kept.erase(key);
       }
     } else {
       if (scope == FieldScope::kStatus) return not_found(r, name);
@@ -381,12 +391,14 @@ struct FakeApiServer::Impl {
       if (!unknown.empty() && ctx.validation == "Strict") {
         std::vector<std::string> parts;
         for (const auto& u : unknown) parts.push_back(fmt::format("unknown field \"{}\"", u));
-        return bad_request(fmt::format("{} in version \"{}\" cannot be handled as a {}: strict "
-                                       "decoding error: {}", r.kind, r.version, r.kind,
-                                       fmt::join(parts, ", ")));
+        return bad_request(
+            fmt::format("{} in version \"{}\" cannot be handled as a {}: strict "
+                        "decoding error: {}",
+                        r.kind, r.version, r.kind, fmt::join(parts, ", ")));
       }
       if (ctx.validation == "Warn") {
-        for (const auto& u : unknown) ctx.warnings.push_back(fmt::format("unknown field \"{}\"", u));
+        for (const auto& u : unknown)
+          ctx.warnings.push_back(fmt::format("unknown field \"{}\"", u));
       }
       apply_defaults(next, r.schema);
       auto causes = validate_against_schema(next, r.schema);
@@ -402,9 +414,14 @@ struct FakeApiServer::Impl {
           {"acceptedNames", names},
           {"storedVersions", Object::array({resources->empty() ? "" : resources->front().version})},
           {"conditions",
-           {{{"type", "NamesAccepted"}, {"status", "True"}, {"reason", "NoConflicts"},
-             {"message", "no conflicts found"}, {"lastTransitionTime", now_time()}},
-            {{"type", "Established"}, {"status", "True"}, {"reason", "InitialNamesAccepted"},
+           {{{"type", "NamesAccepted"},
+             {"status", "True"},
+             {"reason", "NoConflicts"},
+             {"message", "no conflicts found"},
+             {"lastTransitionTime", now_time()}},
+            {{"type", "Established"},
+             {"status", "True"},
+             {"reason", "InitialNamesAccepted"},
              {"message", "the initial names have been accepted"},
              {"lastTransitionTime", now_time()}}}}};
       if (old && old->contains("status")) {
@@ -429,8 +446,12 @@ struct FakeApiServer::Impl {
         current = decode_managed_fields(next);  // a client rewriting ownership (kubectl's
                                                 // client-side to server-side apply migration)
       } else {
-        ManagedEntry writer{ctx.manager, "Update", r.api_version(), time,
-                            scope == FieldScope::kStatus ? "status" : "", {}};
+        ManagedEntry writer{ctx.manager,
+                            "Update",
+                            r.api_version(),
+                            time,
+                            scope == FieldScope::kStatus ? "status" : "",
+                            {}};
         record_update(current, old ? *old : Object(), next, writer, scope);
       }
       entries = std::move(current);
@@ -470,8 +491,10 @@ struct FakeApiServer::Impl {
     for (const auto& f : list) {
       if (f != finalizer) kept.push_back(f);
     }
-    if (kept.empty()) next["metadata"].erase("finalizers");
-    else list = kept;
+    if (kept.empty())
+      next["metadata"].erase("finalizers");
+    else
+      list = kept;
     put(r, std::move(next), obj);
   }
 
@@ -536,8 +559,10 @@ struct FakeApiServer::Impl {
               for (const auto& ref : next["metadata"]["ownerReferences"]) {
                 if (ref.value("uid", "") != k::uid_of(*o.object)) refs.push_back(ref);
               }
-              if (refs.empty()) next["metadata"].erase("ownerReferences");
-              else next["metadata"]["ownerReferences"] = refs;
+              if (refs.empty())
+                next["metadata"].erase("ownerReferences");
+              else
+                next["metadata"]["ownerReferences"] = refs;
               put(*d.resource, std::move(next), d.object);
             }
             remove_finalizer(r, o.object, "orphan");
@@ -666,11 +691,13 @@ Object scale_of(const ApiResource& r, const Object& object) {
       {"kind", "Scale"},
       {"apiVersion", "autoscaling/v1"},
       {"metadata",
-       {{"name", k::name_of(object)}, {"uid", k::uid_of(object)},
+       {{"name", k::name_of(object)},
+        {"uid", k::uid_of(object)},
         {"resourceVersion", k::resource_version_of(object)},
         {"creationTimestamp", object["metadata"].value("creationTimestamp", "")}}},
       {"spec", {{"replicas", replicas.is_number_integer() ? replicas : Object(0)}}},
-      {"status", {{"replicas", status_replicas.is_number_integer() ? status_replicas : Object(0)}}}};
+      {"status",
+       {{"replicas", status_replicas.is_number_integer() ? status_replicas : Object(0)}}}};
   if (r.namespaced) scale["metadata"]["namespace"] = k::namespace_of(object);
   if (!paths.label_selector.empty()) {
     Object selector = first(paths.label_selector);
@@ -779,8 +806,12 @@ class Handlers {
         Object doc = openapi_v3_document(resources, gv);
         if (!doc.empty()) return stream.send(json_response(200, doc)), void();
       }
-      return stream.send(status_response({404, "NotFound", "the server could not find the "
-                                                            "requested resource", {}})), void();
+      return stream.send(status_response({404,
+                                          "NotFound",
+                                          "the server could not find the "
+                                          "requested resource",
+                                          {}})),
+             void();
     }
     // Resource paths.
     std::string group, version;
@@ -816,7 +847,8 @@ class Handlers {
     std::vector<std::string> rest(seg.begin() + static_cast<std::ptrdiff_t>(i), seg.end());
     // namespaces/{ns}/{plural}[/{name}[/{sub}]] unless it is the namespace object itself.
     if (group.empty() && rest[0] == "namespaces" &&
-        (rest.size() <= 2 || (rest.size() == 3 && (rest[2] == "status" || rest[2] == "finalize")))) {
+        (rest.size() <= 2 ||
+         (rest.size() == 3 && (rest[2] == "status" || rest[2] == "finalize")))) {
       t.resource = s_.registry.find("", version, "namespaces");
       if (rest.size() >= 2) t.name = rest[1];
       if (rest.size() == 3) t.subresource = rest[2];
@@ -863,18 +895,21 @@ class Handlers {
       case http::Method::kDelete:
         if (collection) return method_not_allowed(stream);
         return send(stream, remove(req, t));
-      default: return method_not_allowed(stream);
+      default:
+        return method_not_allowed(stream);
     }
   }
 
   void not_found_path(http::ResponseStream& stream) {
-    stream.send(status_response(
-        {404, "NotFound", "the server could not find the requested resource", {}}));
+    stream.send(
+        status_response({404, "NotFound", "the server could not find the requested resource", {}}));
   }
   void method_not_allowed(http::ResponseStream& stream) {
-    stream.send(status_response(
-        {405, "MethodNotAllowed", "the server does not allow this method on the requested "
-                                  "resource", {}}));
+    stream.send(status_response({405,
+                                 "MethodNotAllowed",
+                                 "the server does not allow this method on the requested "
+                                 "resource",
+                                 {}}));
   }
 
   Object render(const http::Request& req, const ApiResource& r, const ObjectPtr& obj) {
@@ -926,12 +961,16 @@ class Handlers {
       if (auto token = req.query_value("continue"); token && !token->empty()) {
         auto decoded = base64::decode(*token);
         auto parsed = decoded ? Object::parse(*decoded, nullptr, false) : Object();
-        if (!parsed.is_object()) return stream.send(status_response({400, "BadRequest", "invalid continue token", {}})), void();
+        if (!parsed.is_object())
+          return stream.send(status_response({400, "BadRequest", "invalid continue token", {}})),
+                 void();
         if (parsed.value("rv", int64_t{0}) < s_.history_floor) {
           return stream.send(status_response(
-                     {410, "Expired",
+                     {410,
+                      "Expired",
                       "The provided continue parameter is too old to display a consistent list "
-                      "result. You can start a new list without the continue parameter.", {}})),
+                      "result. You can start a new list without the continue parameter.",
+                      {}})),
                  void();
         }
         start = parsed.value("start", "");
@@ -943,8 +982,8 @@ class Handlers {
         for (; it != bucket->second.end(); ++it) {
           if (!filter->matches(*it->second)) continue;
           if (limit > 0 && static_cast<int64_t>(items.size()) == limit) {
-            next_token = base64::encode(
-                Object{{"rv", s_.rv}, {"start", std::prev(it)->first}}.dump());
+            next_token =
+                base64::encode(Object{{"rv", s_.rv}, {"start", std::prev(it)->first}}.dump());
             break;
           }
           items.push_back(it->second);
@@ -986,8 +1025,9 @@ class Handlers {
       return Object{{"type", type}, {"object", payload}}.dump() + "\n";
     };
     auto gone = [](const std::string& message) {
-      return Object{{"type", "ERROR"},
-                    {"object", ApiStatus{410, "Expired", message, {}}.to_json()}}.dump() + "\n";
+      return Object{{"type", "ERROR"}, {"object", ApiStatus{410, "Expired", message, {}}.to_json()}}
+                 .dump() +
+             "\n";
     };
 
     std::string initial;
@@ -1012,8 +1052,9 @@ class Handlers {
         auto parsed = strings::parse_int<int64_t>(rv_param);
         if (!parsed) {
           --s_.open_watches;
-          return stream.send(status_response({400, "BadRequest",
-                                              "invalid resourceVersion " + rv_param, {}})), void();
+          return stream.send(status_response(
+                     {400, "BadRequest", "invalid resourceVersion " + rv_param, {}})),
+                 void();
         }
         position = *parsed;
         too_old = position < s_.history_floor;
@@ -1029,8 +1070,8 @@ class Handlers {
     http::Headers headers{{"Content-Type", "application/json"}};
     if (!stream.start(200, headers)) return;
     if (too_old) {
-      stream.write(gone(fmt::format("too old resource version: {} ({})", position,
-                                    s_.history_floor + 1)));
+      stream.write(
+          gone(fmt::format("too old resource version: {} ({})", position, s_.history_floor + 1)));
       return;
     }
     if (!initial.empty() && !stream.write(initial)) return;
@@ -1044,8 +1085,7 @@ class Handlers {
         std::unique_lock lock(s_.mu);
         auto wake = std::min(deadline, next_bookmark);
         s_.changed.wait_until(lock, token, wake, [&] {
-          return s_.rv > position || s_.drop_epoch != drop_epoch ||
-                 s_.expire_epoch != expire_epoch;
+          return s_.rv > position || s_.drop_epoch != drop_epoch || s_.expire_epoch != expire_epoch;
         });
         if (token.stop_requested() || s_.drop_epoch != drop_epoch) return;
         if (s_.expire_epoch != expire_epoch || position < s_.history_floor) {
@@ -1060,8 +1100,7 @@ class Handlers {
             std::string type = it->type;
             if (type == "MODIFIED" && now_matches && !was_matching) type = "ADDED";
             if (type == "MODIFIED" && !now_matches && was_matching) type = "DELETED";
-            if (type == "DELETED" ? !(now_matches || was_matching)
-                                  : !now_matches) {
+            if (type == "DELETED" ? !(now_matches || was_matching) : !now_matches) {
               continue;
             }
             out += encode(type, *it->object);
@@ -1094,8 +1133,8 @@ class Handlers {
     return ctx;
   }
 
-  Outcome<Object> finish(const http::Request& req, const ApiResource& r,
-                         Outcome<ObjectPtr> result, WriteContext& ctx, const Target& t) {
+  Outcome<Object> finish(const http::Request& req, const ApiResource& r, Outcome<ObjectPtr> result,
+                         WriteContext& ctx, const Target& t) {
     if (!result) {
       result.error().warnings = ctx.warnings;
       return tl::unexpected(result.error());
@@ -1119,7 +1158,8 @@ class Handlers {
     if (t.resource->namespaced && target.ns.empty()) {
       target.ns = (*body)["metadata"].value("namespace", "default");
     }
-    auto result = s_.commit(target, nullptr, std::move(*body), ctx, std::nullopt, FieldScope::kMain);
+    auto result =
+        s_.commit(target, nullptr, std::move(*body), ctx, std::nullopt, FieldScope::kMain);
     return finish(req, *t.resource, std::move(result), ctx, t);
   }
 
@@ -1136,7 +1176,8 @@ class Handlers {
     if (t.subresource == "scale") {
       auto replicas = k::find_path(next, "spec.replicas");
       if (replicas == nullptr || !replicas->is_number_integer()) {
-        return invalid(*t.resource, t.name, {{"FieldValueRequired", "spec.replicas", "Required value"}});
+        return invalid(*t.resource, t.name,
+                       {{"FieldValueRequired", "spec.replicas", "Required value"}});
       }
       Object scaled = *old;
       set_dotted(scaled, t.resource->scale->spec_replicas, *replicas);
@@ -1193,13 +1234,15 @@ class Handlers {
                   fmt::format("the body of the request was in an unknown format - accepted "
                               "media types include: application/json-patch+json, "
                               "application/merge-patch+json, application/apply-patch+yaml "
-                              "(got \"{}\")", content_type));
+                              "(got \"{}\")",
+                              content_type));
     }
     if (t.subresource == "scale") {
       const Object* replicas = k::find_path(next, "spec.replicas");
       if (replicas == nullptr || !replicas->is_number_integer()) {
-        return invalid(*t.resource, t.name,
-                       {{"FieldValueInvalid", "spec.replicas", "Invalid value: must be an integer"}});
+        return invalid(
+            *t.resource, t.name,
+            {{"FieldValueInvalid", "spec.replicas", "Invalid value: must be an integer"}});
       }
       Object scaled = *old;
       set_dotted(scaled, t.resource->scale->spec_replicas, *replicas);
@@ -1226,12 +1269,16 @@ class Handlers {
     auto old = s_.find(*t.resource, t.ns, t.name);
     if (!old && scope == FieldScope::kStatus) return not_found(*t.resource, t.name);
     auto entries = old ? decode_managed_fields(*old) : std::vector<ManagedEntry>{};
-    ManagedEntry applier{ctx.manager, "Apply", t.resource->api_version(), now_time(),
-                         scope == FieldScope::kStatus ? "status" : "", {}};
+    ManagedEntry applier{ctx.manager,
+                         "Apply",
+                         t.resource->api_version(),
+                         now_time(),
+                         scope == FieldScope::kStatus ? "status" : "",
+                         {}};
     Object config = std::move(*body);
     config["metadata"]["name"] = t.name;
-    auto outcome = apply_configuration(entries, old ? *old : Object(), config, applier, force,
-                                       scope);
+    auto outcome =
+        apply_configuration(entries, old ? *old : Object(), config, applier, force, scope);
     if (!outcome.conflicts.empty()) {
       std::vector<StatusCause> causes;
       std::vector<std::string> lines;
@@ -1276,9 +1323,10 @@ class Handlers {
     if (!old) return not_found(*t.resource, t.name);
     if (const Object* uid = k::find_path(options, "preconditions.uid");
         uid && uid->is_string() && uid->get<std::string>() != k::uid_of(*old)) {
-      return fail(409, "Conflict",
-                  fmt::format("Precondition failed: UID in precondition: {}, UID in object meta: {}",
-                              uid->get<std::string>(), k::uid_of(*old)));
+      return fail(
+          409, "Conflict",
+          fmt::format("Precondition failed: UID in precondition: {}, UID in object meta: {}",
+                      uid->get<std::string>(), k::uid_of(*old)));
     }
     if (const Object* rv = k::find_path(options, "preconditions.resourceVersion");
         rv && rv->is_string() && rv->get<std::string>() != k::resource_version_of(*old)) {
@@ -1293,8 +1341,10 @@ class Handlers {
     if (now) return with_version(*t.resource, *now);
     ApiStatus ok{200, "", "", {}};
     Object status = ok.to_json();
-    status["details"] = {{"name", t.name}, {"group", t.resource->group},
-                         {"kind", t.resource->plural}, {"uid", k::uid_of(*old)}};
+    status["details"] = {{"name", t.name},
+                         {"group", t.resource->group},
+                         {"kind", t.resource->plural},
+                         {"uid", k::uid_of(*old)}};
     return status;
   }
 };
@@ -1312,12 +1362,13 @@ Result<std::unique_ptr<FakeApiServer>> FakeApiServer::start(FakeApiServerOptions
   impl->options = std::move(options);
   // The namespaces every cluster has.
   for (const char* ns : {"default", "kube-system", "kube-public", "kube-node-lease"}) {
-    Object obj = {{"apiVersion", "v1"},
-                  {"kind", "Namespace"},
-                  {"metadata", {{"name", ns}, {"uid", new_uid()},
-                                {"creationTimestamp", now_time()}, {"generation", 1}}},
-                  {"spec", {{"finalizers", {"kubernetes"}}}},
-                  {"status", {{"phase", "Active"}}}};
+    Object obj = {
+        {"apiVersion", "v1"},
+        {"kind", "Namespace"},
+        {"metadata",
+         {{"name", ns}, {"uid", new_uid()}, {"creationTimestamp", now_time()}, {"generation", 1}}},
+        {"spec", {{"finalizers", {"kubernetes"}}}},
+        {"status", {{"phase", "Active"}}}};
     impl->put(*impl->registry.find("", "v1", "namespaces"), std::move(obj), nullptr);
   }
   auto handlers = std::make_shared<Handlers>(*impl);

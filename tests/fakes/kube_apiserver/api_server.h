@@ -17,7 +17,7 @@
 //           "Resource versions"), and KEP-956 (watch bookmarks)
 //   [ssa]   kubernetes.io/docs/reference/using-api/server-side-apply/ ("Field management",
 //           "Conflicts", "Upgrading from client-side apply to server-side apply")
-//   [crd]   kubernetes.io/docs/tasks/extend-kubernetes/custom-resources/custom-resource-definitions/
+//   [crd] kubernetes.io/docs/tasks/extend-kubernetes/custom-resources/custom-resource-definitions/
 //           ("Specifying a structural schema", "Field pruning", "Defaulting", "Subresources",
 //           "Additional printer columns")
 //   [gc]    kubernetes.io/docs/concepts/architecture/garbage-collection/ and
@@ -141,8 +141,8 @@ class FakeApiServer {
 
   // Observability for tests.
   size_t open_watches() const;
-  uint64_t watch_requests() const;                  // watch calls received (resumptions count)
-  std::vector<std::string> request_log() const;    // "PATCH /apis/... application/merge-patch+json"
+  uint64_t watch_requests() const;               // watch calls received (resumptions count)
+  std::vector<std::string> request_log() const;  // "PATCH /apis/... application/merge-patch+json"
 
   struct Impl;
   explicit FakeApiServer(std::unique_ptr<Impl> impl);

@@ -80,11 +80,11 @@ Object api_group_list(const std::vector<ApiResourcePtr>& resources) {
   for (const auto& [group, list] : versions) {
     Object vs = Object::array();
     for (const auto& v : list) vs.push_back({{"groupVersion", group + "/" + v}, {"version", v}});
-    groups.push_back({{"name", group},
-                      {"versions", vs},
-                      {"preferredVersion",
-                       {{"groupVersion", group + "/" + preferred[group]},
-                        {"version", preferred[group]}}}});
+    groups.push_back(
+        {{"name", group},
+         {"versions", vs},
+         {"preferredVersion",
+          {{"groupVersion", group + "/" + preferred[group]}, {"version", preferred[group]}}}});
   }
   return {{"kind", "APIGroupList"}, {"apiVersion", "v1"}, {"groups", groups}};
 }
@@ -94,21 +94,28 @@ Object api_resource_list(const std::vector<ApiResourcePtr>& resources, const std
   Object list = Object::array();
   for (const auto& r : resources) {
     if (r->group != group || r->version != version) continue;
-    Object entry = {{"name", r->plural},        {"singularName", r->singular},
-                    {"namespaced", r->namespaced}, {"kind", r->kind},
+    Object entry = {{"name", r->plural},
+                    {"singularName", r->singular},
+                    {"namespaced", r->namespaced},
+                    {"kind", r->kind},
                     {"verbs", verbs_for(*r)}};
     if (!r->short_names.empty()) entry["shortNames"] = r->short_names;
     if (!r->categories.empty()) entry["categories"] = r->categories;
     list.push_back(entry);
     if (r->has_status) {
-      list.push_back({{"name", r->plural + "/status"}, {"singularName", ""},
-                      {"namespaced", r->namespaced}, {"kind", r->kind},
+      list.push_back({{"name", r->plural + "/status"},
+                      {"singularName", ""},
+                      {"namespaced", r->namespaced},
+                      {"kind", r->kind},
                       {"verbs", {"get", "patch", "update"}}});
     }
     if (r->scale) {
-      list.push_back({{"name", r->plural + "/scale"}, {"singularName", ""},
-                      {"namespaced", r->namespaced}, {"group", "autoscaling"},
-                      {"version", "v1"}, {"kind", "Scale"},
+      list.push_back({{"name", r->plural + "/scale"},
+                      {"singularName", ""},
+                      {"namespaced", r->namespaced},
+                      {"group", "autoscaling"},
+                      {"version", "v1"},
+                      {"kind", "Scale"},
                       {"verbs", {"get", "patch", "update"}}});
     }
   }
@@ -123,8 +130,8 @@ Object openapi_v3_root(const std::vector<ApiResourcePtr>& resources) {
   Object paths = Object::object();
   std::set<std::string> seen;
   for (const auto& r : resources) {
-    std::string key = r->group.empty() ? "api/" + r->version
-                                       : "apis/" + r->group + "/" + r->version;
+    std::string key =
+        r->group.empty() ? "api/" + r->version : "apis/" + r->group + "/" + r->version;
     if (!seen.insert(key).second) continue;
     std::string doc = openapi_v3_document(resources, key).dump();
     auto hash = std::hash<std::string>{}(doc);
@@ -138,8 +145,8 @@ Object openapi_v3_document(const std::vector<ApiResourcePtr>& resources,
   Object paths = Object::object();
   Object schemas = Object::object();
   for (const auto& r : resources) {
-    std::string key = r->group.empty() ? "api/" + r->version
-                                       : "apis/" + r->group + "/" + r->version;
+    std::string key =
+        r->group.empty() ? "api/" + r->version : "apis/" + r->group + "/" + r->version;
     if (key != group_version_path) continue;
     std::string prefix = "/" + key + (r->namespaced ? "/namespaces/{namespace}/" : "/") + r->plural;
     Object post = {{"operationId", "create" + r->kind},
@@ -149,12 +156,13 @@ Object openapi_v3_document(const std::vector<ApiResourcePtr>& resources,
                    {"responses", {{"201", {{"description", "Created"}}}}}};
     paths[prefix] = {{"post", post}};
     paths[prefix + "/{name}"] = {{"patch", patch_operation(*r)}};
-    std::string definition = (r->group.empty() ? std::string("io.k8s.api.core")
-                                               : reverse_group(r->group)) +
-                             "." + r->version + "." + r->kind;
-    Object schema = r->schema.is_object() && !r->schema.empty()
-                        ? r->schema
-                        : Object{{"type", "object"}, {"x-kubernetes-preserve-unknown-fields", true}};
+    std::string definition =
+        (r->group.empty() ? std::string("io.k8s.api.core") : reverse_group(r->group)) + "." +
+        r->version + "." + r->kind;
+    Object schema =
+        r->schema.is_object() && !r->schema.empty()
+            ? r->schema
+            : Object{{"type", "object"}, {"x-kubernetes-preserve-unknown-fields", true}};
     schema["x-kubernetes-group-version-kind"] = Object::array({gvk(*r)});
     schemas[definition] = schema;
   }
@@ -173,7 +181,8 @@ std::vector<Object> eval_json_path(const Object& object, const std::string& path
     std::vector<Object> next;
     if (path[i] == '.') {
       size_t end = path.find_first_of(".[}", i + 1);
-      std::string key = path.substr(i + 1, end == std::string::npos ? std::string::npos : end - i - 1);
+      std::string key =
+          path.substr(i + 1, end == std::string::npos ? std::string::npos : end - i - 1);
       for (const auto& v : current) {
         if (v.is_object() && v.contains(key)) next.push_back(v[key]);
       }
@@ -253,19 +262,25 @@ Object to_table(const ApiResource& resource, const std::vector<kc::kube::ObjectP
     columns.push_back({"Age", "date", "", "Time since creation", ".metadata.creationTimestamp", 0});
   }
   Object definitions = Object::array();
-  definitions.push_back({{"name", "Name"}, {"type", "string"}, {"format", "name"},
-                         {"description", "Name of the object"}, {"priority", 0}});
+  definitions.push_back({{"name", "Name"},
+                         {"type", "string"},
+                         {"format", "name"},
+                         {"description", "Name of the object"},
+                         {"priority", 0}});
   for (const auto& c : columns) {
-    definitions.push_back({{"name", c.name}, {"type", c.type}, {"format", c.format},
-                           {"description", c.description}, {"priority", c.priority}});
+    definitions.push_back({{"name", c.name},
+                           {"type", c.type},
+                           {"format", c.format},
+                           {"description", c.description},
+                           {"priority", c.priority}});
   }
   auto now = std::chrono::system_clock::now();
   Object rows = Object::array();
   for (const auto& object : objects) {
     Object cells = Object::array({kc::kube::name_of(*object)});
     for (const auto& c : columns) cells.push_back(cell(c, *object, now));
-    rows.push_back({{"cells", cells},
-                    {"object", include_object ? *object : partial_metadata(*object)}});
+    rows.push_back(
+        {{"cells", cells}, {"object", include_object ? *object : partial_metadata(*object)}});
   }
   Object metadata = {{"resourceVersion", resource_version}};
   if (!continue_token.empty()) metadata["continue"] = continue_token;

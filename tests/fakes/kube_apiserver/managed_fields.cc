@@ -6,10 +6,17 @@ namespace kc::fakes::kube {
 namespace {
 
 bool system_metadata(const std::string& key) {
-  static const std::set<std::string> kSystem = {
-      "name", "namespace", "uid", "resourceVersion", "generation", "creationTimestamp",
-      "deletionTimestamp", "deletionGracePeriodSeconds", "managedFields", "selfLink",
-      "generateName"};
+  static const std::set<std::string> kSystem = {"name",
+                                                "namespace",
+                                                "uid",
+                                                "resourceVersion",
+                                                "generation",
+                                                "creationTimestamp",
+                                                "deletionTimestamp",
+                                                "deletionGracePeriodSeconds",
+                                                "managedFields",
+                                                "selfLink",
+                                                "generateName"};
   return kSystem.count(key) > 0;
 }
 
@@ -139,8 +146,8 @@ std::vector<ManagedEntry> decode_managed_fields(const Object& object) {
   const Object* list = kc::kube::find_path(object, "metadata.managedFields");
   if (list == nullptr || !list->is_array()) return entries;
   for (const auto& e : *list) {
-    ManagedEntry entry{e.value("manager", ""), e.value("operation", ""),
-                       e.value("apiVersion", ""), e.value("time", ""),
+    ManagedEntry entry{e.value("manager", ""),     e.value("operation", ""),
+                       e.value("apiVersion", ""),  e.value("time", ""),
                        e.value("subresource", ""), {}};
     if (e.contains("fieldsV1") && e["fieldsV1"].is_object()) {
       FieldPath path;
@@ -156,7 +163,7 @@ Object encode_managed_fields(const std::vector<ManagedEntry>& entries) {
   for (const auto& e : entries) {
     Object fields = Object::object();
     for (const auto& path : e.fields) encode_into(fields, path, 0);
-    Object entry = {{"manager", e.manager},       {"operation", e.operation},
+    Object entry = {{"manager", e.manager},        {"operation", e.operation},
                     {"apiVersion", e.api_version}, {"time", e.time},
                     {"fieldsType", "FieldsV1"},    {"fieldsV1", fields}};
     if (!e.subresource.empty()) entry["subresource"] = e.subresource;

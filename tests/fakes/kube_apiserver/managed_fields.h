@@ -52,7 +52,7 @@ struct ApplyConflict {
 };
 
 struct ApplyOutcome {
-  Object object;  // live merged with the configuration
+  Object object;                         // live merged with the configuration
   std::vector<ApplyConflict> conflicts;  // non-empty: nothing was applied
 };
 

@@ -86,8 +86,8 @@ Result<std::vector<ApiResource>> ResourceRegistry::parse_crd(const Object& crd) 
   const Object spec = crd.value("spec", Object::object());
   const Object names = spec.value("names", Object::object());
   auto required = [&](const Object& parent, const char* key, const std::string& path) {
-    std::string value = parent.contains(key) && parent[key].is_string()
-                            ? parent[key].get<std::string>() : "";
+    std::string value =
+        parent.contains(key) && parent[key].is_string() ? parent[key].get<std::string>() : "";
     if (value.empty()) problems.push_back(path + ": Required value");
     return value;
   };
@@ -112,8 +112,9 @@ Result<std::vector<ApiResource>> ResourceRegistry::parse_crd(const Object& crd) 
   base.namespaced = scope != "Cluster";
   if (!base.plural.empty() && !base.group.empty() &&
       kc::kube::name_of(crd) != base.plural + "." + base.group) {
-    problems.push_back(fmt::format("metadata.name: Invalid value: \"{}\": must be spec.names.plural+\".\"+spec.group",
-                                   kc::kube::name_of(crd)));
+    problems.push_back(fmt::format(
+        "metadata.name: Invalid value: \"{}\": must be spec.names.plural+\".\"+spec.group",
+        kc::kube::name_of(crd)));
   }
   std::vector<ApiResource> out;
   int storage = 0;
@@ -142,8 +143,9 @@ Result<std::vector<ApiResource>> ResourceRegistry::parse_crd(const Object& crd) 
         r.scale = ScalePaths{s.value("specReplicasPath", ""), s.value("statusReplicasPath", ""),
                              s.value("labelSelectorPath", "")};
         if (r.scale->spec_replicas.empty() || r.scale->status_replicas.empty()) {
-          problems.push_back(path + ".subresources.scale: specReplicasPath and "
-                                    "statusReplicasPath are required");
+          problems.push_back(path +
+                             ".subresources.scale: specReplicasPath and "
+                             "statusReplicasPath are required");
         }
       }
     }
@@ -155,8 +157,9 @@ Result<std::vector<ApiResource>> ResourceRegistry::parse_crd(const Object& crd) 
     if (v.value("served", false)) out.push_back(std::move(r));
   }
   if (storage != 1 && !versions.empty()) {
-    problems.push_back("spec.versions: Invalid value: must have exactly one version marked as "
-                       "storage version");
+    problems.push_back(
+        "spec.versions: Invalid value: must have exactly one version marked as "
+        "storage version");
   }
   if (!problems.empty()) {
     return make_error(Errc::kInvalidConfig, "{}", fmt::join(problems, "; "));

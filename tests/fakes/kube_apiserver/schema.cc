@@ -107,8 +107,9 @@ class Validator {
   void run(const Object& value, const Object& schema, const std::string& path) {
     if (value.is_null()) {
       if (!flag(schema, "nullable") && schema.contains("type")) {
-        invalid(path, "null", fmt::format("{} in body must be of type {}: \"null\"", path,
-                                          schema["type"].get<std::string>()));
+        invalid(path, "null",
+                fmt::format("{} in body must be of type {}: \"null\"", path,
+                            schema["type"].get<std::string>()));
       }
       return;
     }
@@ -155,13 +156,13 @@ class Validator {
   }
 
   void check_string(const std::string& s, const Object& schema, const std::string& path) {
-    if (const Object* max = member(schema, "maxLength"); max && max->is_number_integer() &&
-                                                         s.size() > max->get<size_t>()) {
+    if (const Object* max = member(schema, "maxLength");
+        max && max->is_number_integer() && s.size() > max->get<size_t>()) {
       causes.push_back({"FieldValueTooLong", path,
                         fmt::format("Too long: may not be longer than {}", max->get<size_t>())});
     }
-    if (const Object* min = member(schema, "minLength"); min && min->is_number_integer() &&
-                                                         s.size() < min->get<size_t>()) {
+    if (const Object* min = member(schema, "minLength");
+        min && min->is_number_integer() && s.size() < min->get<size_t>()) {
       invalid(path, fmt::format("\"{}\"", s),
               fmt::format("{} in body should be at least {} chars long", path, min->get<size_t>()));
     }
@@ -198,16 +199,16 @@ class Validator {
   }
 
   void check_array(const Object& v, const Object& schema, const std::string& path) {
-    if (const Object* min = member(schema, "minItems"); min && min->is_number_integer() &&
-                                                        v.size() < min->get<size_t>()) {
+    if (const Object* min = member(schema, "minItems");
+        min && min->is_number_integer() && v.size() < min->get<size_t>()) {
       invalid(path, std::to_string(v.size()),
               fmt::format("{} in body should have at least {} items", path, min->get<size_t>()));
     }
-    if (const Object* max = member(schema, "maxItems"); max && max->is_number_integer() &&
-                                                        v.size() > max->get<size_t>()) {
-      causes.push_back({"FieldValueTooMany", path,
-                        fmt::format("Too many: {}: must have at most {} items", v.size(),
-                                    max->get<size_t>())});
+    if (const Object* max = member(schema, "maxItems");
+        max && max->is_number_integer() && v.size() > max->get<size_t>()) {
+      causes.push_back(
+          {"FieldValueTooMany", path,
+           fmt::format("Too many: {}: must have at most {} items", v.size(), max->get<size_t>())});
     }
     if (const Object* items = member(schema, "items"); items && items->is_object()) {
       for (size_t i = 0; i < v.size(); ++i) run(v[i], *items, index(path, i));
@@ -218,19 +219,19 @@ class Validator {
     if (const Object* required = member(schema, "required"); required && required->is_array()) {
       for (const auto& key : *required) {
         if (key.is_string() && !v.contains(key.get<std::string>())) {
-          causes.push_back({"FieldValueRequired", child(path, key.get<std::string>()),
-                            "Required value"});
+          causes.push_back(
+              {"FieldValueRequired", child(path, key.get<std::string>()), "Required value"});
         }
       }
     }
-    if (const Object* min = member(schema, "minProperties"); min && min->is_number_integer() &&
-                                                             v.size() < min->get<size_t>()) {
-      invalid(path, std::to_string(v.size()),
-              fmt::format("{} in body should have at least {} properties", path,
-                          min->get<size_t>()));
+    if (const Object* min = member(schema, "minProperties");
+        min && min->is_number_integer() && v.size() < min->get<size_t>()) {
+      invalid(
+          path, std::to_string(v.size()),
+          fmt::format("{} in body should have at least {} properties", path, min->get<size_t>()));
     }
-    if (const Object* max = member(schema, "maxProperties"); max && max->is_number_integer() &&
-                                                             v.size() > max->get<size_t>()) {
+    if (const Object* max = member(schema, "maxProperties");
+        max && max->is_number_integer() && v.size() > max->get<size_t>()) {
       causes.push_back({"FieldValueTooMany", path,
                         fmt::format("Too many: {}: must have at most {} properties", v.size(),
                                     max->get<size_t>())});

@@ -1,15 +1,15 @@
 #include "tests/support/kube/kubectl.h"
 
+#include <cstdlib>
+#include <fstream>
+#include <functional>
+#include <thread>
+
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <cstdlib>
-#include <fstream>
-#include <functional>
-#include <thread>
 
 extern char** environ;
 
@@ -32,7 +32,9 @@ pid_t spawn(const std::vector<std::string>& argv, const std::string& in, const s
   return pid;
 }
 
-int exit_code(int status) { return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status); }
+int exit_code(int status) {
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
 
 }  // namespace
 
@@ -54,7 +56,8 @@ KubectlProcess::KubectlProcess(pid_t pid, std::string out_file, std::string err_
     : pid_(pid), out_file_(std::move(out_file)), err_file_(std::move(err_file)) {}
 
 KubectlProcess::KubectlProcess(KubectlProcess&& other) noexcept
-    : pid_(other.pid_), out_file_(std::move(other.out_file_)),
+    : pid_(other.pid_),
+      out_file_(std::move(other.out_file_)),
       err_file_(std::move(other.err_file_)) {
   other.pid_ = -1;
 }
@@ -114,7 +117,8 @@ std::vector<std::string> Kubectl::command(const std::vector<std::string>& args) 
 KubectlResult Kubectl::run(const std::vector<std::string>& args,
                            const std::string& stdin_text) const {
   int n = ++counter_;
-  std::string in, out = dir_.file("out." + std::to_string(n)), err = dir_.file("err." + std::to_string(n));
+  std::string in, out = dir_.file("out." + std::to_string(n)),
+                  err = dir_.file("err." + std::to_string(n));
   if (!stdin_text.empty()) {
     in = dir_.file("in." + std::to_string(n));
     std::ofstream(in) << stdin_text;
@@ -135,7 +139,8 @@ KubectlResult Kubectl::run(const std::vector<std::string>& args,
 
 KubectlProcess Kubectl::start(const std::vector<std::string>& args) const {
   int n = ++counter_;
-  std::string out = dir_.file("out." + std::to_string(n)), err = dir_.file("err." + std::to_string(n));
+  std::string out = dir_.file("out." + std::to_string(n)),
+              err = dir_.file("err." + std::to_string(n));
   return KubectlProcess(spawn(command(args), "", out, err), out, err);
 }
 

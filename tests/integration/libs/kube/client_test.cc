@@ -142,15 +142,16 @@ TEST_F(KubeTest, DeletesWithPropagationPreconditionsAndFinalizers) {
   ASSERT_FALSE(wrong_uid);
   EXPECT_EQ(wrong_uid.error().code(), Errc::kConflict);
 
-  ASSERT_TRUE(client_->remove(cms, "default", "owner",
-                              {.propagation = PropagationPolicy::kBackground}));
+  ASSERT_TRUE(
+      client_->remove(cms, "default", "owner", {.propagation = PropagationPolicy::kBackground}));
   EXPECT_EQ(client_->get(cms, "default", "child").error().code(), Errc::kNotFound)
       << "dependents are garbage-collected";
 
   // Orphan keeps the dependent and strips its owner reference.
   owner = client_->create(cms, config_map("owner", "o"));
   ASSERT_TRUE(client_->create(cms, owned_object("kept")));
-  ASSERT_TRUE(client_->remove(cms, "default", "owner", {.propagation = PropagationPolicy::kOrphan}));
+  ASSERT_TRUE(
+      client_->remove(cms, "default", "owner", {.propagation = PropagationPolicy::kOrphan}));
   auto kept = client_->get(cms, "default", "kept");
   ASSERT_TRUE(kept);
   EXPECT_TRUE(owner_references_of(*kept).empty());
@@ -163,13 +164,14 @@ TEST_F(KubeTest, DeletesWithPropagationPreconditionsAndFinalizers) {
   ASSERT_TRUE(marked);
   EXPECT_TRUE(is_being_deleted(*marked));
   ASSERT_TRUE(client_->get(cms, "default", "guarded"));
-  ASSERT_TRUE(client_->merge_patch(cms, "default", "guarded",
-                                   {{"metadata", {{"finalizers", nullptr}}}}));
+  ASSERT_TRUE(
+      client_->merge_patch(cms, "default", "guarded", {{"metadata", {{"finalizers", nullptr}}}}));
   EXPECT_EQ(client_->get(cms, "default", "guarded").error().code(), Errc::kNotFound);
 }
 
 TEST_F(KubeTest, ListsPageByPageAndExpiredContinueTokensAreTyped) {
-  for (int i = 0; i < 7; ++i) ASSERT_TRUE(client_->create(cms, config_map("cm-" + std::to_string(i), "v")));
+  for (int i = 0; i < 7; ++i)
+    ASSERT_TRUE(client_->create(cms, config_map("cm-" + std::to_string(i), "v")));
   auto all = client_->list_all(cms, "default", {}, 3);
   ASSERT_TRUE(all) << all.error().to_string();
   EXPECT_EQ(all->items.size(), 7u);
@@ -181,7 +183,8 @@ TEST_F(KubeTest, ListsPageByPageAndExpiredContinueTokensAreTyped) {
   ASSERT_FALSE(first->continue_token.empty());
   ASSERT_TRUE(client_->create(cms, config_map("cm-late", "v")));
   api_->compact();
-  auto expired = client_->list(cms, "default", {.limit = 3, .continue_token = first->continue_token});
+  auto expired =
+      client_->list(cms, "default", {.limit = 3, .continue_token = first->continue_token});
   ASSERT_FALSE(expired);
   EXPECT_EQ(expired.error().code(), Errc::kConflict);
   EXPECT_NE(expired.error().message().find("Expired"), std::string::npos);
@@ -216,7 +219,9 @@ TEST_F(KubeTest, WatchesFromAVersionWithBookmarksAndReports410) {
 }
 
 TEST_F(KubeTest, InjectedServerErrorsAreRetriable) {
-  api_->inject({.method = http::Method::kGet, .path_contains = "/configmaps/x", .status = 503,
+  api_->inject({.method = http::Method::kGet,
+                .path_contains = "/configmaps/x",
+                .status = 503,
                 .reason = "ServiceUnavailable"});
   auto failed = client_->get(cms, "default", "x");
   ASSERT_FALSE(failed);

@@ -66,8 +66,8 @@ TEST_F(KubeTest, WatchSurvivesDroppedStreamsWithoutMissingOrReplayingEvents) {
 
   for (int i = 1; i <= 30; ++i) {
     for (const char* name : {"a", "b", "c"}) {
-      ASSERT_TRUE(client_->merge_patch(cms, "default", name,
-                                       {{"data", {{"value", std::to_string(i)}}}}));
+      ASSERT_TRUE(
+          client_->merge_patch(cms, "default", name, {{"data", {{"value", std::to_string(i)}}}}));
     }
     if (i % 5 == 0) {
       // Drop the stream once a resumed watch is open; the watcher resumes from its rv.
@@ -80,7 +80,8 @@ TEST_F(KubeTest, WatchSurvivesDroppedStreamsWithoutMissingOrReplayingEvents) {
   }
   ASSERT_TRUE(client_->remove(cms, "default", "b"));
   ASSERT_TRUE(kc::testing::wait_until(
-      [&] { return recorder.of("b").back() == "deleted" && recorder.of("c").back() == "30"; }, 20s));
+      [&] { return recorder.of("b").back() == "deleted" && recorder.of("c").back() == "30"; },
+      20s));
 
   // Every update reached the controller exactly once, in order.
   std::vector<std::string> expected;
@@ -194,8 +195,8 @@ TEST_F(KubeTest, ControllerReconcilesEachKeyOnceAtATimeRetriesAndFollowsOwnedObj
       },
       10s));
   for (int i = 0; i < 20; ++i) {
-    ASSERT_TRUE(client_->merge_patch(cms, "default", "owner",
-                                     {{"data", {{"value", std::to_string(i)}}}}));
+    ASSERT_TRUE(
+        client_->merge_patch(cms, "default", "owner", {{"data", {{"value", std::to_string(i)}}}}));
   }
   ASSERT_TRUE(kc::testing::wait_until([&] { return controller.queue().ready_count() == 0; }, 10s));
   loop.request_stop();

@@ -2,9 +2,9 @@
 
 // A test API server and a libs/kube Client talking to it over real HTTP.
 
-#include <gtest/gtest.h>
-
 #include <memory>
+
+#include <gtest/gtest.h>
 
 #include "libs/kube/client/client.h"
 #include "libs/kube/core/yaml.h"
@@ -37,8 +37,8 @@ class KubeTest : public ::testing::Test {
 
   // Applies both CRDs from crds/ through the client.
   void install_crds() {
-    for (const char* file : {"kafkaconnectclusters.kconnect.dev.yaml",
-                             "kafkaconnectors.kconnect.dev.yaml"}) {
+    for (const char* file :
+         {"kafkaconnectclusters.kconnect.dev.yaml", "kafkaconnectors.kconnect.dev.yaml"}) {
       auto crd = yaml_to_json(kc::testing::read_text(kc::testing::source_dir() + "/crds/" + file));
       ASSERT_TRUE(crd);
       auto applied = client_->apply(resources::custom_resource_definitions(), *crd);

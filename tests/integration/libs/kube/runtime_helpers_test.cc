@@ -37,12 +37,12 @@ TEST_F(KubeTest, FinalizerHelperAddsFirstAndCleansUpBeforeTheObjectGoes) {
   auto reconcile = [&](const std::string& name) {
     auto obj = client_->get(cms, "default", name);
     EXPECT_TRUE(obj);
-    return runtime::with_finalizer(*client_, cms, *obj, "kconnect.dev/cleanup",
-                                   [&](FinalizerEvent e) -> Result<runtime::Action> {
-                                     calls.push_back(e == FinalizerEvent::kApply ? "apply"
-                                                                                 : "cleanup");
-                                     return runtime::Action::await_change();
-                                   });
+    return runtime::with_finalizer(
+        *client_, cms, *obj, "kconnect.dev/cleanup",
+        [&](FinalizerEvent e) -> Result<runtime::Action> {
+          calls.push_back(e == FinalizerEvent::kApply ? "apply" : "cleanup");
+          return runtime::Action::await_change();
+        });
   };
   ASSERT_TRUE(reconcile("guarded"));
   EXPECT_TRUE(calls.empty()) << "the finalizer is added before anything is applied";

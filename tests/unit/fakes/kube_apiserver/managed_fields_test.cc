@@ -13,8 +13,9 @@ TEST(ManagedFieldsTest, EncodesAndDecodesFieldsV1) {
   std::vector<ManagedEntry> entries = {writer("m", "Apply")};
   entries[0].fields = {{"spec", "replicas"}, {"metadata", "labels", "app"}};
   Object encoded = encode_managed_fields(entries);
-  EXPECT_EQ(encoded[0]["fieldsV1"],
-            Object::parse(R"({"f:metadata":{"f:labels":{"f:app":{}}},"f:spec":{"f:replicas":{}}})"));
+  EXPECT_EQ(
+      encoded[0]["fieldsV1"],
+      Object::parse(R"({"f:metadata":{"f:labels":{"f:app":{}}},"f:spec":{"f:replicas":{}}})"));
   auto decoded = decode_managed_fields(Object{{"metadata", {{"managedFields", encoded}}}});
   ASSERT_EQ(decoded.size(), 1u);
   EXPECT_EQ(decoded[0].fields, entries[0].fields);

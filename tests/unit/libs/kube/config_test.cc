@@ -1,10 +1,11 @@
-#include <gtest/gtest.h>
+#include "libs/kube/client/config.h"
 
 #include <filesystem>
 #include <fstream>
 
+#include <gtest/gtest.h>
+
 #include "libs/base/base64.h"
-#include "libs/kube/client/config.h"
 #include "tests/support/files.h"
 
 namespace kc::kube {
@@ -18,7 +19,8 @@ std::string kubeconfig(const std::string& cluster_extra, const std::string& user
          cluster_extra +
          "contexts:\n- name: dev\n  context:\n    cluster: c1\n    user: u1\n    namespace: team\n"
          "- name: other\n  context:\n    cluster: c1\n"
-         "users:\n- name: u1\n  user:\n" + user;
+         "users:\n- name: u1\n  user:\n" +
+         user;
 }
 
 TEST(KubeconfigTest, ReadsTokenCaDataAndNamespace) {
@@ -84,8 +86,8 @@ TEST(InClusterConfigTest, UsesTheServiceAccountAndRereadsARotatedToken) {
   write(dir.file("token"), "first-token\n");
   write(dir.file("ca.crt"), "CA");
   write(dir.file("namespace"), "kconnect");
-  auto config = in_cluster_config(
-      {.service_account_dir = dir.path(), .host = "10.96.0.1", .port = "443"});
+  auto config =
+      in_cluster_config({.service_account_dir = dir.path(), .host = "10.96.0.1", .port = "443"});
   ASSERT_TRUE(config) << config.error().to_string();
   EXPECT_EQ(config->server, "https://10.96.0.1:443");
   EXPECT_EQ(config->ca_file, dir.file("ca.crt"));
@@ -98,8 +100,8 @@ TEST(InClusterConfigTest, UsesTheServiceAccountAndRereadsARotatedToken) {
   std::filesystem::rename(dir.file("token.new"), dir.file("token"));
   EXPECT_EQ(*token.token(), "second-token");
 
-  auto outside = in_cluster_config({.service_account_dir = dir.file("none"), .host = "h",
-                                    .port = "1"});
+  auto outside =
+      in_cluster_config({.service_account_dir = dir.file("none"), .host = "h", .port = "1"});
   ASSERT_FALSE(outside);
   EXPECT_EQ(outside.error().code(), Errc::kNotFound);
 }

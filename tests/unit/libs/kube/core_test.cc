@@ -16,15 +16,18 @@ using namespace std::chrono_literals;
 TEST(ConditionTest, LastTransitionTimeMovesOnlyWhenStatusFlips) {
   std::vector<Condition> conditions;
   WallTime t0 = *parse_time("2026-01-01T00:00:00Z");
-  EXPECT_TRUE(set_condition(conditions, {.type = "Ready", .status = "False", .reason = "Starting"},
-                            t0));
+  EXPECT_TRUE(
+      set_condition(conditions, {.type = "Ready", .status = "False", .reason = "Starting"}, t0));
   ASSERT_EQ(conditions.size(), 1u);
   EXPECT_EQ(conditions[0].last_transition_time, "2026-01-01T00:00:00Z");
 
   // Same status, new reason and message: updated, but the transition time stays.
   EXPECT_TRUE(set_condition(conditions,
-                            {.type = "Ready", .status = "False", .reason = "WaitingForPods",
-                             .message = "1/2 ready", .observed_generation = 3},
+                            {.type = "Ready",
+                             .status = "False",
+                             .reason = "WaitingForPods",
+                             .message = "1/2 ready",
+                             .observed_generation = 3},
                             t0 + 1h));
   EXPECT_EQ(conditions[0].reason, "WaitingForPods");
   EXPECT_EQ(conditions[0].observed_generation, 3);
@@ -32,13 +35,16 @@ TEST(ConditionTest, LastTransitionTimeMovesOnlyWhenStatusFlips) {
 
   // Nothing changed: reported as unchanged (so status is not patched).
   EXPECT_FALSE(set_condition(conditions,
-                             {.type = "Ready", .status = "False", .reason = "WaitingForPods",
-                              .message = "1/2 ready", .observed_generation = 3},
+                             {.type = "Ready",
+                              .status = "False",
+                              .reason = "WaitingForPods",
+                              .message = "1/2 ready",
+                              .observed_generation = 3},
                              t0 + 2h));
 
   // The status flips: now the time moves.
-  EXPECT_TRUE(set_condition(conditions, {.type = "Ready", .status = "True", .reason = "Ready"},
-                            t0 + 3h));
+  EXPECT_TRUE(
+      set_condition(conditions, {.type = "Ready", .status = "True", .reason = "Ready"}, t0 + 3h));
   EXPECT_EQ(conditions[0].last_transition_time, "2026-01-01T03:00:00Z");
   EXPECT_TRUE(is_condition_true(conditions, "Ready"));
 
@@ -71,7 +77,8 @@ TEST(LabelSelectorTest, MatchesEqualitySetAndExistence) {
   EXPECT_FALSE(s->matches(Labels{{"app", "web"}, {"env", "dev"}, {"release", "1"}}));
   EXPECT_FALSE(
       s->matches(Labels{{"app", "web"}, {"env", "prod"}, {"release", "1"}, {"canary", "y"}}));
-  EXPECT_FALSE(s->matches(Labels{{"app", "web"}, {"env", "prod"}, {"release", "1"}, {"tier", "db"}}));
+  EXPECT_FALSE(
+      s->matches(Labels{{"app", "web"}, {"env", "prod"}, {"release", "1"}, {"tier", "db"}}));
   EXPECT_FALSE(s->matches(Labels{{"app", "web"}, {"env", "prod"}}));
   auto notin = LabelSelector::parse("env notin (prod)");
   ASSERT_TRUE(notin);
@@ -118,15 +125,16 @@ TEST(ApiStatusTest, MapsStatusesToTypedErrors) {
               "message":"the object has been modified","code":409})");
   EXPECT_EQ(to_error(conflict, "update x").code(), Errc::kConflict);
   EXPECT_EQ(to_error(ApiStatus::from_body(409, R"({"kind":"Status","reason":"AlreadyExists"})"),
-                     "create x").code(),
+                     "create x")
+                .code(),
             Errc::kAlreadyExists);
   EXPECT_EQ(to_error(ApiStatus::from_body(404, "{}"), "get").code(), Errc::kNotFound);
   auto unavailable = to_error(ApiStatus::from_body(503, "busy"), "get");
   EXPECT_EQ(unavailable.code(), Errc::kUnavailable);
   EXPECT_TRUE(unavailable.retriable());
   EXPECT_TRUE(is_expired(ApiStatus::from_body(410, "{}")));
-  auto invalid = ApiStatus::from_body(
-      422, R"({"kind":"Status","reason":"Invalid","message":"bad","code":422,
+  auto invalid =
+      ApiStatus::from_body(422, R"({"kind":"Status","reason":"Invalid","message":"bad","code":422,
               "details":{"causes":[{"reason":"FieldValueRequired","field":"spec.a","message":"Required value"}]}})");
   ASSERT_EQ(invalid.causes.size(), 1u);
   EXPECT_EQ(invalid.causes[0].field, "spec.a");

@@ -82,42 +82,46 @@ TEST(KafkaConnectClusterTest, ReportsEveryInvalidFieldWithItsPath) {
                                           "tolerationSeconds": 5}]},
                  "podDisruptionBudget": {"maxUnavailable": -2}},
     "surprise": 1})");
-  EXPECT_EQ(problems(object), (std::vector<std::string>{
-      "spec.config[\"nested\"]: must be a string, number or boolean, not object",
-      "spec.metrics.enabled: must be true or false",
-      "spec.surprise: unknown field",
-      "spec.replicas: must be between 0 and 1000",
-      "spec.bootstrapServers: \"kafka\" is not host:port with a port 1-65535",
-      "spec.bootstrapServers: \"other:99999\" is not host:port with a port 1-65535",
-      "spec.tls.trustedCertificates[0]: set exactly one of certificate and pattern",
-      "spec.tls.trustedCertificates[1].secretName: must be a valid Secret name (DNS subdomain)",
-      "spec.tls.trustedCertificates[1]: set exactly one of certificate and pattern",
-      "spec.authentication.certificateAndKey: not used with authentication type scram-sha-512",
-      "spec.authentication.passwordSecret: required for authentication type scram-sha-512",
-      "spec.config[\"bootstrap.servers\"]: set spec.bootstrapServers instead",
-      "spec.config[\"sasl.jaas.config\"]: security settings are set through spec.tls and "
-      "spec.authentication, not config",
-      "spec.config[\"ssl.keystore.location\"]: security settings are set through spec.tls and "
-      "spec.authentication, not config",
-      "spec.connectorClientConfigOverridePolicy: unsupported value \"Some\": one of None, "
-      "Principal, All",
-      "spec.resources.requests[\"cpu\"]: \"lots\" is not a quantity (such as 500m, 1, 256Mi, 1Gi)",
-      "spec.logging.level: one of TRACE, DEBUG, INFO, WARN, ERROR",
-      "spec.logging.loggers[\"x\"]: one of TRACE, DEBUG, INFO, WARN, ERROR, OFF",
-      "spec.metrics.port: must be between 1 and 65535",
-      "spec.externalConfiguration.env[0].name: must be a C identifier ([A-Za-z_][A-Za-z0-9_]*)",
-      "spec.externalConfiguration.env[0].valueFrom: set exactly one of secretKeyRef and "
-      "configMapKeyRef",
-      "spec.externalConfiguration.env[1].valueFrom: set exactly one of secretKeyRef and "
-      "configMapKeyRef",
-      "spec.externalConfiguration.volumes[0].name: must be a DNS label (lower-case letters, "
-      "digits, '-')",
-      "spec.externalConfiguration.volumes[0]: set exactly one of secret and configMap",
-      "spec.template.pod.metadata.labels[\"app.kubernetes.io/instance\"]: reserved: the operator "
-      "selects its pods with this label",
-      "spec.template.pod.tolerations[0].value: must be empty when operator is Exists",
-      "spec.template.pod.tolerations[0].tolerationSeconds: only with effect NoExecute",
-      "spec.template.podDisruptionBudget.maxUnavailable: must not be negative"}));
+  EXPECT_EQ(
+      problems(object),
+      (std::vector<std::string>{
+          "spec.config[\"nested\"]: must be a string, number or boolean, not object",
+          "spec.metrics.enabled: must be true or false",
+          "spec.surprise: unknown field",
+          "spec.replicas: must be between 0 and 1000",
+          "spec.bootstrapServers: \"kafka\" is not host:port with a port 1-65535",
+          "spec.bootstrapServers: \"other:99999\" is not host:port with a port 1-65535",
+          "spec.tls.trustedCertificates[0]: set exactly one of certificate and pattern",
+          "spec.tls.trustedCertificates[1].secretName: must be a valid Secret name (DNS subdomain)",
+          "spec.tls.trustedCertificates[1]: set exactly one of certificate and pattern",
+          "spec.authentication.certificateAndKey: not used with authentication type scram-sha-512",
+          "spec.authentication.passwordSecret: required for authentication type scram-sha-512",
+          "spec.config[\"bootstrap.servers\"]: set spec.bootstrapServers instead",
+          "spec.config[\"sasl.jaas.config\"]: security settings are set through spec.tls and "
+          "spec.authentication, not config",
+          "spec.config[\"ssl.keystore.location\"]: security settings are set through spec.tls and "
+          "spec.authentication, not config",
+          "spec.connectorClientConfigOverridePolicy: unsupported value \"Some\": one of None, "
+          "Principal, All",
+          "spec.resources.requests[\"cpu\"]: \"lots\" is not a quantity (such as 500m, 1, 256Mi, "
+          "1Gi)",
+          "spec.logging.level: one of TRACE, DEBUG, INFO, WARN, ERROR",
+          "spec.logging.loggers[\"x\"]: one of TRACE, DEBUG, INFO, WARN, ERROR, OFF",
+          "spec.metrics.port: must be between 1 and 65535",
+          "spec.externalConfiguration.env[0].name: must be a C identifier ([A-Za-z_][A-Za-z0-9_]*)",
+          "spec.externalConfiguration.env[0].valueFrom: set exactly one of secretKeyRef and "
+          "configMapKeyRef",
+          "spec.externalConfiguration.env[1].valueFrom: set exactly one of secretKeyRef and "
+          "configMapKeyRef",
+          "spec.externalConfiguration.volumes[0].name: must be a DNS label (lower-case letters, "
+          "digits, '-')",
+          "spec.externalConfiguration.volumes[0]: set exactly one of secret and configMap",
+          "spec.template.pod.metadata.labels[\"app.kubernetes.io/instance\"]: reserved: the "
+          "operator "
+          "selects its pods with this label",
+          "spec.template.pod.tolerations[0].value: must be empty when operator is Exists",
+          "spec.template.pod.tolerations[0].tolerationSeconds: only with effect NoExecute",
+          "spec.template.podDisruptionBudget.maxUnavailable: must not be negative"}));
 }
 
 TEST(KafkaConnectClusterTest, SecretValuesNeverAppearInErrors) {
@@ -138,10 +142,11 @@ TEST(KafkaConnectClusterTest, AuthenticationTypesNeedTheirFields) {
             (std::vector<std::string>{
                 "spec.authentication.username: not used with authentication type oauthbearer",
                 "spec.authentication.oauth.tokenEndpointUri: must be an https:// URL"}));
-  EXPECT_EQ(problems(cluster(R"({"bootstrapServers": "a:1", "authentication": {"type": "kerberos"}})")),
-            std::vector<std::string>{
-                "spec.authentication.type: unsupported value \"kerberos\": one of tls, "
-                "scram-sha-256, scram-sha-512, plain, oauthbearer"});
+  EXPECT_EQ(
+      problems(cluster(R"({"bootstrapServers": "a:1", "authentication": {"type": "kerberos"}})")),
+      std::vector<std::string>{
+          "spec.authentication.type: unsupported value \"kerberos\": one of tls, "
+          "scram-sha-256, scram-sha-512, plain, oauthbearer"});
 }
 
 TEST(KafkaConnectClusterTest, DefaultsMatchTheCrd) {
@@ -170,7 +175,9 @@ TEST(KafkaConnectClusterTest, StatusRoundTrips) {
   status.replicas = 2;
   status.ready_replicas = 1;
   status.label_selector = "app.kubernetes.io/instance=main";
-  status.conditions.push_back({.type = "Ready", .status = "False", .reason = "RollingOut",
+  status.conditions.push_back({.type = "Ready",
+                               .status = "False",
+                               .reason = "RollingOut",
                                .last_transition_time = "2026-01-01T00:00:00Z"});
   status.certificates.push_back({"client", "tls.crt", "CN=x", "2027-01-01T00:00:00Z"});
   auto json = status.to_json();

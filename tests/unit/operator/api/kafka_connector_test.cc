@@ -55,20 +55,21 @@ TEST(KafkaConnectorTest, ReportsEveryInvalidFieldWithItsPath) {
   ASSERT_NE(regex_line, lines.end());
   *regex_line = regex_prefix + "...";
   EXPECT_EQ(lines, (std::vector<std::string>{
-      "spec.config[\"list\"]: must be a string, number or boolean, not array",
-      "spec.autoRestart.enabled: must be true or false",
-      "spec.clusterRef.name: required: the KafkaConnectCluster to run on",
-      "spec.class: must not contain white space",
-      "spec.tasksMax: must be between 1 and 1000",
-      "spec: set exactly one of topics and topicsRegex",
-      "spec.topics[1]: \"bad topic\" is not a valid topic name ([a-zA-Z0-9._-], 1-249 characters, "
-      "not . or ..)",
-      "spec.topics[2]: duplicate topic ok",
-      "spec.topicsRegex: not a valid regular expression: ...",
-      "spec.config[\"connector.class\"]: set spec.class instead",
-      "spec.config[\"tasks.max\"]: set spec.tasksMax instead",
-      "spec.state: unsupported value \"fast\": one of running, paused, stopped",
-      "spec.autoRestart.maxRestarts: must not be negative"}));
+                       "spec.config[\"list\"]: must be a string, number or boolean, not array",
+                       "spec.autoRestart.enabled: must be true or false",
+                       "spec.clusterRef.name: required: the KafkaConnectCluster to run on",
+                       "spec.class: must not contain white space",
+                       "spec.tasksMax: must be between 1 and 1000",
+                       "spec: set exactly one of topics and topicsRegex",
+                       "spec.topics[1]: \"bad topic\" is not a valid topic name ([a-zA-Z0-9._-], "
+                       "1-249 characters, "
+                       "not . or ..)",
+                       "spec.topics[2]: duplicate topic ok",
+                       "spec.topicsRegex: not a valid regular expression: ...",
+                       "spec.config[\"connector.class\"]: set spec.class instead",
+                       "spec.config[\"tasks.max\"]: set spec.tasksMax instead",
+                       "spec.state: unsupported value \"fast\": one of running, paused, stopped",
+                       "spec.autoRestart.maxRestarts: must not be negative"}));
   EXPECT_EQ(problems(connector(R"({"clusterRef": {"name": "main"}, "class": "file"})")),
             std::vector<std::string>{"spec: set exactly one of topics and topicsRegex"});
 }
@@ -122,8 +123,8 @@ namespace kc::operator_api {
 namespace {
 
 TEST(CrdFilesTest, AreSmallAndFreeOfGitOpsNoise) {
-  for (const char* file : {"kafkaconnectclusters.kconnect.dev.yaml",
-                           "kafkaconnectors.kconnect.dev.yaml"}) {
+  for (const char* file :
+       {"kafkaconnectclusters.kconnect.dev.yaml", "kafkaconnectors.kconnect.dev.yaml"}) {
     std::string text = testing::read_text(testing::source_dir() + "/crds/" + file);
     ASSERT_FALSE(text.empty()) << file;
     EXPECT_LT(text.size(), 100u * 1024) << file;
@@ -133,7 +134,7 @@ TEST(CrdFilesTest, AreSmallAndFreeOfGitOpsNoise) {
     Json schema = testing::crd_schema(file);
     std::vector<std::string> undescribed;
     std::function<void(const Json&, const std::string&)> walk = [&](const Json& node,
-                                                                     const std::string& path) {
+                                                                    const std::string& path) {
       if (!node.is_object()) return;
       if (path != "metadata" && !node.contains("description")) undescribed.push_back(path);
       if (node.contains("properties")) {
@@ -148,7 +149,8 @@ TEST(CrdFilesTest, AreSmallAndFreeOfGitOpsNoise) {
       }
     };
     walk(schema, "");
-    std::erase_if(undescribed, [](const std::string& p) { return p.find("[*]") != std::string::npos; });
+    std::erase_if(undescribed,
+                  [](const std::string& p) { return p.find("[*]") != std::string::npos; });
     EXPECT_EQ(undescribed, std::vector<std::string>{}) << file;
   }
 }

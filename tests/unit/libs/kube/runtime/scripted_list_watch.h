@@ -34,8 +34,7 @@ class ScriptedListWatch final : public ListWatch {
   std::deque<WatchCall> watches;
   std::vector<std::string> watched_from;
 
-  Result<ObjectList> list(std::stop_token,
-                          const std::function<void(Object&)>& transform) override {
+  Result<ObjectList> list(std::stop_token, const std::function<void(Object&)>& transform) override {
     if (lists.empty()) return make_error(Errc::kUnavailable, "script: no list left");
     auto next = std::move(lists.front());
     lists.pop_front();

@@ -1,8 +1,8 @@
 #include "libs/kube/runtime/watcher.h"
 
-#include <gtest/gtest.h>
-
 #include <thread>
+
+#include <gtest/gtest.h>
 
 #include "libs/kube/runtime/store.h"
 #include "tests/unit/libs/kube/runtime/scripted_list_watch.h"
@@ -22,9 +22,12 @@ struct Observed {
   std::vector<std::string> changes;
   Observed() {
     store.subscribe([this](const ObjectPtr& before, const ObjectPtr& after) {
-      if (!before) changes.push_back("add " + name_of(*after) + "@" + resource_version_of(*after));
-      else if (!after) changes.push_back("delete " + name_of(*before));
-      else changes.push_back("update " + name_of(*after) + "@" + resource_version_of(*after));
+      if (!before)
+        changes.push_back("add " + name_of(*after) + "@" + resource_version_of(*after));
+      else if (!after)
+        changes.push_back("delete " + name_of(*before));
+      else
+        changes.push_back("update " + name_of(*after) + "@" + resource_version_of(*after));
     });
   }
 };
@@ -38,9 +41,9 @@ TEST(WatcherTest, ListsThenWatchesFromTheListVersionAndFollowsBookmarks) {
   Object with_owners = obj("a", "1");
   with_owners["metadata"]["managedFields"] = Object::array({{{"manager", "kubectl"}}});
   source.lists.push_back(list_of({with_owners, obj("b", "2")}, "10"));
-  source.watches.push_back({{event(Type::kModified, "a", "11"), event(Type::kAdded, "c", "12"),
-                             bookmark("15")},
-                            WatchEnd::kClosed});
+  source.watches.push_back(
+      {{event(Type::kModified, "a", "11"), event(Type::kAdded, "c", "12"), bookmark("15")},
+       WatchEnd::kClosed});
   source.watches.push_back({{event(Type::kDeleted, "b", "16")}, WatchEnd::kClosed});
   Observed seen;
   Watcher watcher(source, [&](WatcherEvent&& e) { seen.store.handle(std::move(e)); }, {});
@@ -51,10 +54,10 @@ TEST(WatcherTest, ListsThenWatchesFromTheListVersionAndFollowsBookmarks) {
   EXPECT_TRUE(seen.store.ready());
   ASSERT_TRUE(watcher.step({}));
   EXPECT_EQ(watcher.resource_version(), "15");  // the bookmark moved it past the last event
-  ASSERT_TRUE(watcher.step({}));                 // the stream closed: watch again from 15
+  ASSERT_TRUE(watcher.step({}));                // the stream closed: watch again from 15
   EXPECT_EQ(source.watched_from, (std::vector<std::string>{"10", "15"}));
-  EXPECT_EQ(seen.changes, (std::vector<std::string>{"add a@1", "add b@2", "update a@11",
-                                                    "add c@12", "delete b"}));
+  EXPECT_EQ(seen.changes, (std::vector<std::string>{"add a@1", "add b@2", "update a@11", "add c@12",
+                                                    "delete b"}));
   EXPECT_EQ(seen.store.size(), 2u);
   EXPECT_FALSE(seen.store.get({"ns", "a"})->at("metadata").contains("managedFields"))
       << "the default transform keeps managedFields out of the cache";
@@ -108,7 +111,8 @@ TEST(WatcherTest, AFailedListIsRetriedWithBackoffUntilItSucceeds) {
   Observed seen;
   Watcher::Options options;
   options.backoff = {.initial = std::chrono::milliseconds(1), .max = std::chrono::milliseconds(2)};
-  Watcher watcher(source, [&](WatcherEvent&& e) { seen.store.handle(std::move(e)); }, options);
+  Watcher watcher(
+      source, [&](WatcherEvent&& e) { seen.store.handle(std::move(e)); }, options);
   std::jthread thread([&](std::stop_token stop) { watcher.run(stop); });
   EXPECT_TRUE(seen.store.wait_until_ready(std::chrono::seconds(10)));
   thread.request_stop();

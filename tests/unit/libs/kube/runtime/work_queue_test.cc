@@ -1,8 +1,8 @@
 #include "libs/kube/runtime/work_queue.h"
 
-#include <gtest/gtest.h>
-
 #include <thread>
+
+#include <gtest/gtest.h>
 
 namespace kc::kube::runtime {
 namespace {
