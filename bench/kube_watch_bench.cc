@@ -75,6 +75,7 @@ bool start_server(const std::string& binary, ServerProcess& server) {
   posix_spawn_file_actions_addclose(&actions, fds[0]);
   std::vector<std::string> args = {binary, "--port", "0", "--history", "200000"};
   std::vector<char*> argv;
+  argv.reserve(args.size() + 1);
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
   int rc = posix_spawn(&server.pid, binary.c_str(), &actions, nullptr, argv.data(), environ);
@@ -156,6 +157,7 @@ int main(int argc, char** argv) {
   auto populate_start = Clock::now();
   {
     std::vector<std::jthread> writers;
+    writers.reserve(4);
     std::atomic<int> next{0};
     for (int t = 0; t < 4; ++t) {
       writers.emplace_back([&] {
@@ -200,6 +202,7 @@ int main(int argc, char** argv) {
     auto end = start + std::chrono::seconds(seconds);
     {
       std::vector<std::jthread> writers;
+      writers.reserve(static_cast<size_t>(threads));
       for (int t = 0; t < threads; ++t) {
         writers.emplace_back([&, t] {
           std::mt19937 rng(static_cast<unsigned>(t) + 7);

@@ -88,8 +88,8 @@ std::string format_age(std::chrono::seconds age) {
   auto s = age.count();
   if (s < 0) s = 0;
   if (s < 120) return fmt::format("{}s", s);
-  if (s < 2 * 3600) return fmt::format("{}m", s / 60);
-  if (s < 48 * 3600) return fmt::format("{}h", s / 3600);
+  if (s < int64_t{2} * 3600) return fmt::format("{}m", s / 60);
+  if (s < int64_t{48} * 3600) return fmt::format("{}h", s / 3600);
   return fmt::format("{}d", s / 86400);
 }
 

@@ -53,7 +53,7 @@ void Controller::map_from(Store& store,
 
 void Controller::enqueue(const ObjectKey& key) { queue_.add(key.str()); }
 
-void Controller::run(std::stop_token stop) {
+void Controller::run(const std::stop_token& stop) {
   for (Store* store : stores_) {
     if (!store->wait_until_ready(options_.ready_timeout, stop)) {
       if (stop.stop_requested()) return;
@@ -77,7 +77,7 @@ void Controller::run(std::stop_token stop) {
   }  // workers join here
 }
 
-void Controller::worker(std::stop_token stop) {
+void Controller::worker(const std::stop_token& stop) {
   while (auto key = queue_.get(stop)) {
     ++reconciles_;
     auto result = reconcile_(ObjectKey::parse(*key), stop);

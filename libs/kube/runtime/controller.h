@@ -44,7 +44,8 @@ struct ControllerOptions {
   std::chrono::milliseconds ready_timeout{60'000};  // how long run() waits for stores to list
 };
 
-using ReconcileFn = std::function<Result<Action>(const ObjectKey& key, std::stop_token stop)>;
+using ReconcileFn =
+    std::function<Result<Action>(const ObjectKey& key, const std::stop_token& stop)>;
 
 class Controller {
  public:
@@ -61,14 +62,14 @@ class Controller {
 
   void enqueue(const ObjectKey& key);
   // Waits for every store to be ready, then reconciles until stop; returns after the workers end.
-  void run(std::stop_token stop);
+  void run(const std::stop_token& stop);
 
   WorkQueue& queue() { return queue_; }
   uint64_t reconciles() const { return reconciles_.load(); }
   uint64_t failures() const { return failures_.load(); }
 
  private:
-  void worker(std::stop_token stop);
+  void worker(const std::stop_token& stop);
 
   ControllerOptions options_;
   ReconcileFn reconcile_;

@@ -19,7 +19,7 @@ Informer::~Informer() { stop(); }
 
 void Informer::start() {
   if (thread_.joinable()) return;
-  thread_ = std::jthread([this](std::stop_token stop) { watcher_.run(stop); });
+  thread_ = std::jthread([this](const std::stop_token& stop) { watcher_.run(stop); });
 }
 
 void Informer::stop() {

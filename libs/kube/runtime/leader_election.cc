@@ -110,7 +110,8 @@ Status LeaderElector::release() {
   return ok();
 }
 
-void LeaderElector::run(std::stop_token stop, const std::function<void(std::stop_token)>& lead) {
+void LeaderElector::run(const std::stop_token& stop,
+                        const std::function<void(const std::stop_token&)>& lead) {
   while (!try_acquire_or_renew()) {
     if (!sleep_for(options_.retry_period, stop)) return;
   }

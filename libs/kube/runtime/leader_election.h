@@ -7,7 +7,7 @@
 //
 //   LeaderElector elector(*client, {.ns = "kconnect", .name = "kconnect-operator",
 //                                   .identity = pod_name});
-//   elector.run(stop, [&](std::stop_token lead) { run_controllers(lead); });
+//   elector.run(stop, [&](const std::stop_token& lead) { run_controllers(lead); });
 //
 // Guarantees:
 // - `lead` runs only while this process holds the lease; its stop_token is requested when the
@@ -48,7 +48,7 @@ class LeaderElector {
 
   // Blocks: campaigns until leading, runs `lead` on a new thread while leading, returns when
   // leadership is lost or `stop` is requested (after releasing the lease).
-  void run(std::stop_token stop, const std::function<void(std::stop_token)>& lead);
+  void run(const std::stop_token& stop, const std::function<void(const std::stop_token&)>& lead);
 
   bool is_leader() const { return leading_.load(); }
   // Holder of the lease as last observed ("" when none).

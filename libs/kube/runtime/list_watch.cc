@@ -10,7 +10,8 @@ class ClientListWatch final : public ListWatch {
   ClientListWatch(Client& client, ResourceType type, ListWatchOptions options)
       : client_(client), type_(std::move(type)), options_(std::move(options)) {}
 
-  Result<ObjectList> list(std::stop_token, const std::function<void(Object&)>& transform) override {
+  Result<ObjectList> list(const std::stop_token&,
+                          const std::function<void(Object&)>& transform) override {
     ListOptions list_options{.label_selector = options_.label_selector,
                              .field_selector = options_.field_selector};
     return client_.list_all(type_, options_.ns, list_options, options_.page_size, transform);
@@ -18,7 +19,7 @@ class ClientListWatch final : public ListWatch {
 
   Result<WatchEnd> watch(const std::string& resource_version,
                          const std::function<bool(WatchEvent&&)>& on_event,
-                         std::stop_token stop) override {
+                         const std::stop_token& stop) override {
     static thread_local std::mt19937 rng{std::random_device{}()};
     auto base = options_.watch_timeout.count();
     std::uniform_int_distribution<long> spread(0, std::max<long>(base / 4, 0));

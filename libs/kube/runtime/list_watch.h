@@ -19,12 +19,12 @@ class ListWatch {
   virtual ~ListWatch() = default;
   // A complete list (every page) and the resourceVersion to watch from, with `transform` applied
   // to each object (when set) as soon as it arrives. Called on the watcher thread.
-  virtual Result<ObjectList> list(std::stop_token stop,
+  virtual Result<ObjectList> list(const std::stop_token& stop,
                                   const std::function<void(Object&)>& transform) = 0;
   // Streams events after `resource_version` to `on_event` until the stream ends (see WatchEnd).
   virtual Result<WatchEnd> watch(const std::string& resource_version,
                                  const std::function<bool(WatchEvent&&)>& on_event,
-                                 std::stop_token stop) = 0;
+                                 const std::stop_token& stop) = 0;
 };
 
 struct ListWatchOptions {

@@ -5,7 +5,7 @@
 
 namespace kc::kube::runtime {
 
-bool sleep_for(std::chrono::milliseconds delay, std::stop_token stop) {
+bool sleep_for(std::chrono::milliseconds delay, const std::stop_token& stop) {
   std::mutex mu;
   std::condition_variable_any cv;
   std::unique_lock lock(mu);

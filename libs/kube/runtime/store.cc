@@ -96,7 +96,7 @@ bool Store::ready() const {
   return ready_;
 }
 
-bool Store::wait_until_ready(std::chrono::milliseconds timeout, std::stop_token stop) const {
+bool Store::wait_until_ready(std::chrono::milliseconds timeout, const std::stop_token& stop) const {
   std::unique_lock lock(ready_mu_);
   return ready_cv_.wait_for(lock, stop, timeout, [&] { return ready_; });
 }

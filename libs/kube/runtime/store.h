@@ -46,7 +46,7 @@ class Store {
   size_t size() const;
   bool ready() const;
   // Blocks until ready(), `timeout` passes or `stop` is requested; returns ready().
-  bool wait_until_ready(std::chrono::milliseconds timeout, std::stop_token stop = {}) const;
+  bool wait_until_ready(std::chrono::milliseconds timeout, const std::stop_token& stop = {}) const;
 
   // Register before the watcher starts; listeners cannot be removed.
   void subscribe(Listener listener);

@@ -24,7 +24,7 @@ Watcher::Watcher(ListWatch& source, Sink sink, Options options)
       options_(std::move(options)),
       backoff_(options_.backoff) {}
 
-void Watcher::run(std::stop_token stop) {
+void Watcher::run(const std::stop_token& stop) {
   while (!stop.stop_requested()) {
     auto status = step(stop);
     if (stop.stop_requested()) return;
@@ -42,7 +42,7 @@ void Watcher::run(std::stop_token stop) {
   }
 }
 
-Status Watcher::step(std::stop_token stop) {
+Status Watcher::step(const std::stop_token& stop) {
   last_watch_empty_ = false;
   if (state_ == State::kEmpty) {
     KC_ASSIGN_OR_RETURN(auto list, source_.list(stop, options_.transform));

@@ -63,9 +63,9 @@ class Watcher {
   Watcher(ListWatch& source, Sink sink, Options options);
 
   // Runs the state machine until `stop` is requested.
-  void run(std::stop_token stop);
+  void run(const std::stop_token& stop);
   // One transition: a list (kEmpty) or one watch call (kWatching). Returns that call's error.
-  Status step(std::stop_token stop);
+  Status step(const std::stop_token& stop);
 
   State state() const { return state_; }
   const std::string& resource_version() const { return resource_version_; }

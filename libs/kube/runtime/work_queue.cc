@@ -89,7 +89,7 @@ std::optional<std::string> WorkQueue::try_get() {
   return pop_locked();
 }
 
-std::optional<std::string> WorkQueue::get(std::stop_token stop) {
+std::optional<std::string> WorkQueue::get(const std::stop_token& stop) {
   std::unique_lock lock(mu_);
   while (!shut_down_ && !stop.stop_requested()) {
     promote_locked(now());

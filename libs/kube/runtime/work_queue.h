@@ -52,7 +52,7 @@ class WorkQueue {
 
   // Blocks until a key is ready (it is then in flight), the queue shuts down or stop is
   // requested (nullopt).
-  std::optional<std::string> get(std::stop_token stop = {});
+  std::optional<std::string> get(const std::stop_token& stop = {});
   // Non-blocking get.
   std::optional<std::string> try_get();
   void done(const std::string& key);

@@ -390,6 +390,7 @@ struct FakeApiServer::Impl {
       auto unknown = prune_unknown_fields(next, r.schema);
       if (!unknown.empty() && ctx.validation == "Strict") {
         std::vector<std::string> parts;
+        parts.reserve(unknown.size());
         for (const auto& u : unknown) parts.push_back(fmt::format("unknown field \"{}\"", u));
         return bad_request(
             fmt::format("{} in version \"{}\" cannot be handled as a {}: strict "

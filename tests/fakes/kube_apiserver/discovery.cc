@@ -79,7 +79,12 @@ Object api_group_list(const std::vector<ApiResourcePtr>& resources) {
   Object groups = Object::array();
   for (const auto& [group, list] : versions) {
     Object vs = Object::array();
-    for (const auto& v : list) vs.push_back({{"groupVersion", group + "/" + v}, {"version", v}});
+    for (const auto& v : list) {
+      std::string group_version = group;
+      group_version += "/";
+      group_version += v;
+      vs.push_back({{"groupVersion", group_version}, {"version", v}});
+    }
     groups.push_back(
         {{"name", group},
          {"versions", vs},

@@ -301,6 +301,7 @@ std::vector<StatusCause> validate_against_schema(const Object& value, const Obje
 
 std::string join_causes(const std::vector<StatusCause>& causes) {
   std::vector<std::string> parts;
+  parts.reserve(causes.size());
   for (const auto& c : causes) {
     parts.push_back(c.field.empty() ? c.message : c.field + ": " + c.message);
   }

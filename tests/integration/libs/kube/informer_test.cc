@@ -152,26 +152,27 @@ TEST_F(KubeTest, ControllerReconcilesEachKeyOnceAtATimeRetriesAndFollowsOwnedObj
   bool fail_first = true;
   runtime::ControllerOptions options{.name = "test", .workers = 4};
   options.queue.backoff = {.initial = 10ms, .max = 100ms};
-  Controller controller(options, [&](const ObjectKey& key, std::stop_token) -> Result<Action> {
-    {
-      std::lock_guard lock(mu);
-      ++calls[key.name];
-      max_parallel_same_key = std::max(max_parallel_same_key, ++in_flight[key.name]);
-    }
-    std::this_thread::sleep_for(5ms);  // widen the window for overlapping reconciles
-    std::lock_guard lock(mu);
-    --in_flight[key.name];
-    if (fail_first) {
-      fail_first = false;
-      return make_error(Errc::kUnavailable, "transient");
-    }
-    return Action::await_change();
-  });
+  Controller controller(
+      options, [&](const ObjectKey& key, const std::stop_token&) -> Result<Action> {
+        {
+          std::lock_guard lock(mu);
+          ++calls[key.name];
+          max_parallel_same_key = std::max(max_parallel_same_key, ++in_flight[key.name]);
+        }
+        std::this_thread::sleep_for(5ms);  // widen the window for overlapping reconciles
+        std::lock_guard lock(mu);
+        --in_flight[key.name];
+        if (fail_first) {
+          fail_first = false;
+          return make_error(Errc::kUnavailable, "transient");
+        }
+        return Action::await_change();
+      });
   controller.watches(owners.store());
   controller.owns(all.store(), resources::config_maps());
   owners.start();
   all.start();
-  std::jthread loop([&](std::stop_token stop) { controller.run(stop); });
+  std::jthread loop([&](const std::stop_token& stop) { controller.run(stop); });
 
   ASSERT_TRUE(kc::testing::wait_until(
       [&] {
@@ -212,13 +213,13 @@ TEST_F(KubeTest, ControllerRequeuesAfterTheRequestedDelay) {
   Informer informer(*client_, cms, {.ns = "default"}, fast_retry());
   std::atomic<int> calls{0};
   Controller controller({.name = "poll", .workers = 1},
-                        [&](const ObjectKey&, std::stop_token) -> Result<Action> {
+                        [&](const ObjectKey&, const std::stop_token&) -> Result<Action> {
                           ++calls;
                           return Action::requeue(20ms);
                         });
   controller.watches(informer.store());
   informer.start();
-  std::jthread loop([&](std::stop_token stop) { controller.run(stop); });
+  std::jthread loop([&](const std::stop_token& stop) { controller.run(stop); });
   EXPECT_TRUE(kc::testing::wait_until([&] { return calls.load() >= 4; }, 10s));
 }
 

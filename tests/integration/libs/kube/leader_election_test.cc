@@ -38,8 +38,8 @@ struct Candidate {
       : elector(client, std::move(opts)), leaders(&count) {}
 
   void start() {
-    thread = std::jthread([this](std::stop_token stop) {
-      elector.run(stop, [this](std::stop_token lead) {
+    thread = std::jthread([this](const std::stop_token& stop) {
+      elector.run(stop, [this](const std::stop_token& lead) {
         started_leading = std::chrono::steady_clock::now();
         EXPECT_EQ(++*leaders, 1) << "two leaders at once";
         leading = true;

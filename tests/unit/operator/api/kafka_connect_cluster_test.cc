@@ -5,6 +5,9 @@
 #include "tests/fakes/kube_apiserver/schema.h"
 #include "tests/unit/operator/api/crd_schema.h"
 
+// Expected messages are long and split over adjacent string literals.
+// NOLINTBEGIN(bugprone-suspicious-missing-comma)
+
 namespace kc::operator_api {
 namespace {
 
@@ -187,3 +190,5 @@ TEST(KafkaConnectClusterTest, StatusRoundTrips) {
 
 }  // namespace
 }  // namespace kc::operator_api
+
+// NOLINTEND(bugprone-suspicious-missing-comma)

@@ -34,7 +34,8 @@ class ScriptedListWatch final : public ListWatch {
   std::deque<WatchCall> watches;
   std::vector<std::string> watched_from;
 
-  Result<ObjectList> list(std::stop_token, const std::function<void(Object&)>& transform) override {
+  Result<ObjectList> list(const std::stop_token&,
+                          const std::function<void(Object&)>& transform) override {
     if (lists.empty()) return make_error(Errc::kUnavailable, "script: no list left");
     auto next = std::move(lists.front());
     lists.pop_front();
@@ -46,7 +47,7 @@ class ScriptedListWatch final : public ListWatch {
 
   Result<WatchEnd> watch(const std::string& resource_version,
                          const std::function<bool(WatchEvent&&)>& on_event,
-                         std::stop_token) override {
+                         const std::stop_token&) override {
     watched_from.push_back(resource_version);
     if (watches.empty()) return make_error(Errc::kUnavailable, "script: no watch left");
     auto call = std::move(watches.front());

@@ -113,7 +113,7 @@ TEST(WatcherTest, AFailedListIsRetriedWithBackoffUntilItSucceeds) {
   options.backoff = {.initial = std::chrono::milliseconds(1), .max = std::chrono::milliseconds(2)};
   Watcher watcher(
       source, [&](WatcherEvent&& e) { seen.store.handle(std::move(e)); }, options);
-  std::jthread thread([&](std::stop_token stop) { watcher.run(stop); });
+  std::jthread thread([&](const std::stop_token& stop) { watcher.run(stop); });
   EXPECT_TRUE(seen.store.wait_until_ready(std::chrono::seconds(10)));
   thread.request_stop();
   thread.join();

@@ -80,6 +80,7 @@ TEST(WorkQueueTest, BacksOffPerKeyExponentiallyUpToTheCapAndForgets) {
   FakeClock clock;
   WorkQueue q(no_jitter(clock));
   std::vector<int64_t> delays;
+  delays.reserve(6);
   for (int i = 0; i < 6; ++i) delays.push_back(q.add_rate_limited("a").count());
   EXPECT_EQ(delays, (std::vector<int64_t>{100, 200, 400, 800, 1000, 1000}));
   EXPECT_EQ(q.failures("a"), 6u);
