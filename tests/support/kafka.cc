@@ -116,13 +116,4 @@ std::map<int32_t, int64_t> committed_offsets(const std::string& bootstrap, const
   return out;
 }
 
-bool eventually(const std::function<bool()>& predicate, std::chrono::milliseconds timeout) {
-  auto end = std::chrono::steady_clock::now() + timeout;
-  while (true) {
-    if (predicate()) return true;
-    if (std::chrono::steady_clock::now() >= end) return predicate();
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-}
-
 }  // namespace kc::testing

@@ -13,6 +13,7 @@
 #include "runtime/kafka/client_config.h"
 #include "runtime/kafka/embedded_cluster.h"
 #include "runtime/kafka/producer.h"
+#include "tests/support/wait.h"
 
 namespace kc::testing {
 
@@ -42,9 +43,5 @@ std::vector<ConsumedRecord> read_all(const std::string& bootstrap, const std::st
 // Committed offsets of `group` for each partition of `topic` (-1001 = none), via OffsetFetch.
 std::map<int32_t, int64_t> committed_offsets(const std::string& bootstrap, const std::string& group,
                                              const std::string& topic, int partitions);
-
-// Polls `predicate` until it is true or `timeout` passes; returns its last value.
-bool eventually(const std::function<bool()>& predicate,
-                std::chrono::milliseconds timeout = std::chrono::seconds(30));
 
 }  // namespace kc::testing

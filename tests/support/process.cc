@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "tests/support/files.h"
+#include "tests/support/wait.h"
 
 extern char** environ;
 
@@ -21,7 +22,7 @@ namespace kc::testing {
 
 long proc_status_kib(pid_t pid, const std::string& field);
 
-Process::Process(std::vector<std::string> argv, std::string log_prefix)
+Process::Process(std::vector<std::string> argv, std::string log_prefix, std::string stdin_path)
     : prefix_(std::move(log_prefix)) {
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
@@ -29,7 +30,7 @@ Process::Process(std::vector<std::string> argv, std::string log_prefix)
                                    O_WRONLY | O_CREAT | O_TRUNC, 0644);
   posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, (prefix_ + ".err").c_str(),
                                    O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, stdin_path.c_str(), O_RDONLY, 0);
   // The child must not inherit a blocked SIGTERM/SIGINT mask from the test.
   posix_spawnattr_t attr;
   posix_spawnattr_init(&attr);
@@ -40,7 +41,7 @@ Process::Process(std::vector<std::string> argv, std::string log_prefix)
   std::vector<char*> args;
   for (auto& a : argv) args.push_back(a.data());
   args.push_back(nullptr);
-  int rc = posix_spawn(&pid_, args[0], &actions, &attr, args.data(), environ);
+  int rc = posix_spawnp(&pid_, args[0], &actions, &attr, args.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
   posix_spawnattr_destroy(&attr);
   if (rc != 0) throw std::runtime_error("posix_spawn failed for " + argv[0]);
@@ -85,6 +86,20 @@ std::optional<int> Process::wait(std::chrono::milliseconds timeout) {
 }
 
 std::string Process::out() const { return read_text(prefix_ + ".out"); }
+
+bool Process::wait_for_output(const std::string& text, std::chrono::milliseconds timeout,
+                              size_t count) const {
+  return eventually(
+      [&] {
+        std::string out_text = out();
+        size_t found = 0;
+        for (size_t pos = out_text.find(text); pos != std::string::npos;
+             pos = out_text.find(text, pos + 1))
+          ++found;
+        return found >= count;
+      },
+      timeout);
+}
 std::string Process::err() const { return read_text(prefix_ + ".err"); }
 
 long proc_status_kib(pid_t pid, const std::string& field) {

@@ -14,8 +14,10 @@ namespace kc::testing {
 
 class Process {
  public:
-  // Starts `argv[0]` with `argv`; output goes to `<log_prefix>.out` / `.err`.
-  Process(std::vector<std::string> argv, std::string log_prefix);
+  // Starts `argv[0]` (a path, or a name looked up in PATH) with `argv`; output goes to
+  // `<log_prefix>.out` / `.err`; stdin reads `stdin_path` (default /dev/null).
+  Process(std::vector<std::string> argv, std::string log_prefix,
+          std::string stdin_path = "/dev/null");
   ~Process();  // kills (SIGKILL) and reaps if still running
   Process(const Process&) = delete;
   Process& operator=(const Process&) = delete;
@@ -26,6 +28,10 @@ class Process {
   bool running();
   std::string out() const;
   std::string err() const;
+  std::string output() const { return out() + err(); }
+  // Waits until stdout contains `text` at least `count` times.
+  bool wait_for_output(const std::string& text, std::chrono::milliseconds timeout,
+                       size_t count = 1) const;
   pid_t pid() const { return pid_; }
 
   // Resource usage of the ended child: CPU seconds (user + system, from wait4) and peak RSS

@@ -1,5 +1,6 @@
 #include "tests/integration/kafka_edge/edge_test_support.h"
 
+#include <algorithm>
 #include <set>
 
 #include <gtest/gtest.h>
@@ -157,7 +158,14 @@ void round_trip(kafka::EmbeddedCluster& cluster, const kafka::Properties& client
     }
   }
   auto value = [&](int i) { return fmt::format("{}-{}", topic, i); };
-  kc::testing::produce(bootstrap, topic, count, value, nullptr, -1, extra);
+  // Every partition gets records (the sticky partitioner could put them all in one), so producing
+  // and fetching need every partition leader, hence a connection to each broker.
+  for (int p = 0; p < partitions; ++p) {
+    int share = count / partitions + (p < count % partitions ? 1 : 0);
+    int first = p * (count / partitions) + std::min(p, count % partitions);
+    kc::testing::produce(
+        bootstrap, topic, share, [&](int i) { return value(first + i); }, nullptr, p, extra);
+  }
 
   ClientErrors errors;
   auto values = consume_and_commit(client_properties, topic, group, count, errors);

@@ -1,0 +1,45 @@
+#pragma once
+
+// Standard status conditions (metav1.Condition) and the one way to change them.
+//
+// Conventions followed (Kubernetes API conventions, "Typical status properties"): a condition has
+// type, status ("True"/"False"/"Unknown"), observedGeneration, lastTransitionTime, reason
+// (CamelCase) and message; lastTransitionTime changes only when status changes.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "libs/kube/core/object.h"
+#include "libs/kube/core/time.h"
+
+namespace kc::kube {
+
+struct Condition {
+  std::string type;
+  std::string status;  // "True", "False" or "Unknown"
+  std::string reason;
+  std::string message;
+  int64_t observed_generation = 0;
+  std::string last_transition_time;  // RFC 3339; set_condition fills it
+
+  Object to_json() const;
+  static Condition from_json(const Object& condition);
+  friend bool operator==(const Condition&, const Condition&) = default;
+};
+
+// Sets `condition` in `conditions` (replacing the one of the same type, or appending). The
+// lastTransitionTime is `now` when the type is new or its status flipped, and is kept otherwise
+// (condition.last_transition_time is ignored). Returns true when anything changed.
+bool set_condition(std::vector<Condition>& conditions, Condition condition, WallTime now);
+
+const Condition* find_condition(const std::vector<Condition>& conditions, std::string_view type);
+bool is_condition_true(const std::vector<Condition>& conditions, std::string_view type);
+
+// status.conditions of an object (empty when absent).
+std::vector<Condition> conditions_of(const Object& object);
+Object conditions_to_json(const std::vector<Condition>& conditions);
+
+}  // namespace kc::kube
