@@ -268,16 +268,13 @@ class Cast final : public api::Transform {
         return Outcome::kKeep;
       }
       KC_ASSIGN_OR_RETURN(auto* entries, require_map(value, record, kPurpose));
-      std::vector<Value> cast;
-      cast.reserve(spec_.fields.size());
-      for (const auto& [field, type] : spec_.fields) {
-        const Value* v = find(*entries, field);
-        KC_ASSIGN_OR_RETURN(auto c, cast_value(v ? *v : Value(), nullptr, type));
-        cast.push_back(std::move(c));
-      }
       // As in Kafka, a field absent from the map is added with null.
-      for (size_t i = 0; i < cast.size(); ++i)
-        put(*entries, spec_.fields[i].first, std::move(cast[i]));
+      KC_RETURN_IF_ERROR(update_fields(
+          *entries, spec_.fields.size(),
+          [&](size_t i) -> std::string_view { return spec_.fields[i].first; },
+          [&](const Value& v, size_t i) {
+            return cast_value(v, nullptr, spec_.fields[i].second);
+          }));
       return Outcome::kKeep;
     }
     const SchemaPtr* updated = cache_.get(schema);
@@ -339,20 +336,15 @@ class Cast final : public api::Transform {
   SchemaCache cache_;
 };
 
-api::TransformPlugin plugin(Side side) {
-  return make_transform_plugin(
-      "Cast", side,
-      fmt::format("Cast fields or the entire record {} to a specific type, e.g. to force an "
-                  "integer field to a smaller width. Only simple primitive types are supported "
-                  "-- integers, floats, boolean, and string.",
-                  side == Side::kKey ? "key" : "value"),
-      config_def, [side](const api::Config& c) { return Cast::create(side, c); });
-}
-
 }  // namespace
 
 std::vector<api::TransformPlugin> cast_plugins() {
-  return {plugin(Side::kKey), plugin(Side::kValue)};
+  return key_value_plugins(
+      "Cast",
+      "Cast fields or the entire record {} to a specific type, e.g. to force an integer field to "
+      "a smaller width. Only simple primitive types are supported -- integers, floats, boolean, "
+      "and string.",
+      config_def, Cast::create);
 }
 
 }  // namespace kc::transforms

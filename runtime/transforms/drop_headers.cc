@@ -13,13 +13,7 @@ namespace {
 const api::ConfigDef& config_def() {
   static const api::ConfigDef def = [] {
     api::ConfigDef d;
-    d.define({.name = "headers",
-              .type = api::ConfigType::kList,
-              .required = true,
-              .validator = non_empty_list(),
-              .allowed = "non-empty list",
-              .importance = api::Importance::kHigh,
-              .documentation = "The name of the headers to be removed."});
+    d.define(required_list("headers", "The name of the headers to be removed."));
     return d;
   }();
   return def;

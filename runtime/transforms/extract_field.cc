@@ -17,11 +17,7 @@ constexpr std::string_view kPurpose = "field extraction";
 const api::ConfigDef& config_def() {
   static const api::ConfigDef def = [] {
     api::ConfigDef d;
-    d.define({.name = "field",
-              .type = api::ConfigType::kString,
-              .required = true,
-              .importance = api::Importance::kMedium,
-              .documentation = "Field name to extract."});
+    d.define(required_string("field", "Field name to extract."));
     d.define({.name = "field.syntax.version",
               .type = api::ConfigType::kString,
               .default_value = "V1",
@@ -189,20 +185,14 @@ class ExtractField final : public api::Transform {
   bool replace_null_with_default_;
 };
 
-api::TransformPlugin plugin(Side side) {
-  return make_transform_plugin(
-      "ExtractField", side,
-      fmt::format("Extract the specified field from a Struct when schema present, or a Map in the "
-                  "case of schemaless data, and make it the record {}. Null values are passed "
-                  "through unmodified.",
-                  side == Side::kKey ? "key" : "value"),
-      config_def, [side](const api::Config& c) { return ExtractField::create(side, c); });
-}
-
 }  // namespace
 
 std::vector<api::TransformPlugin> extract_field_plugins() {
-  return {plugin(Side::kKey), plugin(Side::kValue)};
+  return key_value_plugins(
+      "ExtractField",
+      "Extract the specified field from a Struct when schema present, or a Map in the case of "
+      "schemaless data, and make it the record {}. Null values are passed through unmodified.",
+      config_def, ExtractField::create);
 }
 
 }  // namespace kc::transforms

@@ -177,23 +177,16 @@ class Flatten final : public api::Transform {
   SchemaCache cache_;
 };
 
-api::TransformPlugin plugin(Side side) {
-  return make_transform_plugin(
-      "Flatten", side,
-      fmt::format("Flatten a nested record {}, generating names for each field by concatenating "
-                  "the field names at each level with a configurable delimiter character. "
-                  "Applies to Struct when schema present, or a Map in the case of schemaless "
-                  "data. Arrays are kept as they are. The default delimiter is '.'.",
-                  side == Side::kKey ? "key" : "value"),
-      config_def, [side](const api::Config& c) -> Result<std::unique_ptr<api::Transform>> {
-        return std::make_unique<Flatten>(side, c);
-      });
-}
-
 }  // namespace
 
 std::vector<api::TransformPlugin> flatten_plugins() {
-  return {plugin(Side::kKey), plugin(Side::kValue)};
+  return key_value_plugins(
+      "Flatten",
+      "Flatten a nested record {}, generating names for each field by concatenating the field "
+      "names at each level with a configurable delimiter character. Applies to Struct when "
+      "schema present, or a Map in the case of schemaless data. Arrays are kept as they are. "
+      "The default delimiter is '.'.",
+      config_def, construct<Flatten>());
 }
 
 }  // namespace kc::transforms

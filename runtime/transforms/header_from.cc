@@ -13,22 +13,11 @@ namespace {
 const api::ConfigDef& config_def() {
   static const api::ConfigDef def = [] {
     api::ConfigDef d;
-    d.define({.name = "fields",
-              .type = api::ConfigType::kList,
-              .required = true,
-              .validator = non_empty_list(),
-              .allowed = "non-empty list",
-              .importance = api::Importance::kHigh,
-              .documentation = "Field names in the record whose values are to be copied or moved "
-                               "to headers."});
-    d.define({.name = "headers",
-              .type = api::ConfigType::kList,
-              .required = true,
-              .validator = non_empty_list(),
-              .allowed = "non-empty list",
-              .importance = api::Importance::kHigh,
-              .documentation = "Header names, in the same order as the field names listed in the "
-                               "fields configuration property."});
+    d.define(required_list(
+        "fields", "Field names in the record whose values are to be copied or moved to headers."));
+    d.define(required_list("headers",
+                           "Header names, in the same order as the field names listed in the "
+                           "fields configuration property."));
     d.define({.name = "operation",
               .type = api::ConfigType::kString,
               .required = true,
@@ -144,20 +133,15 @@ class HeaderFrom final : public api::Transform {
   DerivedCache<Derived> cache_;
 };
 
-api::TransformPlugin plugin(Side side) {
-  return make_transform_plugin(
-      "HeaderFrom", side,
-      fmt::format("Moves or copies fields in the record {} into the record's headers. "
-                  "Corresponding elements of `fields` and `headers` together identify a field and "
-                  "the header it should be moved or copied to.",
-                  side == Side::kKey ? "key" : "value"),
-      config_def, [side](const api::Config& c) { return HeaderFrom::create(side, c); });
-}
-
 }  // namespace
 
 std::vector<api::TransformPlugin> header_from_plugins() {
-  return {plugin(Side::kKey), plugin(Side::kValue)};
+  return key_value_plugins(
+      "HeaderFrom",
+      "Moves or copies fields in the record {} into the record's headers. Corresponding elements "
+      "of `fields` and `headers` together identify a field and the header it should be moved or "
+      "copied to.",
+      config_def, HeaderFrom::create);
 }
 
 }  // namespace kc::transforms

@@ -11,12 +11,9 @@ namespace {
 const api::ConfigDef& config_def() {
   static const api::ConfigDef def = [] {
     api::ConfigDef d;
-    d.define({.name = "field",
-              .type = api::ConfigType::kString,
-              .required = true,
-              .importance = api::Importance::kMedium,
-              .documentation = "Field name for the single field that will be created in the "
-                               "resulting Struct or Map."});
+    d.define(required_string("field",
+                             "Field name for the single field that will be created in the "
+                             "resulting Struct or Map."));
     return d;
   }();
   return def;
@@ -60,21 +57,14 @@ class HoistField final : public api::Transform {
   SchemaCache cache_;
 };
 
-api::TransformPlugin plugin(Side side) {
-  return make_transform_plugin(
-      "HoistField", side,
-      fmt::format("Wrap the record {} in a Struct when a schema is present, or a Map in the case "
-                  "of schemaless data, under the configured field name.",
-                  side == Side::kKey ? "key" : "value"),
-      config_def, [side](const api::Config& c) -> Result<std::unique_ptr<api::Transform>> {
-        return std::make_unique<HoistField>(side, c);
-      });
-}
-
 }  // namespace
 
 std::vector<api::TransformPlugin> hoist_field_plugins() {
-  return {plugin(Side::kKey), plugin(Side::kValue)};
+  return key_value_plugins(
+      "HoistField",
+      "Wrap the record {} in a Struct when a schema is present, or a Map in the case of "
+      "schemaless data, under the configured field name.",
+      config_def, construct<HoistField>());
 }
 
 }  // namespace kc::transforms

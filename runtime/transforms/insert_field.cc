@@ -177,13 +177,33 @@ class InsertField final : public api::Transform {
       values[n++] = static_json_;
     }
 
-    std::string out;
     if (!scan_.scan(text)) return false;
-    bool done[5] = {};
-    out.reserve(text.size() + 48 * n);
-    out += '{';
+    bool replaces = false;
     for (const auto& f : scan_) {
       if (f.key_escaped) return false;
+      for (size_t j = 0; j < n; ++j) replaces = replaces || which[j]->name == f.key;
+    }
+    size_t extra = 0;
+    for (size_t j = 0; j < n; ++j) extra += 1 + which[j]->key_json.size() + values[j].size();
+    std::string out;
+    out.reserve(text.size() + extra);
+    if (!replaces) {
+      // The common case: new names. The object as written, up to its closing brace, then the
+      // new members.
+      size_t close = text.find_last_of('}');
+      out.append(text.data(), close);
+      for (size_t j = 0; j < n; ++j) {
+        if (scan_.size() > 0 || j > 0) out += ',';
+        out += which[j]->key_json;
+        out += values[j];
+      }
+      out += '}';
+      value = Value::raw_json(std::move(out));
+      return true;
+    }
+    bool done[5] = {};
+    out += '{';
+    for (const auto& f : scan_) {
       if (out.size() > 1) out += ',';
       size_t j = 0;
       while (j < n && which[j]->name != f.key) ++j;
@@ -249,19 +269,14 @@ class InsertField final : public api::Transform {
   json_text::ObjectIndex scan_;  // reused between records
 };
 
-api::TransformPlugin plugin(Side side) {
-  return make_transform_plugin(
-      "InsertField", side,
-      fmt::format("Insert field(s) using attributes from the record metadata or a configured "
-                  "static value, into the record {}.",
-                  side == Side::kKey ? "key" : "value"),
-      config_def, [side](const api::Config& c) { return InsertField::create(side, c); });
-}
-
 }  // namespace
 
 std::vector<api::TransformPlugin> insert_field_plugins() {
-  return {plugin(Side::kKey), plugin(Side::kValue)};
+  return key_value_plugins(
+      "InsertField",
+      "Insert field(s) using attributes from the record metadata or a configured static value, "
+      "into the record {}.",
+      config_def, InsertField::create);
 }
 
 }  // namespace kc::transforms

@@ -12,18 +12,12 @@ namespace {
 const api::ConfigDef& config_def() {
   static const api::ConfigDef def = [] {
     api::ConfigDef d;
-    d.define({.name = "header",
-              .type = api::ConfigType::kString,
-              .required = true,
-              .importance = api::Importance::kHigh,
-              .documentation = "The name of the header."});
-    d.define({.name = "value.literal",
-              .type = api::ConfigType::kString,
-              .required = true,
-              .importance = api::Importance::kHigh,
-              .documentation = "The literal value that is to be set as the header value on all "
-                               "records. Parsed as Connect's Values.parseString does for "
-                               "booleans and numbers; anything else is a string."});
+    d.define(required_string("header", "The name of the header.", api::Importance::kHigh));
+    d.define(required_string("value.literal",
+                             "The literal value that is to be set as the header value on all "
+                             "records. Parsed as Connect's Values.parseString does for booleans "
+                             "and numbers; anything else is a string.",
+                             api::Importance::kHigh));
     return d;
   }();
   return def;

@@ -9,6 +9,8 @@
 #include <emmintrin.h>
 #endif
 
+#include "libs/base/strings.h"
+
 namespace kc::transforms::json_text {
 namespace {
 
@@ -34,6 +36,19 @@ inline const char* skip_string(const char* p, const char* end, bool& escaped) {
     }
   }
   return nullptr;
+}
+
+// After a member's value: 1 when a comma follows (`p` moves past it), 0 when the object closes
+// there and nothing but whitespace follows, -1 otherwise.
+int after_member(const char*& p, const char* end) {
+  p = skip_space(p, end);
+  if (p >= end) return -1;
+  if (*p == ',') {
+    p = skip_space(p + 1, end);
+    return 1;
+  }
+  if (*p != '}') return -1;
+  return skip_space(p + 1, end) == end ? 0 : -1;
 }
 
 // Past one value, or nullptr.
@@ -123,24 +138,6 @@ class Parser {
     return {start, static_cast<size_t>(after - 1 - start)};
   }
 
-  static void append_utf8(uint32_t cp, std::string& out) {
-    if (cp < 0x80) {
-      out.push_back(static_cast<char>(cp));
-    } else if (cp < 0x800) {
-      out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-      out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    } else if (cp < 0x10000) {
-      out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-      out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-      out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    } else {
-      out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-      out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-      out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-      out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    }
-  }
-
   static bool hex4(std::string_view raw, size_t at, uint32_t& v) {
     if (at + 4 > raw.size()) return false;
     auto [ptr, ec] = std::from_chars(raw.data() + at, raw.data() + at + 4, v, 16);
@@ -160,48 +157,27 @@ class Parser {
         fail("bad escape");
         return out;
       }
-      switch (raw[i]) {
-        case '"':
-        case '\\':
-        case '/':
-          out.push_back(raw[i]);
-          break;
-        case 'b':
-          out.push_back('\b');
-          break;
-        case 'f':
-          out.push_back('\f');
-          break;
-        case 'n':
-          out.push_back('\n');
-          break;
-        case 'r':
-          out.push_back('\r');
-          break;
-        case 't':
-          out.push_back('\t');
-          break;
-        case 'u': {
-          uint32_t code = 0;
-          if (!hex4(raw, i + 1, code)) {
-            fail("bad \\u escape");
-            return out;
-          }
-          i += 4;
-          uint32_t low = 0;
-          if (code >= 0xD800 && code <= 0xDBFF && i + 2 < raw.size() && raw[i + 1] == '\\' &&
-              raw[i + 2] == 'u' && hex4(raw, i + 3, low) && low >= 0xDC00 && low <= 0xDFFF) {
-            code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00);
-            i += 6;
-          }
-          if (code >= 0xD800 && code <= 0xDFFF) code = 0xFFFD;  // unpaired surrogate
-          append_utf8(code, out);
-          break;
-        }
-        default:
-          fail("bad escape");
-          return out;
+      // The one-character escapes and what they stand for.
+      constexpr std::string_view kEscape = "\"\\/bfnrt";
+      constexpr std::string_view kMeaning = "\"\\/\b\f\n\r\t";
+      if (size_t k = kEscape.find(raw[i]); k != std::string_view::npos) {
+        out.push_back(kMeaning[k]);
+        continue;
       }
+      uint32_t code = 0;
+      if (raw[i] != 'u' || !hex4(raw, i + 1, code)) {
+        fail("bad escape");
+        return out;
+      }
+      i += 4;
+      uint32_t low = 0;
+      if (code >= 0xD800 && code <= 0xDBFF && i + 2 < raw.size() && raw[i + 1] == '\\' &&
+          raw[i + 2] == 'u' && hex4(raw, i + 3, low) && low >= 0xDC00 && low <= 0xDFFF) {
+        code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00);
+        i += 6;
+      }
+      if (code >= 0xD800 && code <= 0xDFFF) code = 0xFFFD;  // unpaired surrogate
+      strings::append_utf8(code, out);
     }
     return out;
   }
@@ -433,14 +409,9 @@ bool ObjectIndex::scan_flat(std::string_view text) {
       p = value_end;
     }
     add(f);
-    p = skip_space(p, end);
-    if (p >= end) return false;
-    if (*p == ',') {
-      p = skip_space(p + 1, end);
-      continue;
-    }
-    if (*p != '}') return false;
-    return skip_space(p + 1, end) == end && qi == count;
+    int next = after_member(p, end);
+    if (next == 1) continue;
+    return next == 0 && qi == count;
   }
 }
 
@@ -468,14 +439,9 @@ bool ObjectIndex::scan_general(std::string_view text) {
     if (!p) return false;
     f.value = std::string_view(value_start, static_cast<size_t>(p - value_start));
     add(f);
-    p = skip_space(p, end);
-    if (p >= end) return false;
-    if (*p == ',') {
-      p = skip_space(p + 1, end);
-      continue;
-    }
-    if (*p != '}') return false;
-    return skip_space(p + 1, end) == end;
+    int next = after_member(p, end);
+    if (next == 1) continue;
+    return next == 0;
   }
 }
 

@@ -17,13 +17,7 @@ constexpr std::string_view kPurpose = "mask fields";
 const api::ConfigDef& config_def() {
   static const api::ConfigDef def = [] {
     api::ConfigDef d;
-    d.define({.name = "fields",
-              .type = api::ConfigType::kList,
-              .required = true,
-              .validator = non_empty_list(),
-              .allowed = "non-empty list",
-              .importance = api::Importance::kHigh,
-              .documentation = "Names of fields to mask."});
+    d.define(required_list("fields", "Names of fields to mask."));
     d.define({.name = "replacement",
               .type = api::ConfigType::kString,
               .validator = non_empty_string(),
@@ -53,17 +47,9 @@ class MaskField final : public api::Transform {
     if (value.is_null()) return Outcome::kKeep;
     if (!schema) {
       KC_ASSIGN_OR_RETURN(auto* entries, require_map(value, record, kPurpose));
-      // Build first so that an error leaves the record as it was.
-      std::vector<Value> masked_values;
-      masked_values.reserve(fields_.size());
-      for (const auto& name : fields_) {
-        const Value* v = find(*entries, name);
-        KC_ASSIGN_OR_RETURN(auto m, masked(v ? *v : Value(), nullptr));
-        masked_values.push_back(std::move(m));
-      }
-      // Like Kafka, a field absent from the map is added with null.
-      for (size_t i = 0; i < fields_.size(); ++i)
-        put(*entries, fields_[i], std::move(masked_values[i]));
+      KC_RETURN_IF_ERROR(update_fields(
+          *entries, fields_.size(), [&](size_t i) -> std::string_view { return fields_[i]; },
+          [&](const Value& v, size_t) { return masked(v, nullptr); }));
       return Outcome::kKeep;
     }
     KC_RETURN_IF_ERROR(require_struct(value, schema, kPurpose));
@@ -162,21 +148,14 @@ class MaskField final : public api::Transform {
   bool replace_null_with_default_;
 };
 
-api::TransformPlugin plugin(Side side) {
-  return make_transform_plugin(
-      "MaskField", side,
-      fmt::format("Mask fields of the record {} with a valid null value for the field type (0, "
-                  "false, empty string, empty array or map), or with a custom replacement.",
-                  side == Side::kKey ? "key" : "value"),
-      config_def, [side](const api::Config& c) -> Result<std::unique_ptr<api::Transform>> {
-        return std::make_unique<MaskField>(side, c);
-      });
-}
-
 }  // namespace
 
 std::vector<api::TransformPlugin> mask_field_plugins() {
-  return {plugin(Side::kKey), plugin(Side::kValue)};
+  return key_value_plugins(
+      "MaskField",
+      "Mask fields of the record {} with a valid null value for the field type (0, false, empty "
+      "string, empty array or map), or with a custom replacement.",
+      config_def, construct<MaskField>());
 }
 
 }  // namespace kc::transforms

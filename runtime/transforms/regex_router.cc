@@ -30,11 +30,7 @@ const api::ConfigDef& regex_router_def() {
               .allowed = "valid regex",
               .importance = api::Importance::kHigh,
               .documentation = "Regular expression to use for matching."});
-    d.define({.name = "replacement",
-              .type = api::ConfigType::kString,
-              .required = true,
-              .importance = api::Importance::kHigh,
-              .documentation = "Replacement string."});
+    d.define(required_string("replacement", "Replacement string.", api::Importance::kHigh));
     return d;
   }();
   return def;

@@ -295,20 +295,11 @@ class ReplaceField final : public api::Transform {
   json_text::ObjectIndex scan_;  // reused between records
 };
 
-api::TransformPlugin plugin(Side side) {
-  return make_transform_plugin(
-      "ReplaceField", side,
-      fmt::format("Filter or rename fields of the record {}.",
-                  side == Side::kKey ? "key" : "value"),
-      config_def, [side](const api::Config& c) -> Result<std::unique_ptr<api::Transform>> {
-        return std::make_unique<ReplaceField>(side, c);
-      });
-}
-
 }  // namespace
 
 std::vector<api::TransformPlugin> replace_field_plugins() {
-  return {plugin(Side::kKey), plugin(Side::kValue)};
+  return key_value_plugins("ReplaceField", "Filter or rename fields of the record {}.", config_def,
+                           construct<ReplaceField>());
 }
 
 }  // namespace kc::transforms

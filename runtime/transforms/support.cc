@@ -207,6 +207,37 @@ api::Validator non_empty_string() {
   };
 }
 
+api::ConfigKey required_list(std::string name, std::string documentation) {
+  return {.name = std::move(name),
+          .type = api::ConfigType::kList,
+          .required = true,
+          .validator = non_empty_list(),
+          .allowed = "non-empty list",
+          .importance = api::Importance::kHigh,
+          .documentation = std::move(documentation)};
+}
+
+api::ConfigKey required_string(std::string name, std::string documentation,
+                               api::Importance importance) {
+  return {.name = std::move(name),
+          .type = api::ConfigType::kString,
+          .required = true,
+          .importance = importance,
+          .documentation = std::move(documentation)};
+}
+
+std::vector<api::TransformPlugin> key_value_plugins(
+    std::string_view family, std::string_view summary,
+    std::function<const api::ConfigDef&()> config_def, SideFactory create) {
+  std::vector<api::TransformPlugin> out;
+  for (Side side : {Side::kKey, Side::kValue}) {
+    out.push_back(make_transform_plugin(
+        family, side, fmt::format(fmt::runtime(summary), side == Side::kKey ? "key" : "value"),
+        config_def, [create, side](const api::Config& c) { return create(side, c); }));
+  }
+  return out;
+}
+
 api::TransformPlugin make_transform_plugin(std::string_view family, std::optional<Side> side,
                                            std::string summary,
                                            std::function<const api::ConfigDef&()> config_def,

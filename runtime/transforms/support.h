@@ -147,6 +147,27 @@ api::Validator non_empty_list();
 // Kafka's ConfigDef.NonEmptyString (blank is refused too, as Kafka's message says).
 api::Validator non_empty_string();
 
+// Kafka's required LIST with a NonEmptyListValidator, and a required STRING.
+api::ConfigKey required_list(std::string name, std::string documentation);
+api::ConfigKey required_string(std::string name, std::string documentation,
+                               api::Importance importance = api::Importance::kMedium);
+
+// Kafka's HashMap.put of `fn(current value or null)` for each named field of a schemaless map:
+// absent fields are added, as in Kafka. Nothing changes unless every call succeeds.
+template <class NameOf, class Fn>
+Status update_fields(Value::MapEntries& entries, size_t count, NameOf name_of, Fn fn) {
+  std::vector<Value> updated;
+  updated.reserve(count);
+  for (size_t i = 0; i < count; ++i) {
+    const Value* current = find(entries, name_of(i));
+    auto v = fn(current ? *current : Value(), i);
+    if (!v) return tl::unexpected(std::move(v).error());
+    updated.push_back(std::move(*v));
+  }
+  for (size_t i = 0; i < count; ++i) put(entries, name_of(i), std::move(updated[i]));
+  return ok();
+}
+
 // Descriptor for a transform. `family` is Kafka's class name without package ("InsertField");
 // with a side, the name gets Kafka's nested-class suffix ("InsertField$Value").
 using TransformFactory =
@@ -155,5 +176,19 @@ api::TransformPlugin make_transform_plugin(std::string_view family, std::optiona
                                            std::string summary,
                                            std::function<const api::ConfigDef&()> config_def,
                                            TransformFactory create);
+
+// The `$Key` and `$Value` plugins of a family. `summary` has one "{}" for "key" / "value".
+using SideFactory =
+    std::function<Result<std::unique_ptr<api::Transform>>(Side side, const api::Config& config)>;
+std::vector<api::TransformPlugin> key_value_plugins(
+    std::string_view family, std::string_view summary,
+    std::function<const api::ConfigDef&()> config_def, SideFactory create);
+// A SideFactory for transforms whose constructor (Side, const Config&) cannot fail.
+template <class T>
+SideFactory construct() {
+  return [](Side side, const api::Config& config) -> Result<std::unique_ptr<api::Transform>> {
+    return std::make_unique<T>(side, config);
+  };
+}
 
 }  // namespace kc::transforms

@@ -340,20 +340,15 @@ class TimestampConverter final : public api::Transform {
   SchemaCache cache_;
 };
 
-api::TransformPlugin plugin(Side side) {
-  return make_transform_plugin(
-      "TimestampConverter", side,
-      fmt::format("Convert timestamps in the record {} between different formats such as Unix "
-                  "epoch, strings, and Connect Date/Time/Timestamp types. Applies to individual "
-                  "fields or to the entire value.",
-                  side == Side::kKey ? "key" : "value"),
-      config_def, [side](const api::Config& c) { return TimestampConverter::create(side, c); });
-}
-
 }  // namespace
 
 std::vector<api::TransformPlugin> timestamp_converter_plugins() {
-  return {plugin(Side::kKey), plugin(Side::kValue)};
+  return key_value_plugins(
+      "TimestampConverter",
+      "Convert timestamps in the record {} between different formats such as Unix epoch, "
+      "strings, and Connect Date/Time/Timestamp types. Applies to individual fields or to the "
+      "entire value.",
+      config_def, TimestampConverter::create);
 }
 
 }  // namespace kc::transforms

@@ -14,13 +14,8 @@ constexpr std::string_view kPurpose = "copying fields from value to key";
 const api::ConfigDef& config_def() {
   static const api::ConfigDef def = [] {
     api::ConfigDef d;
-    d.define({.name = "fields",
-              .type = api::ConfigType::kList,
-              .required = true,
-              .validator = non_empty_list(),
-              .allowed = "non-empty list",
-              .importance = api::Importance::kHigh,
-              .documentation = "Field names on the record value to extract as the record key."});
+    d.define(
+        required_list("fields", "Field names on the record value to extract as the record key."));
     d.define(replace_null_with_default_key());
     return d;
   }();
