@@ -1,5 +1,6 @@
 // Cast$Key / Cast$Value (org.apache.kafka.connect.transforms.Cast).
 
+#include <algorithm>
 #include <limits>
 #include <string>
 #include <vector>
@@ -139,7 +140,10 @@ Result<Value> cast_value(const Value& v, const Schema* schema, Type to) {
       return data_error("Unexpected type in Cast transformation: java.util.Date ({} value)",
                         *schema->name);
     }
-    int64_t ms = *schema->name == kDateName ? v.as_int() * 86'400'000 : v.as_int();
+    int64_t ms = v.as_int();
+    if (*schema->name == kDateName) {
+      ms = std::clamp<int64_t>(ms, -106'751'991'167, 106'751'991'167) * 86'400'000;
+    }
     return Value::string(iso_date_string(ms));
   }
   Type actual = v.type();
@@ -207,7 +211,7 @@ Result<Value> cast_value(const Value& v, const Schema* schema, Type to) {
         return unexpected();
       }
       if (to == Type::kFloat32) {
-        return Value::float32(integer ? static_cast<float>(v.as_int()) : static_cast<float>(d));
+        return Value::float32(integer ? static_cast<float>(v.as_int()) : java::double_to_float(d));
       }
       return Value::float64(d);
     }
@@ -220,7 +224,7 @@ Result<Value> cast_value(const Value& v, const Schema* schema, Type to) {
     case Type::kString:
       if (integer) return Value::string(std::to_string(v.as_int()));
       if (actual == Type::kFloat32) {
-        return Value::string(java::float_to_string(static_cast<float>(v.as_double())));
+        return Value::string(java::float_to_string(java::double_to_float(v.as_double())));
       }
       if (actual == Type::kFloat64) return Value::string(java::double_to_string(v.as_double()));
       if (actual == Type::kBoolean) return Value::string(v.as_bool() ? "true" : "false");

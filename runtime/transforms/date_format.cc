@@ -247,7 +247,7 @@ Result<int64_t> DateFormat::parse(std::string_view text) const {
     size_t start = pos;
     size_t limit =
         width > 0 ? std::min(text.size(), pos + static_cast<size_t>(width)) : text.size();
-    while (pos < limit && text[pos] >= '0' && text[pos] <= '9' && pos - start < 18) ++pos;
+    while (pos < limit && text[pos] >= '0' && text[pos] <= '9' && pos - start < 9) ++pos;
     digits = pos - start;
     if (digits == 0 || (width > 0 && digits != static_cast<size_t>(width))) return false;
     out = std::strtoll(std::string(text.substr(start, digits)).c_str(), nullptr, 10);

@@ -76,6 +76,13 @@ int32_t double_to_int(double d) {
   return static_cast<int32_t>(d);
 }
 
+float double_to_float(double d) {
+  constexpr double kMax = static_cast<double>(std::numeric_limits<float>::max());
+  if (d > kMax) return std::numeric_limits<float>::infinity();
+  if (d < -kMax) return -std::numeric_limits<float>::infinity();
+  return static_cast<float>(d);
+}
+
 namespace {
 
 // Lays out shortest round-trip digits the way Java's Double.toString does.

@@ -22,6 +22,8 @@ std::optional<double> parse_double(std::string_view s);
 // (long) d and (int) d: NaN is 0, out-of-range values saturate.
 int64_t double_to_long(double d);
 int32_t double_to_int(double d);
+// (float) d: values beyond float's range become infinities (a plain C++ cast would be undefined).
+float double_to_float(double d);
 
 // Double.toString / Float.toString: shortest digits that round-trip, "1.0E10" outside
 // [1e-3, 1e7), "NaN", "Infinity".

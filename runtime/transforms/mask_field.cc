@@ -132,7 +132,7 @@ class MaskField final : public api::Transform {
           case Type::kInt64:
             return Value::int64(n ? *n : java::double_to_long(*d));
           case Type::kFloat32:
-            return Value::float32(static_cast<float>(*d));
+            return Value::float32(java::double_to_float(*d));
           default:
             return Value::float64(*d);
         }

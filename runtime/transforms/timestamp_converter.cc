@@ -289,7 +289,7 @@ class TimestampConverter final : public api::Transform {
       case Kind::kDate:
         if (!v.is_integer())
           return data_error("Expected Date to be an integer, found {}", describe(v));
-        return v.as_int() * kMillisPerDay;
+        return saturating_mul(v.as_int(), kMillisPerDay);
       case Kind::kTime:
       case Kind::kTimestamp:
         if (!v.is_integer()) {

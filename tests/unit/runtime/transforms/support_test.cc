@@ -2,6 +2,9 @@
 
 #include "runtime/transforms/support.h"
 
+#include <cmath>
+#include <limits>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -88,6 +91,9 @@ TEST(JavaValuesTest, ParsingLikeJava) {
   EXPECT_EQ(java::parse_double("1e400"), 1.0 / 0.0);
   EXPECT_FALSE(java::parse_double("inf"));
   EXPECT_FALSE(java::parse_double("abc"));
+  EXPECT_EQ(java::double_to_float(1e300), std::numeric_limits<float>::infinity());
+  EXPECT_EQ(java::double_to_long(1e300), std::numeric_limits<int64_t>::max());
+  EXPECT_EQ(java::double_to_int(std::nan("")), 0);
   api::Type type{};
   EXPECT_EQ(java::parse_literal("70000", type).as_int(), 70000);
   EXPECT_EQ(type, api::Type::kInt32);
