@@ -49,4 +49,6 @@ std::string sanitize_utf8(std::string_view s);
 void append_json_string(std::string& out, std::string_view s);
 // Latin-1 (ISO-8859-1) bytes to UTF-8.
 std::string latin1_to_utf8(std::string_view s);
+// Appends code point `cp` (<= U+10FFFF, not a surrogate) encoded as UTF-8.
+void append_utf8(uint32_t cp, std::string& out);
 }  // namespace kc::strings

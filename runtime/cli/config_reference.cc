@@ -11,6 +11,7 @@
 #include "runtime/config/connector_config.h"
 #include "runtime/config/worker_config.h"
 #include "runtime/registry/builtin_plugins.h"
+#include "runtime/transforms/chain.h"
 
 namespace kc::cli {
 namespace {
@@ -77,6 +78,22 @@ int run_config_reference() {
          "or "
          "`header.converter.` (shown here for `value.converter.`).\n\n";
   print_plugins(out, plugins.converters, "value.converter.");
+  out << "## Transforms and predicates (every sink connector)\n\n"
+         "Single message transforms as in Kafka Connect: `transforms` lists aliases in order, "
+         "each configured under `transforms.<alias>.`; predicates likewise under "
+         "`predicates.<alias>.`. Offsets are always committed against the topic and partition "
+         "a record was consumed from, whatever a transform does to its topic.\n\n";
+  print_keys(out, transforms::chain_config_def());
+  out << "Per alias:\n\n"
+         "| key | type | default | allowed | description |\n|---|---|---|---|---|\n"
+         "| `transforms.<alias>.type` | CLASS | (required) | a transform below | The "
+         "transform's name or Kafka class name. |\n"
+         "| `transforms.<alias>.predicate` | STRING | \"\" | an alias listed in `predicates` | "
+         "Apply the transform only to records for which this predicate is true. |\n"
+         "| `transforms.<alias>.negate` | BOOLEAN | `false` |  | Apply the transform when the "
+         "predicate is false instead. |\n"
+         "| `predicates.<alias>.type` | CLASS | (required) | a predicate below | The predicate's "
+         "name or Kafka class name. |\n\n";
   if (!plugins.transforms.empty()) {
     out << "## Transforms\n\nKeys go under `transforms.<alias>.`.\n\n";
     print_plugins(out, plugins.transforms, "transforms.<alias>.");

@@ -6,9 +6,15 @@
 #include "runtime/converters/string_converter.h"
 #include "runtime/sinks/file/file_sink.h"
 #include "runtime/sinks/null/null_sink.h"
+#include "runtime/transforms/plugins.h"
 
 namespace kc::registry {
 namespace {
+
+template <class T>
+void append(std::vector<T>& to, std::vector<T> more) {
+  for (auto& p : more) to.push_back(std::move(p));
+}
 
 template <class T>
 const T* find_in(const std::vector<T>& plugins, std::string_view name) {
@@ -46,6 +52,23 @@ const Plugins& builtin() {
         converters::byte_array_converter_plugin(),
         converters::simple_header_converter_plugin(),
     };
+    // Kafka Connect's single message transforms and predicates.
+    append(p.transforms, transforms::insert_field_plugins());
+    append(p.transforms, transforms::replace_field_plugins());
+    append(p.transforms, transforms::mask_field_plugins());
+    append(p.transforms, transforms::value_to_key_plugins());
+    append(p.transforms, transforms::extract_field_plugins());
+    append(p.transforms, transforms::hoist_field_plugins());
+    append(p.transforms, transforms::cast_plugins());
+    append(p.transforms, transforms::timestamp_converter_plugins());
+    append(p.transforms, transforms::flatten_plugins());
+    append(p.transforms, transforms::regex_router_plugins());
+    append(p.transforms, transforms::timestamp_router_plugins());
+    append(p.transforms, transforms::filter_plugins());
+    append(p.transforms, transforms::insert_header_plugins());
+    append(p.transforms, transforms::drop_headers_plugins());
+    append(p.transforms, transforms::header_from_plugins());
+    append(p.predicates, transforms::predicate_plugins());
     return p;
   }();
   return plugins;
