@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "libs/base/strings.h"
+#include "runtime/transforms/chain.h"
 
 namespace kc::config {
 namespace {
@@ -87,9 +88,9 @@ ErrorSettings parse_error_settings(const api::Config& values,
 }
 
 // Prefixes whose keys belong to something validated elsewhere (or later).
-constexpr std::string_view kPassthroughPrefixes[] = {
-    "consumer.override.", "producer.override.", "admin.override.", "key.converter.",
-    "value.converter.",   "header.converter.",  "transforms.",     "predicates."};
+constexpr std::string_view kPassthroughPrefixes[] = {"consumer.override.", "producer.override.",
+                                                     "admin.override.",    "key.converter.",
+                                                     "value.converter.",   "header.converter."};
 
 std::optional<std::string> check_name(std::string_view name) {
   if (strings::trim(name).empty()) return "Connector name must not be empty";
@@ -413,13 +414,15 @@ ValidationResult validate_connector(const WorkerConfig& worker, const api::RawCo
   cfg.admin = build_admin_properties(worker.bootstrap_servers, worker.admin,
                                      cfg.values.with_prefix("admin.override."), issues);
 
-  // Single message transforms: transforms::validate(raw, plugins, issues) belongs here once the
-  // transforms branch lands (transforms.* and predicates.* pass through until then).
+  // Single message transforms and predicates: every transform's keys, at once.
+  transforms::validate(raw, plugins, issues);
+  cfg.plugins = &plugins;
 
   // Unknown keys: neither common, nor the sink's, nor under a prefix validated elsewhere.
   for (const auto& [key, value] : raw) {
     if (connector_config_def().find(key)) continue;
     if (cfg.sink && cfg.sink->info.config_def().find(key)) continue;
+    if (transforms::is_chain_key(key)) continue;
     bool passthrough = false;
     for (auto prefix : kPassthroughPrefixes)
       passthrough = passthrough || strings::starts_with(key, prefix);

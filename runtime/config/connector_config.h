@@ -60,6 +60,9 @@ struct ConnectorConfig {
   ClientProperties dlq_producer;  // librdkafka properties of the dead-letter queue producer
   ClientProperties admin;         // librdkafka properties of the connector's admin client
   api::RawConfig originals;       // as validated: config provider references resolved
+  // The registry the configuration was validated against; tasks build their transform chain
+  // (transforms.*) from it. Never null in a validated configuration.
+  const registry::Plugins* plugins = nullptr;
 };
 
 const api::ConfigDef& connector_config_def();

@@ -17,6 +17,7 @@
 #include "runtime/pipeline/error_reporter.h"
 #include "runtime/pipeline/handoff_queue.h"
 #include "runtime/pipeline/offset_tracker.h"
+#include "runtime/transforms/chain.h"
 
 namespace kc::pipeline {
 namespace {
@@ -82,6 +83,7 @@ struct SinkTask::Impl final : kafka::RebalanceListener {
   const config::ErrorSettings& errors;
   std::unique_ptr<api::Converter> key_converter, value_converter, header_converter;
   std::unique_ptr<api::Sink> sink;
+  std::optional<transforms::Chain> chain;  // empty when the connector has no transforms
   std::unique_ptr<kafka::Consumer> consumer;
   TaskProbe probe;
   HandoffQueue<Item> queue;
@@ -341,12 +343,31 @@ struct SinkTask::Impl final : kafka::RebalanceListener {
     return std::nullopt;
   }
 
-  // Single message transforms run here, after conversion, on the converted record: the
-  // transforms branch's transforms::Chain (apply(); an error is stage TRANSFORMATION, kDrop sets
-  // keep = false). Until it lands every record is kept unchanged.
-  std::optional<RecordError> transform(SinkRecord& /*record*/, bool& keep) {
+  // Single message transforms, after conversion. An error is stage TRANSFORMATION (tolerable
+  // with errors.tolerance=all, whatever its code, as in Kafka); kDrop means "not for the sink",
+  // and the record's offset is committed past like any handled record.
+  std::optional<RecordError> transform(SinkRecord& record, bool& keep) {
     keep = true;
+    if (!chain || chain->empty()) return std::nullopt;
+    auto outcome = chain->apply(record);
+    if (!outcome)
+      return RecordError{Stage::kTransformation, transform_class(outcome.error()), outcome.error()};
+    keep = *outcome == api::Transform::Outcome::kKeep;
     return std::nullopt;
+  }
+
+  // The Kafka class of the transform an error came from ("transform 'alias' (Type): ..."), for the
+  // dead-letter queue's __connect.errors.class.name.
+  std::string transform_class(const Error& error) const {
+    const auto& m = error.message();
+    auto open = m.find("' (");
+    auto close = open == std::string::npos ? std::string::npos : m.find("): ", open);
+    if (close != std::string::npos && connector.plugins) {
+      auto type = std::string_view(m).substr(open + 3, close - open - 3);
+      if (const auto* plugin = connector.plugins->find_transform(type))
+        return plugin->info.class_name;
+    }
+    return "org.apache.kafka.connect.runtime.TransformationChain";
   }
 
   // Converts and transforms one message, retrying errors marked retriable for
@@ -662,6 +683,10 @@ Result<std::unique_ptr<SinkTask>> SinkTask::create(TaskSettings settings) {
       c.header_converter.plugin->create(c.header_converter.config, api::ConverterRole::kHeader));
   api::SinkContext context{c.name, s.task_id};
   KC_ASSIGN_OR_RETURN(impl->sink, c.sink->create(c.sink_config, context));
+  if (c.plugins) {
+    KC_ASSIGN_OR_RETURN(auto chain, transforms::Chain::create(c.originals, *c.plugins));
+    if (!chain.empty()) impl->chain.emplace(std::move(chain));
+  }
 
   auto with_bootstrap = [&](kafka::Properties props) {
     for (auto& [k, v] : props) {

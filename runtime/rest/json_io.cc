@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "runtime/config/providers.h"
+#include "runtime/transforms/chain.h"
 
 namespace kc::rest {
 
@@ -151,6 +152,7 @@ Json config_infos_json(const std::string& connector_class, const api::RawConfig&
     }
   };
   add_keys(config::connector_config_def(), false);
+  add_keys(transforms::chain_config_def(), false);
   if (sink_def) add_keys(*sink_def, true);
 
   std::map<std::string, std::vector<std::string>, std::less<>> errors;

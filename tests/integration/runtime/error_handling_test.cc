@@ -360,6 +360,61 @@ TEST_F(ErrorHandlingTest, FailedDeadLetterWriteFailsTheTaskAndLeavesTheRecordUnc
   EXPECT_EQ(committed("connect-corpus-e", "corpus-e"), 1);  // never past the record
 }
 
+TEST_F(ErrorHandlingTest, TransformErrorsAreToleratedAndDroppedRecordsAreCommittedPast) {
+  ASSERT_TRUE(cluster_->create_topic("xform-in", 1));
+  ASSERT_TRUE(cluster_->create_topic("xform-dlq", 1));
+  {
+    auto producer = kafka::Producer::create({{"bootstrap.servers", cluster_->bootstrap_servers()}});
+    ASSERT_TRUE(producer);
+    ASSERT_TRUE((*producer)->produce("xform-in", 0, std::nullopt, R"({"seq":0})"));
+    ASSERT_TRUE((*producer)->produce("xform-in", 0, std::nullopt, R"("just a string")"));
+    ASSERT_TRUE(
+        (*producer)->produce("xform-in", 0, std::nullopt, R"({"seq":2})", {{"drop-me", "yes"}}));
+    ASSERT_TRUE((*producer)->produce("xform-in", 0, std::nullopt, R"({"seq":3})"));
+    ASSERT_TRUE((*producer)->flush(10s));
+  }
+  auto out = dir_.file("x.txt");
+  auto topics = std::make_shared<pipeline::ActiveTopics>();
+  auto w = worker();
+  ASSERT_TRUE(w->add_connector(
+      connector(
+          {{"name", "xform"},
+           {"connector.class", "file"},
+           {"topics", "xform-in"},
+           {"file", out},
+           {"errors.tolerance", "all"},
+           {"errors.deadletterqueue.topic.name", "xform-dlq"},
+           {"errors.deadletterqueue.context.headers.enable", "true"},
+           {"transforms", "drop,extract,route"},
+           {"transforms.drop.type", "org.apache.kafka.connect.transforms.Filter"},
+           {"transforms.drop.predicate", "marked"},
+           {"transforms.extract.type", "org.apache.kafka.connect.transforms.ExtractField$Value"},
+           {"transforms.extract.field", "seq"},
+           {"transforms.route.type", "RegexRouter"},
+           {"transforms.route.regex", "(.*)-in"},
+           {"transforms.route.replacement", "$1-out"},
+           {"predicates", "marked"},
+           {"predicates.marked.type", "HasHeaderKey"},
+           {"predicates.marked.name", "drop-me"}}),
+      false, topics));
+  ASSERT_TRUE(eventually([&] { return committed("connect-xform", "xform-in") == 4; }, 60s))
+      << task(*w, "xform").trace;
+  EXPECT_EQ(metric("kconnect_task_records_skipped_total", "xform"), 2);  // tolerated + dropped
+  EXPECT_EQ(metric("kconnect_task_records_written_total", "xform"), 2);
+  EXPECT_EQ(topics->list(), std::vector<std::string>{"xform-out"});  // after RegexRouter
+  w->stop();
+  EXPECT_EQ(testing::read_lines(out), (std::vector<std::string>{"0", "3"}));
+  auto dlq = testing::read_all(cluster_->bootstrap_servers(), "xform-dlq", 1, 30s);
+  ASSERT_EQ(dlq.size(), 1u);
+  EXPECT_EQ(dlq[0].value, R"("just a string")");
+  EXPECT_EQ(header(dlq[0], "__connect.errors.stage"), "TRANSFORMATION");
+  EXPECT_EQ(header(dlq[0], "__connect.errors.class.name"),
+            "org.apache.kafka.connect.transforms.ExtractField$Value");
+  EXPECT_EQ(header(dlq[0], "__connect.errors.offset"), "1");
+  auto message = header(dlq[0], "__connect.errors.exception.message").value_or("");
+  EXPECT_NE(message.find("transform 'extract'"), std::string::npos) << message;
+}
+
 TEST_F(ErrorHandlingTest, RetriableSinkErrorsAreRetriedWithBackoffAndEveryRecordIsWrittenOnce) {
   ASSERT_TRUE(cluster_->create_topic("flaky-a", 1));
   testing::produce(

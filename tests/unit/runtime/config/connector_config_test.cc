@@ -284,6 +284,30 @@ TEST(ConnectorConfigTest, BadInputCorpusConfigurationsAreRefusedNamingTheKey) {
   refused({{"value.converter", "com.example.NoSuchConverter"}}, "value.converter");
   refused({{"key.converter", "org.apache.kafka.connect.avro.AvroConverter"}}, "key.converter");
   refused({{"topics", ""}, {"topics.regex", "orders[("}}, "topics.regex");
+  // Transforms: an unknown class, a missing required key, a regex that does not compile.
+  refused({{"transforms", "t"}, {"transforms.t.type", "com.example.NoSuchTransform"}},
+          "transforms.t.type");
+  refused({{"transforms", "r"},
+           {"transforms.r.type", "org.apache.kafka.connect.transforms.RegexRouter"},
+           {"transforms.r.replacement", "x"}},
+          "transforms.r.regex");
+  refused({{"transforms", "r"},
+           {"transforms.r.type", "RegexRouter"},
+           {"transforms.r.regex", "orders[("},
+           {"transforms.r.replacement", "x"}},
+          "transforms.r.regex");
+}
+
+TEST(ConnectorConfigTest, TransformKeysAreValidatedNotReportedAsUnknown) {
+  auto raw = valid();
+  raw["transforms"] = "route";
+  raw["transforms.route.type"] = "RegexRouter";
+  raw["transforms.route.regex"] = "(.*)";
+  raw["transforms.route.replacement"] = "$1-copy";
+  auto r = validate_connector(default_worker(), raw);
+  ASSERT_TRUE(r.ok()) << r.issues.front().to_string();
+  EXPECT_TRUE(r.issues.empty()) << r.issues.front().to_string();
+  EXPECT_EQ(r.config->plugins, &registry::builtin());
 }
 
 }  // namespace
