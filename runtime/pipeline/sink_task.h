@@ -1,7 +1,7 @@
 #pragma once
 
-// One sink task: a consumer in the connector's group, converters, (transforms,) and a sink, on
-// two threads.
+// One sink task: a consumer in the connector's group, converters, transforms and a sink, on two
+// threads.
 //
 //   poll thread:  consumer.poll -> handoff queue          (rebalance callbacks run here)
 //   sink thread:  queue -> convert -> transform -> sink.put -> flush -> commit
