@@ -185,6 +185,23 @@ std::string make_pkcs12(const CertAndKey& leaf, const std::string& ca_pem,
   return bio_to_string(bio.get());
 }
 
+std::string make_pkcs12_truststore(const std::vector<std::string>& ca_pems,
+                                   const std::string& password) {
+  STACK_OF(X509)* certs = sk_X509_new_null();
+  std::vector<CertPtr> owned;
+  for (const auto& pem : ca_pems) {
+    owned.push_back(cert_from_pem(pem));
+    sk_X509_push(certs, owned.back().get());
+  }
+  std::unique_ptr<PKCS12, Free> p12(
+      PKCS12_create(password.c_str(), nullptr, nullptr, nullptr, certs, 0, 0, 0, 0, 0));
+  sk_X509_free(certs);
+  if (!p12) fail("PKCS12_create (truststore)");
+  BioPtr bio(BIO_new(BIO_s_mem()));
+  i2d_PKCS12_bio(bio.get(), p12.get());
+  return bio_to_string(bio.get());
+}
+
 void write_file(const std::string& path, const std::string& content) {
   std::filesystem::path p(path);
   if (p.has_parent_path()) std::filesystem::create_directories(p.parent_path());
