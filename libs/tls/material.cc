@@ -17,22 +17,21 @@ constexpr std::streamoff kMaxFileBytes = 16 << 20;
 Result<std::string> read_file(const Input& input) {
   std::ifstream in(input.file, std::ios::binary);
   if (!in) {
-    return make_error(Errc::kInvalidConfig, "cannot read {} file {}: {}", input.label, input.file,
+    return make_error(Errc::kInvalidConfig, "{}: cannot read the file: {}", input.describe(),
                       std::strerror(errno));
   }
   in.seekg(0, std::ios::end);
   auto size = in.tellg();
   if (size > kMaxFileBytes) {
     return make_error(Errc::kInvalidConfig,
-                      "{} file {} is too large ({} bytes) to be a "
-                      "certificate or key file",
-                      input.label, input.file, static_cast<int64_t>(size));
+                      "{}: the file is too large ({} bytes) to be a certificate or key file",
+                      input.describe(), static_cast<int64_t>(size));
   }
   in.seekg(0, std::ios::beg);
   std::ostringstream bytes;
   bytes << in.rdbuf();
   if (in.bad()) {
-    return make_error(Errc::kInvalidConfig, "cannot read {} file {}", input.label, input.file);
+    return make_error(Errc::kInvalidConfig, "{}: cannot read the file", input.describe());
   }
   return bytes.str();
 }

@@ -154,8 +154,8 @@ TEST_F(TlsMaterialTest, JavaKeyStoresAreRecognisedByTheirMagicNumber) {
 
 TEST_F(TlsMaterialTest, UnreadableAndEmptyFilesNameTheirKey) {
   MaterialSource missing{.trust = {.label = "ssl.ca.location", .file = dir_.file("nope.pem")}};
-  EXPECT_THAT(problem(missing), HasSubstr("cannot read ssl.ca.location file " +
-                                          dir_.file("nope.pem") + ": No such file"));
+  EXPECT_THAT(problem(missing), HasSubstr("ssl.ca.location (" + dir_.file("nope.pem") +
+                                          "): cannot read the file: No such file"));
   MaterialSource empty{.trust = {.label = "ssl.ca.location", .file = write("empty.pem", "")}};
   EXPECT_THAT(problem(empty), HasSubstr("no PEM certificate found"));
 }
