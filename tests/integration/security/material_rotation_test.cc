@@ -1,9 +1,9 @@
 // The libraries a certificate rollover is built from, end to end over real TLS: a Kubernetes
 // Secret volume is renewed with material from a new CA, the MaterialWatcher delivers it, the old
 // consumer commits and closes, a new consumer built from the same settings plus the new material
-// takes over, and the edge stops trusting the old CA. Every
-// record is consumed exactly once. (The rollover inside the sink task is
-// docs/decisions/0003-certificate-rollover.md; this test pins down the pieces it relies on.)
+// takes over, and the edge stops trusting the old CA. Every record is consumed exactly once.
+// (The rollover inside the sink task is docs/decisions/0003-certificate-rollover.md; this test
+// pins down the pieces it relies on.)
 
 #include <condition_variable>
 #include <filesystem>
