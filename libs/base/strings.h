@@ -45,6 +45,8 @@ namespace kc::strings {
 // Copies `s`, replacing each ill-formed UTF-8 sequence with U+FFFD (as Java's String decoding
 // does).
 std::string sanitize_utf8(std::string_view s);
+// Appends `s` as a quoted JSON string (RFC 8259 escapes; control characters as \u00XX).
+void append_json_string(std::string& out, std::string_view s);
 // Latin-1 (ISO-8859-1) bytes to UTF-8.
 std::string latin1_to_utf8(std::string_view s);
 }  // namespace kc::strings

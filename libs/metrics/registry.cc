@@ -6,31 +6,30 @@ namespace kc::metrics {
 
 Registry::Registry() : registry_(std::make_shared<prometheus::Registry>()) {}
 
-Family<Counter>& Registry::counter(const std::string& name, const std::string& help) {
-  std::lock_guard lock(mu_);
-  auto it = counters_.find(name);
-  if (it != counters_.end()) return *it->second;
-  auto& family = prometheus::BuildCounter().Name(name).Help(help).Register(*registry_);
-  counters_.emplace(name, &family);
+namespace {
+template <class T, class Builder>
+Family<T>& find_or_build(std::mutex& mu, std::map<std::string, Family<T>*, std::less<>>& families,
+                         prometheus::Registry& registry, Builder builder, const std::string& name,
+                         const std::string& help) {
+  std::lock_guard lock(mu);
+  auto it = families.find(name);
+  if (it != families.end()) return *it->second;
+  auto& family = builder.Name(name).Help(help).Register(registry);
+  families.emplace(name, &family);
   return family;
+}
+}  // namespace
+
+Family<Counter>& Registry::counter(const std::string& name, const std::string& help) {
+  return find_or_build(mu_, counters_, *registry_, prometheus::BuildCounter(), name, help);
 }
 
 Family<Gauge>& Registry::gauge(const std::string& name, const std::string& help) {
-  std::lock_guard lock(mu_);
-  auto it = gauges_.find(name);
-  if (it != gauges_.end()) return *it->second;
-  auto& family = prometheus::BuildGauge().Name(name).Help(help).Register(*registry_);
-  gauges_.emplace(name, &family);
-  return family;
+  return find_or_build(mu_, gauges_, *registry_, prometheus::BuildGauge(), name, help);
 }
 
 Family<Histogram>& Registry::histogram(const std::string& name, const std::string& help) {
-  std::lock_guard lock(mu_);
-  auto it = histograms_.find(name);
-  if (it != histograms_.end()) return *it->second;
-  auto& family = prometheus::BuildHistogram().Name(name).Help(help).Register(*registry_);
-  histograms_.emplace(name, &family);
-  return family;
+  return find_or_build(mu_, histograms_, *registry_, prometheus::BuildHistogram(), name, help);
 }
 
 std::string Registry::expose() const {

@@ -7,6 +7,7 @@
 #include <simdjson.h>
 
 #include "libs/base/base64.h"
+#include "libs/base/strings.h"
 
 namespace kc::api::json {
 namespace {
@@ -73,40 +74,7 @@ void write_double(double d, std::string& out) {
 }  // namespace
 
 void write_string(std::string_view text, std::string& out) {
-  out.push_back('"');
-  for (char ch : text) {
-    auto c = static_cast<unsigned char>(ch);
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\b':
-        out += "\\b";
-        break;
-      case '\f':
-        out += "\\f";
-        break;
-      default:
-        if (c < 0x20) {
-          fmt::format_to(std::back_inserter(out), "\\u{:04x}", c);
-        } else {
-          out.push_back(ch);
-        }
-    }
-  }
-  out.push_back('"');
+  strings::append_json_string(out, text);
 }
 
 void write(const Value& value, std::string& out) {
