@@ -6,7 +6,6 @@
 // pins down the pieces it relies on.)
 
 #include <condition_variable>
-#include <filesystem>
 #include <mutex>
 #include <set>
 
@@ -18,8 +17,10 @@
 #include "runtime/config/security/settings.h"
 #include "runtime/kafka/consumer.h"
 #include "tests/integration/kafka_edge/edge_test_support.h"
+#include "tests/integration/security/consume_support.h"
 #include "tests/support/files.h"
 #include "tests/support/kafka.h"
+#include "tests/support/secret_volume.h"
 
 namespace kc::config::security {
 namespace {
@@ -28,51 +29,8 @@ using namespace std::chrono_literals;
 using fakes::kafka_edge::DropConnections;
 using fakes::kafka_edge::KafkaEdge;
 using fakes::kafka_edge::TlsMaterial;
-namespace fs = std::filesystem;
-
-class NoRebalanceListener : public kafka::RebalanceListener {
- public:
-  void on_assigned(const std::vector<api::TopicPartition>&) override {}
-  void on_revoked(const std::vector<api::TopicPartition>&, bool) override {}
-};
-
-// The kubelet's AtomicWriter, as in tests/unit/libs/tls/watcher_test.cc.
-void publish(const std::string& root, int generation,
-             const std::map<std::string, std::string>& files) {
-  auto version = fmt::format("..2026_01_01_00_00_{:02}.{}", generation, generation);
-  for (const auto& [name, content] : files)
-    kc::testing::write_file(root + "/" + version + "/" + name, content);
-  fs::create_directory_symlink(version, root + "/..data_tmp");
-  fs::rename(root + "/..data_tmp", root + "/..data");
-  for (const auto& [name, content] : files) {
-    if (!fs::is_symlink(root + "/" + name)) fs::create_symlink("..data/" + name, root + "/" + name);
-  }
-  if (generation > 0) {
-    fs::remove_all(root + "/" +
-                   fmt::format("..2026_01_01_00_00_{:02}.{}", generation - 1, generation - 1));
-  }
-}
-
-// Consumes until `count` records arrived or a deadline passes, then commits what it consumed.
-std::vector<std::string> consume_and_commit(kafka::Consumer& consumer, const std::string& topic,
-                                            size_t count) {
-  std::vector<std::string> values;
-  std::map<int32_t, int64_t> next;
-  auto deadline = std::chrono::steady_clock::now() + 60s;
-  while (values.size() < count && std::chrono::steady_clock::now() < deadline) {
-    std::vector<kafka::MessagePtr> batch;
-    EXPECT_TRUE(consumer.poll_batch(batch, 100, 200ms));
-    for (const auto& m : batch) {
-      values.emplace_back(static_cast<const char*>(m->payload), m->len);
-      next[m->partition] = m->offset + 1;
-    }
-  }
-  kafka::OffsetMap offsets;
-  for (const auto& [partition, offset] : next) offsets.push_back({{topic, partition}, offset});
-  auto committed = consumer.commit_sync(offsets);
-  EXPECT_TRUE(committed) << committed.error().to_string();
-  return values;
-}
+using testing::consume_and_commit;
+using testing::NoRebalanceListener;
 
 TEST(MaterialRotationTest, RenewedSecretVolumeIsDeliveredAndANewConsumerTakesOverExactlyOnce) {
   auto cluster = kafka::EmbeddedCluster::start(1);
@@ -94,10 +52,10 @@ TEST(MaterialRotationTest, RenewedSecretVolumeIsDeliveredAndANewConsumerTakesOve
 
   // A cert-manager Secret mounted as a volume, named with librdkafka's keys in consumer.*.
   kc::testing::TempDir volume;
-  publish(volume.path(), 0,
-          {{"ca.crt", old_ca.cert_pem()},
-           {"tls.crt", old_client.cert_pem},
-           {"tls.key", old_client.key_pem}});
+  kc::testing::SecretVolume secret(volume.path());
+  secret.publish({{"ca.crt", old_ca.cert_pem()},
+                  {"tls.crt", old_client.cert_pem},
+                  {"tls.key", old_client.key_pem}});
   api::RawConfig worker_consumer = {{"security.protocol", "SSL"},
                                     {"ssl.truststore.type", "PEM"},
                                     {"ssl.truststore.location", volume.file("ca.crt")},
@@ -154,10 +112,9 @@ TEST(MaterialRotationTest, RenewedSecretVolumeIsDeliveredAndANewConsumerTakesOve
 
   // cert-manager renews: a new CA in the bundle (the old one stays while brokers move), a client
   // certificate from the new CA.
-  publish(volume.path(), 1,
-          {{"ca.crt", old_ca.cert_pem() + new_ca.cert_pem()},
-           {"tls.crt", new_client.cert_pem},
-           {"tls.key", new_client.key_pem}});
+  secret.publish({{"ca.crt", old_ca.cert_pem() + new_ca.cert_pem()},
+                  {"tls.crt", new_client.cert_pem},
+                  {"tls.key", new_client.key_pem}});
   std::shared_ptr<const tls::Material> renewed;
   {
     std::unique_lock lock(mu);

@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 
 #include "tests/support/files.h"
+#include "tests/support/secret_volume.h"
 #include "tests/support/test_certs.h"
 
 namespace kc::tls {
@@ -18,6 +19,7 @@ namespace {
 
 using namespace std::chrono_literals;
 using kc::testing::CertAndKey;
+using kc::testing::SecretVolume;
 using kc::testing::TestCa;
 using ::testing::HasSubstr;
 using Kind = MaterialWatcher::EventKind;
@@ -133,33 +135,6 @@ TEST_F(MaterialWatcherTest, RewritingIdenticalContentCallsNothing) {
   wait_for_checks(**watcher, checks, 2);
   EXPECT_EQ(events_.count(), 0u);
 }
-
-// The kubelet's AtomicWriter: files live in a timestamped directory, `..data` points at it, and
-// the visible names are symlinks through `..data`. An update writes a new directory, points
-// `..data_tmp` at it, renames `..data_tmp` over `..data` and removes the old directory.
-class SecretVolume {
- public:
-  explicit SecretVolume(std::string root) : root_(std::move(root)) {}
-  void publish(const std::map<std::string, std::string>& files) {
-    auto version = fmt::format("..2026_01_01_00_00_{:02}.{}", generation_, generation_);
-    ++generation_;
-    for (const auto& [name, content] : files)
-      kc::testing::write_file(root_ + "/" + version + "/" + name, content);
-    fs::create_directory_symlink(version, root_ + "/..data_tmp");
-    fs::rename(root_ + "/..data_tmp", root_ + "/..data");
-    for (const auto& [name, content] : files) {
-      if (!fs::is_symlink(root_ + "/" + name))
-        fs::create_symlink("..data/" + name, root_ + "/" + name);
-    }
-    if (!previous_.empty()) fs::remove_all(root_ + "/" + previous_);
-    previous_ = version;
-  }
-
- private:
-  std::string root_;
-  std::string previous_;
-  int generation_ = 0;
-};
 
 TEST_F(MaterialWatcherTest, KubernetesSecretVolumeSwapIsSeen) {
   SecretVolume volume(dir_.path());
