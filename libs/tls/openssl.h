@@ -27,6 +27,7 @@ struct OpenSslDeleter {
   void operator()(X509_STORE_CTX* p) const { X509_STORE_CTX_free(p); }
   void operator()(STACK_OF(X509) * p) const { sk_X509_pop_free(p, X509_free); }
   void operator()(EVP_MD_CTX* p) const { EVP_MD_CTX_free(p); }
+  void operator()(X509_EXTENSION* p) const { X509_EXTENSION_free(p); }
 };
 
 using BioPtr = std::unique_ptr<BIO, OpenSslDeleter>;
@@ -38,6 +39,7 @@ using X509StoreCtxPtr = std::unique_ptr<X509_STORE_CTX, OpenSslDeleter>;
 // Owns the stack and every certificate in it.
 using X509StackPtr = std::unique_ptr<STACK_OF(X509), OpenSslDeleter>;
 using MdCtxPtr = std::unique_ptr<EVP_MD_CTX, OpenSslDeleter>;
+using X509ExtensionPtr = std::unique_ptr<X509_EXTENSION, OpenSslDeleter>;
 
 // A read-only memory BIO over `bytes` (which must outlive it).
 BioPtr memory_bio(std::string_view bytes);

@@ -81,6 +81,20 @@ size_t count_certificates(std::string_view pem) {
   return n;
 }
 
+// A store type librdkafka cannot use: JKS gets the commands that convert it, anything else the
+// types that work.
+void refuse_store(Translation& t, Store store, const Sourced* type, const Sourced& location,
+                  StoreRole role) {
+  if (store == Store::kJks) {
+    t.error(type ? *type : location, jks_conversion_help(role, location.display, location.value));
+    return;
+  }
+  t.error(type ? *type : location,
+          fmt::format("Invalid value: the {} type must be {} (JKS stores must be converted)",
+                      role == StoreRole::kTruststore ? "truststore" : "keystore",
+                      role == StoreRole::kTruststore ? "PEM or PKCS12" : "PKCS12 or PEM"));
+}
+
 void translate_truststore(Translation& t) {
   const auto* type = t.take("ssl.truststore.type");
   const auto* location = t.take("ssl.truststore.location");
@@ -114,7 +128,8 @@ void translate_truststore(Translation& t) {
     if (password && !inline_pem) t.warning(*password, "ignored: no ssl.truststore.location is set");
     return;
   }
-  switch (store_type(type, location, Store::kPem)) {
+  auto store = store_type(type, location, Store::kPem);
+  switch (store) {
     case Store::kPem:
       t.set("ssl.ca.location", *location);
       trust = {.label = location->display, .file = location->value};
@@ -131,13 +146,8 @@ void translate_truststore(Translation& t) {
       if (password) t.out.material.trust_password = password->value;
       break;
     case Store::kJks:
-      t.error(type ? *type : *location,
-              jks_conversion_help(StoreRole::kTruststore, location->display, location->value));
-      break;
     case Store::kOther:
-      t.error(*type,
-              "Invalid value: the truststore type must be PEM or PKCS12 (JKS stores must "
-              "be converted)");
+      refuse_store(t, store, type, *location, StoreRole::kTruststore);
       break;
   }
 }
@@ -223,7 +233,8 @@ void translate_keystore(Translation& t) {
     if (key_password) t.warning(*key_password, "ignored: no client key is configured");
     return;
   }
-  switch (store_type(type, location, Store::kPkcs12)) {
+  auto store = store_type(type, location, Store::kPkcs12);
+  switch (store) {
     case Store::kPkcs12:
       t.set("ssl.keystore.location", *location);
       m.keystore = {.label = location->display, .file = location->value};
@@ -251,13 +262,8 @@ void translate_keystore(Translation& t) {
       }
       break;
     case Store::kJks:
-      t.error(type ? *type : *location,
-              jks_conversion_help(StoreRole::kKeystore, location->display, location->value));
-      break;
     case Store::kOther:
-      t.error(*type,
-              "Invalid value: the keystore type must be PKCS12 or PEM (JKS stores must be "
-              "converted)");
+      refuse_store(t, store, type, *location, StoreRole::kKeystore);
       break;
   }
 }
