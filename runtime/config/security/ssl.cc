@@ -40,6 +40,11 @@ constexpr std::array<std::string_view, 5> kTls13Suites = {
 
 enum class Store { kPem, kPkcs12, kJks, kOther };
 
+// Kafka's DefaultSslEngineFactory says the same.
+constexpr std::string_view kPemStorePassword =
+    "SSL key store password cannot be specified with PEM format, only key password may be "
+    "specified";
+
 // A store type from ssl.*store.type, or guessed from the file name when the type is not set
 // (Java's default, JKS, cannot be meant: librdkafka cannot read it).
 Store store_type(const Sourced* type, const Sourced* location, Store unnamed) {
@@ -221,9 +226,7 @@ void translate_keystore(Translation& t) {
     }
     if (location) t.error(*location, "set either a keystore or a certificate and key, not both");
     if (store_password) {
-      t.error(*store_password,
-              "SSL key store password cannot be specified with PEM format, only "
-              "key password may be specified");
+      t.error(*store_password, std::string(kPemStorePassword));
     }
     return;
   }
@@ -256,9 +259,7 @@ void translate_keystore(Translation& t) {
       m.key = {.label = location->display, .file = location->value};
       use_key_password();
       if (store_password) {
-        t.error(*store_password,
-                "SSL key store password cannot be specified with PEM format, "
-                "only key password may be specified");
+        t.error(*store_password, std::string(kPemStorePassword));
       }
       break;
     case Store::kJks:
