@@ -6,9 +6,11 @@ namespace kc::tls {
 namespace {
 
 std::string human(std::chrono::seconds s) {
-  auto n = s.count();
-  if (n >= 2 * 86400) return fmt::format("{} days", n / 86400);
-  if (n >= 2 * 3600) return fmt::format("{} hours", n / 3600);
+  constexpr int64_t kHour = 3600;
+  constexpr int64_t kDay = 24 * kHour;
+  int64_t n = s.count();
+  if (n >= 2 * kDay) return fmt::format("{} days", n / kDay);
+  if (n >= 2 * kHour) return fmt::format("{} hours", n / kHour);
   if (n >= 120) return fmt::format("{} minutes", n / 60);
   return fmt::format("{} seconds", n);
 }

@@ -40,7 +40,7 @@ std::string sha256_hex(std::string_view bytes) {
     return {};
   }
   std::string out;
-  out.reserve(len * 2);
+  out.reserve(static_cast<size_t>(len) * 2);
   for (unsigned int i = 0; i < len; ++i) out += fmt::format("{:02x}", digest[i]);
   return out;
 }

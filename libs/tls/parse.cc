@@ -1,6 +1,6 @@
 #include "libs/tls/parse.h"
 
-#include <cstring>
+#include <algorithm>
 
 #include <openssl/err.h>
 #include <openssl/pem.h>
@@ -22,7 +22,7 @@ int password_callback(char* buf, int size, int /*rwflag*/, void* userdata) {
   request->asked = true;
   if (request->password == nullptr || request->password->empty()) return 0;
   auto len = std::min(static_cast<size_t>(size), request->password->size());
-  std::memcpy(buf, request->password->data(), len);
+  std::copy_n(request->password->data(), len, buf);  // OpenSSL takes the length, no NUL
   return static_cast<int>(len);
 }
 

@@ -106,7 +106,7 @@ class MaterialWatcher::Impl {
     current_ = std::move(material);
   }
 
-  void deliver(Event event) {
+  void deliver(const Event& event) {
     if (callback_) callback_(event);
   }
 

@@ -13,14 +13,14 @@ namespace fs = std::filesystem;
 void SecretVolume::publish(const std::map<std::string, std::string>& files) {
   auto version = fmt::format("..2026_01_01_00_00_{:02}.{}", generation_ % 60, generation_);
   ++generation_;
-  for (const auto& [name, content] : files) write_file(root_ + "/" + version + "/" + name, content);
-  fs::create_directory_symlink(version, root_ + "/..data_tmp");
-  fs::rename(root_ + "/..data_tmp", root_ + "/..data");
+  fs::path root(root_);
+  for (const auto& [name, content] : files) write_file((root / version / name).string(), content);
+  fs::create_directory_symlink(version, root / "..data_tmp");
+  fs::rename(root / "..data_tmp", root / "..data");
   for (const auto& [name, content] : files) {
-    if (!fs::is_symlink(root_ + "/" + name))
-      fs::create_symlink("..data/" + name, root_ + "/" + name);
+    if (!fs::is_symlink(root / name)) fs::create_symlink(fs::path("..data") / name, root / name);
   }
-  if (!current_.empty()) fs::remove_all(root_ + "/" + current_);
+  if (!current_.empty()) fs::remove_all(root / current_);
   current_ = version;
 }
 
