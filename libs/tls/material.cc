@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include <fmt/format.h>
+#include <openssl/pem.h>
 
 namespace kc::tls {
 namespace {
@@ -121,6 +122,23 @@ std::string Material::trusted_pem() const {
   std::string out;
   for (const auto& c : trusted) out += c.pem();
   return out;
+}
+
+std::string Material::chain_pem() const {
+  std::string out;
+  for (const auto& c : chain) out += c.pem();
+  return out;
+}
+
+std::string Material::key_pem() const {
+  if (!key) return {};
+  BioPtr bio(BIO_new(BIO_s_mem()));
+  if (!bio ||
+      PEM_write_bio_PrivateKey(bio.get(), key.get(), nullptr, nullptr, 0, nullptr, nullptr) != 1) {
+    take_openssl_errors();
+    return {};
+  }
+  return bio_contents(bio.get());
 }
 
 Result<std::shared_ptr<const Material>> load_material(const MaterialSource& source,

@@ -91,6 +91,11 @@ struct Material {
 
   // Every trusted certificate as PEM (for librdkafka's ssl.ca.pem).
   std::string trusted_pem() const;
+  // The client chain as PEM, leaf first (for ssl.certificate.pem).
+  std::string chain_pem() const;
+  // The private key as unencrypted PKCS#8 PEM (for ssl.key.pem); empty without a key. A secret:
+  // hand it to the client and never log it.
+  std::string key_pem() const;
 };
 
 // Parses every input of `source` from `snapshot` (inline inputs from the source itself).

@@ -100,6 +100,10 @@ std::vector<Property> material_properties(const SecuritySettings& settings,
   if (source.trust_type == tls::StoreType::kPkcs12 && source.trust.given()) {
     out.push_back({"ssl.ca.pem", material.trusted_pem(), source.trust.label});
   }
+  if (source.keystore.given()) {
+    out.push_back({"ssl.certificate.pem", material.chain_pem(), source.keystore.label});
+    out.push_back({"ssl.key.pem", material.key_pem(), source.keystore.label});
+  }
   return out;
 }
 

@@ -41,8 +41,10 @@ void check_material(const SecuritySettings& settings, std::vector<api::ConfigIss
                     const tls::ValidationOptions& options = {});
 
 // Properties that come from the loaded material rather than the configuration: ssl.ca.pem with
-// the certificates of a PKCS#12 truststore (librdkafka reads CA certificates from PEM only).
-// Set them after SecuritySettings::properties.
+// the certificates of a PKCS#12 truststore (librdkafka reads CA certificates from PEM only), and
+// ssl.certificate.pem + ssl.key.pem with the chain and key of a PKCS#12 keystore (kconnect reads
+// keystores itself: the client gets exactly the validated material, and librdkafka 2.0.2's own
+// PKCS#12 loading leaks). ssl.key.pem is a secret. Set them after SecuritySettings::properties.
 std::vector<Property> material_properties(const SecuritySettings& settings,
                                           const tls::Material& material);
 

@@ -239,16 +239,16 @@ void translate_keystore(Translation& t) {
   auto store = store_type(type, location, Store::kPkcs12);
   switch (store) {
     case Store::kPkcs12:
-      t.set("ssl.keystore.location", *location);
+      // kconnect reads the store and hands librdkafka the certificate chain and key it validated
+      // as ssl.certificate.pem / ssl.key.pem (material_properties()). librdkafka's own PKCS#12
+      // loading (ssl.keystore.location) leaks two OpenSSL objects per client in 2.0.2 (found by
+      // ASan) and, before 2.8.0, drops the chain just the same.
       m.keystore = {.label = location->display, .file = location->value};
-      if (store_password) {
-        t.set("ssl.keystore.password", *store_password);
-        m.keystore_password = store_password->value;
-      }
+      if (store_password) m.keystore_password = store_password->value;
       if (key_password && (!store_password || key_password->value != store_password->value)) {
         t.warning(*key_password,
-                  "ignored: librdkafka opens a PKCS#12 keystore and its key with "
-                  "ssl.keystore.password (re-export the store with one password if they differ)");
+                  "ignored: a PKCS#12 keystore and its key open with ssl.keystore.password "
+                  "(re-export the store with one password if they differ)");
       }
       break;
     case Store::kPem:

@@ -6,6 +6,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "libs/tls/parse.h"
 #include "tests/support/files.h"
 #include "tests/support/test_certs.h"
 
@@ -49,6 +50,25 @@ TEST_F(SecurityMaterialTest, Pkcs12TruststoreBecomesSslCaPem) {
   EXPECT_EQ(checked->properties[0].name, "ssl.ca.pem");
   EXPECT_EQ(checked->properties[0].value, ca_.cert_pem());
   EXPECT_EQ(checked->properties[0].display, "consumer.ssl.truststore.location");
+}
+
+TEST_F(SecurityMaterialTest, Pkcs12KeystoreBecomesTheValidatedCertificateAndKey) {
+  auto s = translate({{"security.protocol", "SSL"},
+                      {"ssl.keystore.location",
+                       write("user.p12", kc::testing::make_pkcs12(client_, "", "storepw"))},
+                      {"ssl.keystore.password", "storepw"}});
+  auto checked = check_material(s);
+  ASSERT_TRUE(checked) << checked.error().to_string();
+  ASSERT_EQ(checked->properties.size(), 2u);
+  EXPECT_EQ(checked->properties[0].name, "ssl.certificate.pem");
+  EXPECT_EQ(checked->properties[0].value, client_.cert_pem);
+  EXPECT_EQ(checked->properties[1].name, "ssl.key.pem");
+  EXPECT_THAT(checked->properties[1].value, HasSubstr("-----BEGIN PRIVATE KEY-----"));
+  EXPECT_EQ(checked->properties[1].display, "consumer.ssl.keystore.location");
+  // The key is the certificate's: the pair as librdkafka will load it.
+  auto key = tls::parse_pem_private_key(checked->properties[1].value, "", "key");
+  ASSERT_TRUE(key);
+  EXPECT_TRUE(tls::key_matches(checked->material->chain.front(), key->get()));
 }
 
 TEST_F(SecurityMaterialTest, AJavaKeyStoreUnderAnyNameGetsTheConversionCommands) {
