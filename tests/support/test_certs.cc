@@ -15,19 +15,14 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
+#include "libs/tls/openssl.h"
+
 namespace kc::testing {
 namespace {
 
-struct Free {
-  void operator()(EVP_PKEY* p) const { EVP_PKEY_free(p); }
-  void operator()(X509* p) const { X509_free(p); }
-  void operator()(BIO* p) const { BIO_free(p); }
-  void operator()(PKCS12* p) const { PKCS12_free(p); }
-  void operator()(X509_EXTENSION* p) const { X509_EXTENSION_free(p); }
-};
-using KeyPtr = std::unique_ptr<EVP_PKEY, Free>;
-using CertPtr = std::unique_ptr<X509, Free>;
-using BioPtr = std::unique_ptr<BIO, Free>;
+using KeyPtr = tls::PkeyPtr;
+using CertPtr = tls::X509Ptr;
+using tls::BioPtr;
 
 [[noreturn]] void fail(const char* what) {
   std::fprintf(stderr, "test_certs: %s failed\n", what);
@@ -77,7 +72,7 @@ void add_ext(X509* cert, X509* issuer, int nid, const std::string& value) {
   X509V3_CTX ctx;
   X509V3_set_ctx_nodb(&ctx);
   X509V3_set_ctx(&ctx, issuer, cert, nullptr, nullptr, 0);
-  std::unique_ptr<X509_EXTENSION, Free> ext(X509V3_EXT_conf_nid(nullptr, &ctx, nid, value.c_str()));
+  tls::X509ExtensionPtr ext(X509V3_EXT_conf_nid(nullptr, &ctx, nid, value.c_str()));
   if (!ext || !X509_add_ext(cert, ext.get(), -1)) fail("X509_add_ext");
 }
 
@@ -176,10 +171,27 @@ std::string make_pkcs12(const CertAndKey& leaf, const std::string& ca_pem,
     ca = cert_from_pem(ca_pem);
     sk_X509_push(chain, ca.get());
   }
-  std::unique_ptr<PKCS12, Free> p12(
+  tls::Pkcs12Ptr p12(
       PKCS12_create(password.c_str(), "kconnect", key.get(), cert.get(), chain, 0, 0, 0, 0, 0));
   sk_X509_free(chain);
   if (!p12) fail("PKCS12_create");
+  BioPtr bio(BIO_new(BIO_s_mem()));
+  i2d_PKCS12_bio(bio.get(), p12.get());
+  return bio_to_string(bio.get());
+}
+
+std::string make_pkcs12_truststore(const std::vector<std::string>& ca_pems,
+                                   const std::string& password) {
+  STACK_OF(X509)* certs = sk_X509_new_null();
+  std::vector<CertPtr> owned;
+  for (const auto& pem : ca_pems) {
+    owned.push_back(cert_from_pem(pem));
+    sk_X509_push(certs, owned.back().get());
+  }
+  tls::Pkcs12Ptr p12(
+      PKCS12_create(password.c_str(), nullptr, nullptr, nullptr, certs, 0, 0, 0, 0, 0));
+  sk_X509_free(certs);
+  if (!p12) fail("PKCS12_create (truststore)");
   BioPtr bio(BIO_new(BIO_s_mem()));
   i2d_PKCS12_bio(bio.get(), p12.get());
   return bio_to_string(bio.get());

@@ -51,6 +51,10 @@ std::string encrypt_key_pem(const std::string& key_pem, const std::string& passw
 std::string make_pkcs12(const CertAndKey& leaf, const std::string& ca_pem,
                         const std::string& password);
 
+// A PKCS#12 truststore (DER bytes): the CA certificates only, as `keytool -importcert` makes.
+std::string make_pkcs12_truststore(const std::vector<std::string>& ca_pems,
+                                   const std::string& password);
+
 // Writes `content` to `path` (creating parent directories), aborting the test run on failure.
 void write_file(const std::string& path, const std::string& content);
 
