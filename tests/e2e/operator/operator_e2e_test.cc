@@ -413,6 +413,34 @@ spec:
   EXPECT_EQ(template_hash(), hash);
 }
 
+TEST_F(OperatorE2eTest, PausedClusterIsLeftAloneUntilResumed) {
+  start_operator();
+  apply(example("kafkaconnectcluster.yaml"));
+  apply(with_connector_spec("sink", ""));
+  ASSERT_TRUE(
+      eventually_for([&] { return connectors_json("main")["connectors"].contains("sink"); }));
+  ASSERT_EQ(kubectl({"patch", "kcc", "main", "--type=merge", "-p", R"({"spec":{"paused":true}})"})
+                .exit_code,
+            0);
+  ASSERT_TRUE(eventually_for([&] {
+    auto c = cluster("main");
+    return c && condition(*c, "Ready", "reason") == "ReconciliationPaused";
+  }));
+  ASSERT_EQ(kubectl({"patch", "kctr", "sink", "--type=merge", "-p", R"({"spec":{"tasksMax":7}})"})
+                .exit_code,
+            0);
+  ASSERT_TRUE(eventually_for([&] {
+    auto c = connector("sink");
+    return c && condition(*c, "Ready", "reason") == "ClusterPaused";
+  }));
+  EXPECT_EQ(connectors_json("main")["connectors"]["sink"]["config"]["tasks.max"], "1");
+  ASSERT_EQ(kubectl({"patch", "kcc", "main", "--type=merge", "-p", R"({"spec":{"paused":false}})"})
+                .exit_code,
+            0);
+  ASSERT_TRUE(eventually_for(
+      [&] { return connectors_json("main")["connectors"]["sink"]["config"]["tasks.max"] == "7"; }));
+}
+
 TEST_F(OperatorE2eTest, ConvergesAfterDroppedWatchesAndExpiredVersions) {
   start_operator();
   apply(example("kafkaconnectcluster.yaml"));
