@@ -69,7 +69,30 @@ bool current(const std::optional<kube::Object>& obj) {
   const auto* status = kube::find_path(*obj, "status");
   if (status == nullptr || !status->is_object()) return false;
   if (status->value("observedGeneration", int64_t{0}) != kube::generation_of(*obj)) return false;
-  return !kube::conditions_of(*obj).empty();
+  // Settled: not the transient "Creating" (cluster, no Deployment seen yet) or "Applying"
+  // (connector, not yet in the ConfigMap) of the first round.
+  const auto* ready = kube::find_condition(kube::conditions_of(*obj), "Ready");
+  return ready != nullptr && ready->reason != "Creating" && ready->reason != "Applying";
+}
+
+// "PATCH status kafkaconnectors" from "PATCH /apis/.../kafkaconnectors/x/status ...".
+std::string request_kind(const std::string& line) {
+  std::string verb = line.substr(0, line.find(' '));
+  std::string path = line.substr(line.find(' ') + 1);
+  path = path.substr(0, path.find_first_of("? "));
+  std::vector<std::string> parts;
+  for (size_t pos = 0, next; pos < path.size(); pos = next + 1) {
+    next = path.find('/', pos);
+    if (next == std::string::npos) next = path.size();
+    if (next > pos) parts.push_back(path.substr(pos, next - pos));
+  }
+  std::string resource;
+  for (size_t i = 0; i + 1 < parts.size(); ++i) {
+    if (parts[i] == "namespaces" && i + 2 < parts.size()) resource = parts[i + 2];
+  }
+  if (resource.empty() && parts.size() >= 3) resource = parts[parts.size() - 1];
+  bool status = !parts.empty() && parts.back() == "status";
+  return verb + (status ? " status " : " ") + resource;
 }
 
 }  // namespace
@@ -214,7 +237,7 @@ int main(int argc, char** argv) {
   for (size_t i = log_converged.size(); i < log_end.size(); ++i) {
     if (log_end[i].find("watch=true") != std::string::npos) continue;
     ++idle_requests;
-    ++idle_kinds[log_end[i].substr(0, log_end[i].find('?'))];
+    ++idle_kinds[request_kind(log_end[i])];
   }
   auto secs = [](Clock::duration d) { return std::chrono::duration<double>(d).count(); };
   std::printf("| figure | value |\n|---|---|\n");
