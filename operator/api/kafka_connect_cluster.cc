@@ -312,6 +312,9 @@ std::optional<std::string> refused_worker_config_key(const std::string& k) {
     return "set spec.connectorClientConfigOverridePolicy instead";
   }
   if (k == "client.rack" || k == "consumer.client.rack") return "set spec.rack instead";
+  if (k == "listeners" || strings::starts_with(k, "rest.")) {
+    return "the operator sets the REST listener (port 8083, read-only) that probes and status use";
+  }
   return std::nullopt;
 }
 

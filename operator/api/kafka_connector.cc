@@ -180,6 +180,7 @@ Json KafkaConnectorStatus::to_json() const {
   if (!topics.empty()) out["topics"] = topics;
   if (lag) out["lag"] = *lag;
   if (!last_commit_time.empty()) out["lastCommitTime"] = last_commit_time;
+  if (!last_auto_restart_time.empty()) out["lastAutoRestartTime"] = last_auto_restart_time;
   if (!certificate_not_after.empty()) out["certificateNotAfter"] = certificate_not_after;
   if (!handled_restart_request.empty()) out["handledRestartRequest"] = handled_restart_request;
   if (!handled_force_commit_request.empty()) {
@@ -204,6 +205,7 @@ KafkaConnectorStatus KafkaConnectorStatus::from_json(const Json& status) {
   }
   out.last_commit_time = status.value("lastCommitTime", "");
   out.restart_count = status.value("restartCount", 0);
+  out.last_auto_restart_time = status.value("lastAutoRestartTime", "");
   out.certificate_not_after = status.value("certificateNotAfter", "");
   out.handled_restart_request = status.value("handledRestartRequest", "");
   out.handled_force_commit_request = status.value("handledForceCommitRequest", "");

@@ -51,7 +51,8 @@ struct KafkaConnectorStatus {
   std::vector<std::string> topics;
   std::optional<int64_t> lag;
   std::string last_commit_time;
-  int32_t restart_count = 0;
+  int32_t restart_count = 0;           // automatic restarts in the current backoff series
+  std::string last_auto_restart_time;  // RFC 3339; part of the restart token (never cleared)
   std::string certificate_not_after;
   std::string handled_restart_request;
   std::string handled_force_commit_request;

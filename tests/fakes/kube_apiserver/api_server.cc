@@ -1361,6 +1361,12 @@ FakeApiServer::~FakeApiServer() { stop(); }
 Result<std::unique_ptr<FakeApiServer>> FakeApiServer::start(FakeApiServerOptions options) {
   auto impl = std::make_unique<Impl>();
   impl->options = std::move(options);
+  for (const auto& gvr : impl->options.unserved) {
+    auto first = gvr.find('/'), second = gvr.rfind('/');
+    if (first == std::string::npos || second == first) continue;
+    impl->registry.remove_builtin(gvr.substr(0, first), gvr.substr(first + 1, second - first - 1),
+                                  gvr.substr(second + 1));
+  }
   // The namespaces every cluster has.
   for (const char* ns : {"default", "kube-system", "kube-public", "kube-node-lease"}) {
     Object obj = {

@@ -97,6 +97,9 @@ struct FakeApiServerOptions {
   std::chrono::milliseconds bookmark_interval{1'000};
   // Server-side cap of a watch when the client gives no timeoutSeconds.
   std::chrono::seconds max_watch_duration{1'800};
+  // Built-in kinds not served, as "group/version/plural" ("policy/v1/poddisruptionbudgets",
+  // "/v1/endpoints"): a cluster without an optional API.
+  std::vector<std::string> unserved;
 };
 
 // Requests matching `method` (any when unset) and whose path contains `path_contains` are answered

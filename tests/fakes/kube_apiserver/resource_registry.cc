@@ -48,6 +48,10 @@ ResourceRegistry::ResourceRegistry() {
               false),
       builtin("apiextensions.k8s.io", "v1", "CustomResourceDefinition", "customresourcedefinitions",
               false, {"crd", "crds"}, true),
+      // Written by tests standing in for the endpoints controller and the kubelet.
+      builtin("", "v1", "Endpoints", "endpoints", true, {"ep"}),
+      builtin("discovery.k8s.io", "v1", "EndpointSlice", "endpointslices", true),
+      builtin("", "v1", "Node", "nodes", false, {"no"}, true),
   };
   list[7].scale = ScalePaths{".spec.replicas", ".status.replicas", ""};
   for (auto& r : list) resources_.push_back(std::make_shared<const ApiResource>(std::move(r)));
@@ -65,6 +69,14 @@ ApiResourcePtr ResourceRegistry::find(const std::string& group, const std::strin
 std::vector<ApiResourcePtr> ResourceRegistry::all() const {
   std::lock_guard lock(mu_);
   return resources_;
+}
+
+void ResourceRegistry::remove_builtin(const std::string& group, const std::string& version,
+                                      const std::string& plural) {
+  std::lock_guard lock(mu_);
+  std::erase_if(resources_, [&](const ApiResourcePtr& r) {
+    return r->crd_name.empty() && r->group == group && r->version == version && r->plural == plural;
+  });
 }
 
 void ResourceRegistry::set_crd(const std::string& name, std::vector<ApiResource> resources) {

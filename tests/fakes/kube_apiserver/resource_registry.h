@@ -70,6 +70,9 @@ class ResourceRegistry {
   // Replaces the entries of CRD `name`.
   void set_crd(const std::string& name, std::vector<ApiResource> resources);
   void remove_crd(const std::string& name);
+  // Stops serving a built-in kind (an API group a cluster does not have, for tests).
+  void remove_builtin(const std::string& group, const std::string& version,
+                      const std::string& plural);
 
  private:
   mutable std::mutex mu_;
