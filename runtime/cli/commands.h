@@ -18,6 +18,12 @@ struct StandaloneOptions {
   bool exit_when_caught_up = false;
 };
 int run_standalone(const StandaloneOptions& options);
+
+// `managed`: a worker of an operator-managed cluster (docs/operator-runtime-contract.md).
+struct ManagedOptions {
+  std::string config_dir = "/etc/kconnect/config";  // the mounted ConfigMap
+};
+int run_managed(const ManagedOptions& options);
 int run_validate(const std::vector<std::string>& files);
 int run_plugins();
 int run_config_reference();
