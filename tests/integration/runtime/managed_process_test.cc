@@ -215,10 +215,24 @@ TEST_F(ManagedProcessTest, ConfigMapChangesApplyWithoutARestart) {
   ASSERT_TRUE(eventually([&] { return testing::read_lines(out_a2).size() == 5; }, 30s));
   EXPECT_EQ(connector_state("a"), "RUNNING");
 
+  // New tokens act once: a restart of a's tasks, a force-commit (not implemented yet: reported).
+  Json a_tokens = file_sink("a", out_a2, "running", 2);
+  a_tokens["restartToken"] = "2026-11-21T10:00:00Z";
+  a_tokens["forceCommitToken"] = "fc-1";
+  put_configmap(worker_properties(), document(2, {{"a", a_tokens}, {"b", b}}));
+  auto count = [&](const std::string& text) {
+    auto err = process_->err();
+    size_t n = 0;
+    for (auto pos = err.find(text); pos != std::string::npos; pos = err.find(text, pos + 1)) ++n;
+    return n;
+  };
+  ASSERT_TRUE(eventually([&] { return count("connector restarted (restartToken)") == 1; }, 10s));
+  ASSERT_TRUE(eventually([&] { return count("action=force-commit") == 1; }, 10s));
+
   // Delete b: its tasks stop, it is gone from the REST API; worker-level changes are reported,
   // not applied.
   put_configmap(worker_properties("offset.flush.interval.ms=500\n"),
-                document(2, {{"a", file_sink("a", out_a2, "running", 2)}}));
+                document(2, {{"a", a_tokens}}));
   ASSERT_TRUE(eventually([&] { return get("/connectors/b/status").first == 404; }, 10s));
   ASSERT_TRUE(eventually(
       [&] { return process_->err().find("worker.properties changed") != std::string::npos; }, 10s));
@@ -226,6 +240,10 @@ TEST_F(ManagedProcessTest, ConfigMapChangesApplyWithoutARestart) {
   produce("a", 3, 15);
   ASSERT_TRUE(eventually([&] { return testing::read_lines(out_a2).size() == 8; }, 30s));
   EXPECT_EQ(testing::read_lines(out_b).size(), 5u);  // b no longer runs
+
+  // Tokens that did not change did not act again.
+  EXPECT_EQ(count("connector restarted (restartToken)"), 1u);
+  EXPECT_EQ(count("action=force-commit"), 1u);
 
   // The same process throughout.
   EXPECT_TRUE(process_->running());
