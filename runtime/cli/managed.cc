@@ -160,11 +160,7 @@ int run_managed(const ManagedOptions& options) {
                            .flush_timeout = worker_config.offset_flush_timeout});
   pipeline::Herder herder({.worker = worker_config}, worker);
   rest::RestApi api(herder, registry::builtin(), metrics::default_registry(),
-                    {.read_only = true,
-                     .token_file = worker_config.rest_token_file,
-                     .topic_tracking = worker_config.topic_tracking,
-                     .topic_tracking_reset = worker_config.topic_tracking_reset,
-                     .kconnect_version = KC_VERSION});
+                    rest_settings(worker_config));  // read-only: forced above
   auto rest_server = rest::RestServer::start(worker_config.listeners, api);
   if (!rest_server) {
     std::cerr << "error: " << rest_server.error().message() << "\n";

@@ -29,16 +29,6 @@ constexpr const char* kConfigMap = "c1-kconnect";
 
 std::string runtime() { return testing::built_program("kconnect-runtime"); }
 
-// The port the process's REST API listens on, from its log ("REST API listening ... port=N").
-std::optional<uint16_t> rest_port(const Process& p) {
-  auto err = p.err();
-  auto line = err.find("REST API listening");
-  if (line == std::string::npos) return std::nullopt;
-  auto pos = err.find("port=", line);
-  if (pos == std::string::npos) return std::nullopt;
-  return static_cast<uint16_t>(std::stoi(err.substr(pos + 5)));
-}
-
 Json file_sink(const std::string& topic, const std::string& file, const std::string& state,
                int tasks_max = 1) {
   return {{"config",
@@ -66,16 +56,7 @@ class ManagedProcessTest : public ::testing::Test {
   }
 
   std::string worker_properties(const std::string& extra = {}) const {
-    return fmt::format(
-        "bootstrap.servers={}\n"
-        "listeners=http://127.0.0.1:0\n"
-        "key.converter=org.apache.kafka.connect.storage.StringConverter\n"
-        "value.converter=org.apache.kafka.connect.json.JsonConverter\n"
-        "value.converter.schemas.enable=false\n"
-        "offset.flush.interval.ms=200\n"
-        "consumer.session.timeout.ms=6000\n"
-        "consumer.heartbeat.interval.ms=500\n{}",
-        cluster_->bootstrap_servers(), extra);
+    return testing::process_worker_properties(cluster_->bootstrap_servers()) + extra;
   }
 
   static std::string document(int workers, const Json& connectors) {
@@ -118,7 +99,8 @@ class ManagedProcessTest : public ::testing::Test {
     argv.insert(argv.end(), {runtime(), "managed", "--config-dir", dir_.file("config")});
     process_ = std::make_unique<Process>(argv, dir_.file("runtime"));
     std::optional<uint16_t> port;
-    ASSERT_TRUE(eventually([&] { return (port = rest_port(*process_)).has_value(); }, 20s))
+    ASSERT_TRUE(
+        eventually([&] { return (port = testing::logged_rest_port(*process_)).has_value(); }, 20s))
         << process_->err();
     auto client = http::Client::create({.base_url = fmt::format("http://127.0.0.1:{}", *port)});
     ASSERT_TRUE(client);
