@@ -2,7 +2,7 @@
 // (docs/operator-runtime-contract.md). Its connectors come from the cluster's ConfigMap, watched
 // through the Kubernetes API when KC_CONFIGMAP and KC_POD_NAMESPACE are set and an API is
 // configured (in-cluster or $KUBECONFIG), else re-read from the mounted files in DIR every
-// second. Connector changes apply without a restart; worker.properties changes need a new pod
+// 500 ms. Connector changes apply without a restart; worker.properties changes need a new pod
 // (the operator rolls them) and are only reported. The REST API is read-only.
 
 #include <chrono>
@@ -90,7 +90,7 @@ class Source {
   std::unique_ptr<managed::ConfigMapSource> configmap_;
 };
 
-// The ConnectorConfig text of connectors.json, applied when it changes.
+// connectors.json, applied to the Reconciler whenever its text changes.
 class Applier {
  public:
   explicit Applier(managed::Reconciler& reconciler) : reconciler_(reconciler) {}

@@ -72,6 +72,8 @@ Result<DesiredState> parse_connectors_json(std::string_view text) {
   if (auto it = doc.find("logging"); it != doc.end() && it->is_object()) {
     if (auto level = it->find("level"); level != it->end() && level->is_string())
       out.logging.level = level->get<std::string>();
+    if (auto format = it->find("format"); format != it->end() && format->is_string())
+      out.logging.format = format->get<std::string>();
     if (auto loggers = it->find("loggers"); loggers != it->end() && loggers->is_object()) {
       for (const auto& [logger, level] : loggers->items()) {
         if (level.is_string()) out.logging.loggers[logger] = level.get<std::string>();

@@ -24,6 +24,7 @@ struct DesiredConnector {
 
 struct LoggingSettings {
   std::string level;                           // root level; empty: unchanged
+  std::string format;                          // "text" or "json"; empty: unchanged
   std::map<std::string, std::string> loggers;  // logger name -> level
   friend bool operator==(const LoggingSettings&, const LoggingSettings&) = default;
 };

@@ -125,6 +125,11 @@ void Reconciler::apply_logging(const LoggingSettings& logging) {
       logger().warn("logging.level is not a level (TRACE, DEBUG, INFO, WARN, ERROR)",
                     {{"level", logging.level}});
   }
+  if (logging.format == "json" || logging.format == "text") {
+    kc::log::set_format(logging.format == "json" ? kc::log::Format::kJson : kc::log::Format::kText);
+  } else if (!logging.format.empty()) {
+    logger().warn("logging.format is not text or json", {{"format", logging.format}});
+  }
   for (const auto& [name, text] : logging.loggers) {
     if (auto level = kc::log::parse_level(text))
       kc::log::set_level(name, *level);

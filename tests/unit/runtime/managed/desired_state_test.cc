@@ -33,6 +33,7 @@ TEST(DesiredStateTest, ParsesTheContractExample) {
   EXPECT_EQ(c.restart_token, "2026-11-21T10:00:00Z");
   EXPECT_EQ(c.force_commit_token, "");
   EXPECT_EQ(d->logging.level, "INFO");
+  EXPECT_EQ(d->logging.format, "json");
   EXPECT_EQ(d->logging.loggers.at("kc.pipeline"), "DEBUG");
 }
 
