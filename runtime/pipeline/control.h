@@ -100,6 +100,11 @@ class WorkerControl {
   virtual Result<std::string> alter_offsets(const std::string& name,
                                             const std::vector<OffsetUpdate>& updates) = 0;
   virtual Result<std::string> reset_offsets(const std::string& name) = 0;
+  // The operator's forceCommitRequest (connectors.json `forceCommitToken`): commit what the
+  // sinks flushed and roll the consumers over. kNotFound for an unknown connector.
+  // TODO(branch rollover): implemented with the certificate rollover; until then every
+  // WorkerControl answers kUnsupported. Keep this signature.
+  virtual Status force_commit(const std::string& connector);
 };
 
 }  // namespace kc::pipeline
