@@ -24,6 +24,9 @@ int run_standalone(const StandaloneOptions& options);
 // `managed`: a worker of an operator-managed cluster (docs/operator-runtime-contract.md).
 struct ManagedOptions {
   std::string config_dir = "/etc/kconnect/config";  // the mounted ConfigMap
+  // Replaces worker.properties' `listeners` (the operator writes http://:8083): for a worker run
+  // outside its pod, e.g. beside other workers on one host. Empty: as written.
+  std::string listeners;
 };
 int run_managed(const ManagedOptions& options);
 int run_validate(const std::vector<std::string>& files);

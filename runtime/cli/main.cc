@@ -51,6 +51,8 @@ int main(int argc, char** argv) {
       "(watched through the Kubernetes API, else the mounted files), read-only REST API");
   managed->add_option("--config-dir", managed_options.config_dir,
                       "The mounted ConfigMap: worker.properties and connectors.json");
+  managed->add_option("--listeners", managed_options.listeners,
+                      "REST listeners instead of worker.properties' (e.g. http://127.0.0.1:0)");
 
   std::vector<std::string> validate_files;
   auto* validate = app.add_subcommand(

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "libs/base/log.h"
+#include "libs/base/strings.h"
 #include "libs/kube/client/config.h"
 #include "runtime/cli/commands.h"
 #include "runtime/cli/signals.h"
@@ -148,6 +149,7 @@ int run_managed(const ManagedOptions& options) {
   }
   if (!worker_config.rest_read_only) logger().info("rest.read.only forced to true in managed mode");
   worker_config.rest_read_only = true;
+  if (!options.listeners.empty()) worker_config.listeners = strings::split_list(options.listeners);
   worker_config.state_file.clear();
   worker_config.providers.add("secret", managed::secret_lookup(source.client(), ns));
   const std::string started_worker_properties = snapshot->worker_properties;

@@ -152,27 +152,33 @@ void OperatorTest::make_workers_ready(const std::string& cluster_name, int ready
 
 void OperatorTest::publish_workers(const std::string& cluster_name,
                                    const std::vector<ConnectStatusServer*>& workers) {
+  std::vector<WorkerEndpoint> endpoints;
+  for (auto* w : workers) endpoints.push_back({w->worker_id(), w->port()});
+  publish_endpoints(cluster_name, endpoints);
+}
+
+void OperatorTest::publish_endpoints(const std::string& cluster_name,
+                                     const std::vector<WorkerEndpoint>& workers) {
   // One slice carries one port list, and every test worker listens on its own port: one slice
   // per worker (the endpoints controller may split a Service the same way).
   kube::ResourceType slices{"discovery.k8s.io", "v1", "EndpointSlice", "endpointslices", true};
   size_t i = 0;
-  for (auto* w : workers) {
-    kube::Object slice = {
-        {"apiVersion", "discovery.k8s.io/v1"},
-        {"kind", "EndpointSlice"},
-        {"metadata",
-         {{"name", cluster_name + "-kconnect-" + std::to_string(i++)},
-          {"namespace", "default"},
-          {"labels",
-           {{"kubernetes.io/service-name", cluster_name + "-kconnect"},
-            {"app.kubernetes.io/managed-by", "kconnect-operator"},
-            {"kconnect.dev/cluster", cluster_name}}}}},
-        {"addressType", "IPv4"},
-        {"endpoints",
-         {{{"addresses", {"127.0.0.1"}},
-           {"conditions", {{"ready", true}}},
-           {"targetRef", {{"kind", "Pod"}, {"name", w->worker_id()}}}}}},
-        {"ports", {{{"name", "rest"}, {"port", w->port()}, {"protocol", "TCP"}}}}};
+  for (const auto& w : workers) {
+    kube::Object slice = {{"apiVersion", "discovery.k8s.io/v1"},
+                          {"kind", "EndpointSlice"},
+                          {"metadata",
+                           {{"name", cluster_name + "-kconnect-" + std::to_string(i++)},
+                            {"namespace", "default"},
+                            {"labels",
+                             {{"kubernetes.io/service-name", cluster_name + "-kconnect"},
+                              {"app.kubernetes.io/managed-by", "kconnect-operator"},
+                              {"kconnect.dev/cluster", cluster_name}}}}},
+                          {"addressType", "IPv4"},
+                          {"endpoints",
+                           {{{"addresses", {"127.0.0.1"}},
+                             {"conditions", {{"ready", true}}},
+                             {"targetRef", {{"kind", "Pod"}, {"name", w.pod}}}}}},
+                          {"ports", {{{"name", "rest"}, {"port", w.port}, {"protocol", "TCP"}}}}};
     auto r = client_->apply(slices, slice, {.force = true});
     ASSERT_TRUE(r) << r.error().to_string();
   }

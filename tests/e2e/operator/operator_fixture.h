@@ -48,6 +48,11 @@ class OperatorTest : public ::testing::Test {
   // Writes the EndpointSlice of the cluster's Service listing `workers` as ready endpoints.
   void publish_workers(const std::string& cluster,
                        const std::vector<ConnectStatusServer*>& workers);
+  struct WorkerEndpoint {
+    std::string pod;
+    uint16_t port = 0;
+  };
+  void publish_endpoints(const std::string& cluster, const std::vector<WorkerEndpoint>& workers);
 
   static bool eventually_for(const std::function<bool()>& predicate,
                              std::chrono::milliseconds timeout = std::chrono::seconds(20));
