@@ -149,6 +149,9 @@ struct SinkTask::Impl final : kafka::RebalanceListener {
   std::string last_client_reason;  // librdkafka's text of the last error callback
   uint64_t rollovers = 0;
   std::string rollover_error;
+  uint64_t rollovers_resumed = 0;
+  double last_rollover_pause_seconds = 0;
+  double last_rollover_join_seconds = 0;
   std::string last_commit_error;  // sink thread
 
   explicit Impl(TaskSettings s)
@@ -400,6 +403,12 @@ struct SinkTask::Impl final : kafka::RebalanceListener {
     auto pause = seconds_between(*rollover_from, now);
     probe.rollover_pause_seconds->Observe(pause);
     auto assigned = rollover_assigned_at.value_or(now);
+    {
+      std::lock_guard lock(mu);
+      ++rollovers_resumed;
+      last_rollover_pause_seconds = pause;
+      last_rollover_join_seconds = seconds_between(rollover_subscribed_at, assigned);
+    }
     logger().info("rollover done",
                   {{"task", id()},
                    {"pause_ms", pause * 1e3},
@@ -1020,6 +1029,9 @@ TaskStatus SinkTask::status() const {
   s.client_error = impl_->client_error;
   s.rollovers = impl_->rollovers;
   s.rollover_error = impl_->rollover_error;
+  s.rollovers_resumed = impl_->rollovers_resumed;
+  s.last_rollover_pause_seconds = impl_->last_rollover_pause_seconds;
+  s.last_rollover_join_seconds = impl_->last_rollover_join_seconds;
   auto find = [](const auto& map, const TopicPartition& tp) {
     auto it = map.find(tp);
     return it == map.end() ? int64_t{-1} : it->second;

@@ -106,6 +106,12 @@ struct TaskStatus {
   std::string client_error;
   uint64_t rollovers = 0;      // consumers replaced by a rollover
   std::string rollover_error;  // why the last rollover was aborted; cleared by the next success
+  // Rollovers whose new consumer returned its first record, and for the last of them: the pause
+  // (from Rollover::noticed to that record) and, within it, the group join (subscribe to
+  // assignment).
+  uint64_t rollovers_resumed = 0;
+  double last_rollover_pause_seconds = 0;
+  double last_rollover_join_seconds = 0;
 };
 
 // A request to replace the task's consumer (renewed TLS material, force-commit).
