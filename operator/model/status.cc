@@ -225,7 +225,10 @@ operator_api::KafkaConnectorStatus connector_status(const operator_api::KafkaCon
   bool ready = false;
   std::string reason;
   if (want == "running") {
-    ready = status.state == "RUNNING" && !m.tasks.empty() && running == m.tasks.size();
+    // Every reported task runs, and the workers that answered run at least tasks.max of them (a
+    // worker that is not yet known would otherwise leave its tasks out of the count).
+    ready = status.state == "RUNNING" && !m.tasks.empty() && running == m.tasks.size() &&
+            running >= static_cast<size_t>(status.tasks_max);
     reason = ready ? "Running" : "Starting";
   } else if (want == "paused") {
     ready = status.state == "PAUSED";

@@ -41,7 +41,9 @@ WorkerValidation validate_worker(const operator_api::KafkaConnectCluster& cluste
     out.errors.add("spec.config", raw.error().message());
     return out;
   }
-  out.worker = config::parse_worker_config(*raw, issues);
+  // Secrets and the rack file are mounted into worker pods only: references stay unresolved here.
+  out.worker =
+      config::parse_worker_config(*raw, issues, config::ProviderReferences::kLeaveReferences);
   for (const auto& issue : issues) {
     bool user = cluster.spec.config.count(issue.key) > 0;
     if (issue.severity == ConfigIssue::Severity::kWarning) {

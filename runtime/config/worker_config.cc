@@ -211,11 +211,13 @@ bool is_worker_passthrough_key(std::string_view key) {
   return security::is_security_key(key);
 }
 
-WorkerConfig parse_worker_config(const api::RawConfig& given,
-                                 std::vector<api::ConfigIssue>& issues) {
+WorkerConfig parse_worker_config(const api::RawConfig& given, std::vector<api::ConfigIssue>& issues,
+                                 ProviderReferences references) {
   WorkerConfig w;
   w.providers = ConfigProviders::from_worker(given, issues);
-  api::RawConfig raw = w.providers.resolve(given, issues).values;
+  api::RawConfig raw = references == ProviderReferences::kResolve
+                           ? w.providers.resolve(given, issues).values
+                           : given;
   w.values = api::Config::parse(worker_config_def(), raw, issues);
   for (const auto& [key, value] : raw) {
     if (worker_config_def().find(key) || is_worker_passthrough_key(key)) continue;

@@ -58,7 +58,11 @@ const api::ConfigDef& worker_config_def();
 // Appends every problem to `issues` (unknown keys as warnings). The result is usable only when
 // no error was appended. Config provider references in values (${file:...}) are resolved first,
 // with the providers the same file declares (config.providers), as Kafka does.
-WorkerConfig parse_worker_config(const api::RawConfig& raw, std::vector<api::ConfigIssue>& issues);
+// kLeaveReferences keeps references as written: for checks made away from the worker's files
+// (the operator validates a cluster's worker.properties before any pod mounts its Secrets).
+enum class ProviderReferences { kResolve, kLeaveReferences };
+WorkerConfig parse_worker_config(const api::RawConfig& raw, std::vector<api::ConfigIssue>& issues,
+                                 ProviderReferences references = ProviderReferences::kResolve);
 
 // Prefixes under which any key is accepted at worker level.
 bool is_worker_passthrough_key(std::string_view key);

@@ -475,7 +475,8 @@ TEST_F(OperatorE2eTest, TwoOperatorProcessesOneLeaderAndHandOver) {
   }));
   size_t leader = metric(a, "kconnect_operator_leader") == 1.0 ? a : b;
   size_t standby = leader == a ? b : a;
-  EXPECT_EQ(probe(standby, "/readyz"), "ok\n");  // standing by counts as ready
+  // Standing by counts as ready once its caches synced.
+  EXPECT_TRUE(eventually_for([&] { return probe(standby, "/readyz") == "ok\n"; }));
   auto lease = get("coordination.k8s.io/v1", "leases", "kconnect-operator");
   ASSERT_TRUE(lease);
   EXPECT_EQ((*lease)["spec"]["holderIdentity"], leader == a ? "op-a" : "op-b");

@@ -478,7 +478,9 @@ struct FakeApiServer::Impl {
       auto resources = ResourceRegistry::parse_crd(*stored);
       if (resources) registry.set_crd(k::name_of(*stored), std::move(*resources));
     }
-    if (k::is_being_deleted(*stored)) collect_garbage();
+    // Kubernetes' garbage collector also collects an object written with owner references to
+    // owners that no longer exist (a controller re-applying a child after its owner went away).
+    if (k::is_being_deleted(*stored) || !owners_exist(*stored)) collect_garbage();
     auto current = find(r, k::namespace_of(*stored), k::name_of(*stored));
     return current ? current : stored;
   }
@@ -536,6 +538,18 @@ struct FakeApiServer::Impl {
       for (const auto& [name, obj] : bucket) out.push_back({r->second, obj});
     }
     return out;
+  }
+
+  // True when `obj` has no owner references or at least one of its owners is stored.
+  bool owners_exist(const Object& obj) const {
+    auto refs = k::owner_references_of(obj);
+    if (refs.empty()) return true;
+    for (const auto& o : all_objects()) {
+      for (const auto& ref : refs) {
+        if (ref.uid == k::uid_of(*o.object)) return true;
+      }
+    }
+    return false;
   }
 
   // Runs the garbage collector and the namespace controller until nothing changes.

@@ -359,6 +359,14 @@ TEST(StatusTest, MergesTasksFromEveryWorkerAndIsReadyOnlyWhenAllRun) {
   obs.merged = merge_worker_reports(
       {report("w-a", a), report("w-b", b), {"w-c", WorkerReport::Result::kNotFound, nullptr, ""}});
   s = connector_status(ctr, obs, now);
+  // Two of tasks.max=4 reported (a worker not yet known): not Ready.
+  EXPECT_FALSE(kube::is_condition_true(s.conditions, "Ready"));
+  EXPECT_EQ(kube::find_condition(s.conditions, "Ready")->reason, "Starting");
+  a["tasks"].push_back({{"id", 2}, {"state", "RUNNING"}, {"worker_id", "w-a"}});
+  b["tasks"].push_back({{"id", 3}, {"state", "RUNNING"}, {"worker_id", "w-b"}});
+  obs.merged = merge_worker_reports(
+      {report("w-a", a), report("w-b", b), {"w-c", WorkerReport::Result::kNotFound, nullptr, ""}});
+  s = connector_status(ctr, obs, now);
   EXPECT_TRUE(kube::is_condition_true(s.conditions, "Ready"));
   EXPECT_EQ(s.state, "RUNNING");
   EXPECT_EQ(s.tasks_max, 4);
