@@ -137,6 +137,26 @@ class RuntimeSecureTest : public ::testing::Test {
     EXPECT_EQ(lines.size(), static_cast<size_t>(count));
   }
 
+  // Publishes pki_'s client certificate in the fixture's Secret volume and starts a file-sink
+  // connector whose consumer reads the volume's PEM files (consumer.override.*).
+  std::unique_ptr<Worker> start_on_volume(const std::string& name, const std::string& topic) {
+    secret_.publish({{"ca.crt", pki_.ca.cert_pem()},
+                     {"tls.crt", pki_.client.cert_pem},
+                     {"tls.key", pki_.client.key_pem}});
+    auto config = validated(
+        worker_config(),
+        file_sink(name, topic,
+                  {{"consumer.override.security.protocol", "SSL"},
+                   {"consumer.override.ssl.truststore.type", "PEM"},
+                   {"consumer.override.ssl.truststore.location", volume_.file("ca.crt")},
+                   {"consumer.override.ssl.certificate.location", volume_.file("tls.crt")},
+                   {"consumer.override.ssl.key.location", volume_.file("tls.key")}}));
+    if (!config) return nullptr;
+    auto worker = make_worker();
+    EXPECT_TRUE(worker->add_connector(config));
+    return worker;
+  }
+
   static std::unique_ptr<Worker> make_worker() {
     return std::make_unique<Worker>(
         WorkerContext{.worker_id = "w1", .flush_interval = 200ms, .material_debounce = 50ms});
@@ -154,6 +174,8 @@ class RuntimeSecureTest : public ::testing::Test {
   Pki pki_ = make_pki("runtime-secure");
   kc::testing::TempDir dir_;
   std::unique_ptr<KafkaEdge> edge_;
+  kc::testing::TempDir volume_;
+  kc::testing::SecretVolume secret_{volume_.path()};
 };
 
 kafka::EmbeddedCluster* RuntimeSecureTest::cluster_ = nullptr;
@@ -321,21 +343,8 @@ TEST_F(RuntimeSecureTest, RenewedSecretVolumeRollsTheTaskOverWithoutLossOrDuplic
   ASSERT_TRUE(cluster_->create_topic(topic, 2));
   auto new_ca = kc::testing::TestCa::create("rotation-new-ca");
   auto new_client = new_ca.issue({.common_name = "orders", .server_auth = false});
-  kc::testing::TempDir volume;
-  kc::testing::SecretVolume secret(volume.path());
-  secret.publish({{"ca.crt", pki_.ca.cert_pem()},
-                  {"tls.crt", pki_.client.cert_pem},
-                  {"tls.key", pki_.client.key_pem}});
-  auto raw = file_sink("rotated-sink", topic,
-                       {{"consumer.override.security.protocol", "SSL"},
-                        {"consumer.override.ssl.truststore.type", "PEM"},
-                        {"consumer.override.ssl.truststore.location", volume.file("ca.crt")},
-                        {"consumer.override.ssl.certificate.location", volume.file("tls.crt")},
-                        {"consumer.override.ssl.key.location", volume.file("tls.key")}});
-  auto config = validated(worker_config(), raw);
-  ASSERT_TRUE(config);
-  auto worker = make_worker();
-  ASSERT_TRUE(worker->add_connector(config));
+  auto worker = start_on_volume("rotated-sink", topic);
+  ASSERT_TRUE(worker);
   kc::testing::produce(cluster_->bootstrap_servers(), topic, 500,
                        [](int i) { return fmt::format("order-{}", i); });
   ASSERT_TRUE(
@@ -346,9 +355,9 @@ TEST_F(RuntimeSecureTest, RenewedSecretVolumeRollsTheTaskOverWithoutLossOrDuplic
   both.client_ca_pem = pki_.ca.cert_pem() + new_ca.cert_pem();
   ASSERT_TRUE(edge_->swap_tls(both));
   auto producer = produce_in_background(cluster_->bootstrap_servers(), topic, 2, 500, 1500);
-  secret.publish({{"ca.crt", pki_.ca.cert_pem() + new_ca.cert_pem()},
-                  {"tls.crt", new_client.cert_pem},
-                  {"tls.key", new_client.key_pem}});
+  secret_.publish({{"ca.crt", pki_.ca.cert_pem() + new_ca.cert_pem()},
+                   {"tls.crt", new_client.cert_pem},
+                   {"tls.key", new_client.key_pem}});
   ASSERT_TRUE(eventually([&] { return task_status(*worker, "rotated-sink").rollovers == 1; }, 30s))
       << task_status(*worker, "rotated-sink").rollover_error;
   producer.join();
@@ -377,29 +386,16 @@ TEST_F(RuntimeSecureTest, MaterialTheBrokersRefuseAbortsTheRolloverAndKeepsTheOl
   ASSERT_TRUE(cluster_->create_topic(topic, 2));
   auto untrusted_ca = kc::testing::TestCa::create("untrusted-ca");
   auto untrusted_client = untrusted_ca.issue({.common_name = "orders", .server_auth = false});
-  kc::testing::TempDir volume;
-  kc::testing::SecretVolume secret(volume.path());
-  secret.publish({{"ca.crt", pki_.ca.cert_pem()},
-                  {"tls.crt", pki_.client.cert_pem},
-                  {"tls.key", pki_.client.key_pem}});
-  auto raw = file_sink("preflight-sink", topic,
-                       {{"consumer.override.security.protocol", "SSL"},
-                        {"consumer.override.ssl.truststore.type", "PEM"},
-                        {"consumer.override.ssl.truststore.location", volume.file("ca.crt")},
-                        {"consumer.override.ssl.certificate.location", volume.file("tls.crt")},
-                        {"consumer.override.ssl.key.location", volume.file("tls.key")}});
-  auto config = validated(worker_config(), raw);
-  ASSERT_TRUE(config);
-  auto worker = make_worker();
-  ASSERT_TRUE(worker->add_connector(config));
+  auto worker = start_on_volume("preflight-sink", topic);
+  ASSERT_TRUE(worker);
   kc::testing::produce(cluster_->bootstrap_servers(), topic, 100,
                        [](int i) { return fmt::format("order-{}", i); });
   ASSERT_TRUE(
       eventually([&] { return committed_total("connect-preflight-sink", topic, 2) == 100; }, 30s));
 
-  secret.publish({{"ca.crt", pki_.ca.cert_pem() + untrusted_ca.cert_pem()},
-                  {"tls.crt", untrusted_client.cert_pem},
-                  {"tls.key", untrusted_client.key_pem}});
+  secret_.publish({{"ca.crt", pki_.ca.cert_pem() + untrusted_ca.cert_pem()},
+                   {"tls.crt", untrusted_client.cert_pem},
+                   {"tls.key", untrusted_client.key_pem}});
   ASSERT_TRUE(eventually(
       [&] { return !task_status(*worker, "preflight-sink").rollover_error.empty(); }, 30s));
   auto status = task_status(*worker, "preflight-sink");
@@ -421,24 +417,11 @@ TEST_F(RuntimeSecureTest, MaterialTheBrokersRefuseAbortsTheRolloverAndKeepsTheOl
 TEST_F(RuntimeSecureTest, UnusableRenewedFilesAreReportedInTheConnectorStatus) {
   const std::string topic = "invalid-renewal-orders";
   ASSERT_TRUE(cluster_->create_topic(topic, 1));
-  kc::testing::TempDir volume;
-  kc::testing::SecretVolume secret(volume.path());
-  secret.publish({{"ca.crt", pki_.ca.cert_pem()},
-                  {"tls.crt", pki_.client.cert_pem},
-                  {"tls.key", pki_.client.key_pem}});
-  auto raw = file_sink("invalid-renewal-sink", topic,
-                       {{"consumer.override.security.protocol", "SSL"},
-                        {"consumer.override.ssl.truststore.type", "PEM"},
-                        {"consumer.override.ssl.truststore.location", volume.file("ca.crt")},
-                        {"consumer.override.ssl.certificate.location", volume.file("tls.crt")},
-                        {"consumer.override.ssl.key.location", volume.file("tls.key")}});
-  auto config = validated(worker_config(), raw);
-  ASSERT_TRUE(config);
-  auto worker = make_worker();
-  ASSERT_TRUE(worker->add_connector(config));
-  secret.publish({{"ca.crt", pki_.ca.cert_pem()},
-                  {"tls.crt", pki_.client.cert_pem},
-                  {"tls.key", kc::testing::new_key_pem()}});
+  auto worker = start_on_volume("invalid-renewal-sink", topic);
+  ASSERT_TRUE(worker);
+  secret_.publish({{"ca.crt", pki_.ca.cert_pem()},
+                   {"tls.crt", pki_.client.cert_pem},
+                   {"tls.key", kc::testing::new_key_pem()}});
   ASSERT_TRUE(
       eventually([&] { return !worker->status("invalid-renewal-sink")->warnings.empty(); }, 30s));
   EXPECT_THAT(worker->status("invalid-renewal-sink")->warnings.front(),
