@@ -38,7 +38,7 @@ struct Options {
   int partitions = 64;
   size_t value_bytes = 200;
   int runs = 3;
-  std::string tools = "raw,kcat,null,json";  // also: json-null, bytes-file
+  std::string tools = "raw,kcat,null,json";  // also: json-chain, json-null, bytes-file
   std::string worker_extra;                  // extra worker properties, ';'-separated
 };
 
@@ -196,6 +196,17 @@ int main(int argc, char** argv) {
       "key.converter=org.apache.kafka.connect.converters.ByteArrayConverter\n"
       "value.converter=org.apache.kafka.connect.json.JsonConverter\nvalue.converter.schemas.enable="
       "false\n";
+  // The transform chain of bench/transforms (the InsertField + ReplaceField + RegexRouter).
+  const std::string transforms =
+      "transforms=insert,replace,route\n"
+      "transforms.insert.type=org.apache.kafka.connect.transforms.InsertField$Value\n"
+      "transforms.insert.topic.field=topic\ntransforms.insert.offset.field=offset\n"
+      "transforms.insert.timestamp.field=ts\n"
+      "transforms.replace.type=org.apache.kafka.connect.transforms.ReplaceField$Value\n"
+      "transforms.replace.exclude=currency\n"
+      "transforms.replace.renames=order_id:id,amount:total\n"
+      "transforms.route.type=org.apache.kafka.connect.transforms.RegexRouter\n"
+      "transforms.route.regex=(.*)\ntransforms.route.replacement=$1-clean\n";
   std::vector<Tool> all = {
       {"raw", "librdkafka consume loop (baseline)",
        [&](const std::string& id) {
@@ -213,6 +224,11 @@ int main(int argc, char** argv) {
        kconnect("null", "connector.class=null\n" + bytes_converters, false)},
       {"json", "kconnect JsonConverter(schemas.enable=false) -> file sink",
        kconnect("json", "connector.class=FileStreamSink\n" + json_converters, true)},
+      {"json-chain",
+       "kconnect JsonConverter(schemas.enable=false) -> InsertField + ReplaceField + RegexRouter "
+       "-> file sink",
+       kconnect("jsonchain", "connector.class=FileStreamSink\n" + json_converters + transforms,
+                true)},
       {"json-null", "kconnect JsonConverter(schemas.enable=false) -> null sink",
        kconnect("jsonnull", "connector.class=null\n" + json_converters, false)},
       {"bytes-file", "kconnect ByteArrayConverter -> file sink",

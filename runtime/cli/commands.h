@@ -7,6 +7,8 @@
 #include <vector>
 
 #include "runtime/api/config_def.h"
+#include "runtime/config/worker_config.h"
+#include "runtime/rest/rest_api.h"
 
 namespace kc::cli {
 
@@ -18,9 +20,18 @@ struct StandaloneOptions {
   bool exit_when_caught_up = false;
 };
 int run_standalone(const StandaloneOptions& options);
+
+// `managed`: a worker of an operator-managed cluster (docs/operator-runtime-contract.md).
+struct ManagedOptions {
+  std::string config_dir = "/etc/kconnect/config";  // the mounted ConfigMap
+};
+int run_managed(const ManagedOptions& options);
 int run_validate(const std::vector<std::string>& files);
 int run_plugins();
 int run_config_reference();
+
+// The REST API's settings from the worker configuration (standalone and managed).
+rest::RestSettings rest_settings(const config::WorkerConfig& worker);
 
 // Prints "<source>: N errors, M warnings" and one line per issue; returns the number of errors.
 size_t print_issues(std::ostream& out, const std::string& source,

@@ -44,6 +44,14 @@ int main(int argc, char** argv) {
       "Flush, commit and exit once every assigned partition is consumed to its end "
       "(prints a JSON summary line)");
 
+  kc::cli::ManagedOptions managed_options;
+  auto* managed = app.add_subcommand(
+      "managed",
+      "Run as a worker of an operator-managed cluster: connectors from its ConfigMap "
+      "(watched through the Kubernetes API, else the mounted files), read-only REST API");
+  managed->add_option("--config-dir", managed_options.config_dir,
+                      "The mounted ConfigMap: worker.properties and connectors.json");
+
   std::vector<std::string> validate_files;
   auto* validate = app.add_subcommand(
       "validate",
@@ -69,6 +77,7 @@ int main(int argc, char** argv) {
   kc::log::set_level("root", *level);
 
   if (*standalone) return kc::cli::run_standalone(standalone_options);
+  if (*managed) return kc::cli::run_managed(managed_options);
   if (*validate) return kc::cli::run_validate(validate_files);
   if (*plugins) return kc::cli::run_plugins();
   if (*reference) return kc::cli::run_config_reference();

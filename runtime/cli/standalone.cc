@@ -81,6 +81,14 @@ void print_caught_up_summary(const std::vector<pipeline::ConnectorStatus>& statu
 
 }  // namespace
 
+rest::RestSettings rest_settings(const config::WorkerConfig& worker) {
+  return {.read_only = worker.rest_read_only,
+          .token_file = worker.rest_token_file,
+          .topic_tracking = worker.topic_tracking,
+          .topic_tracking_reset = worker.topic_tracking_reset,
+          .kconnect_version = KC_VERSION};
+}
+
 int run_standalone(const StandaloneOptions& options) {
   const auto& worker_file = options.worker_file;
   const auto& connector_files = options.connector_files;
@@ -157,11 +165,7 @@ int run_standalone(const StandaloneOptions& options) {
                                                      : worker_config.state_file;
   pipeline::Herder herder({.worker = worker_config, .state_file = state_file}, worker);
   rest::RestApi api(herder, registry::builtin(), metrics::default_registry(),
-                    {.read_only = worker_config.rest_read_only,
-                     .token_file = worker_config.rest_token_file,
-                     .topic_tracking = worker_config.topic_tracking,
-                     .topic_tracking_reset = worker_config.topic_tracking_reset,
-                     .kconnect_version = KC_VERSION});
+                    rest_settings(worker_config));
   auto rest_server = rest::RestServer::start(worker_config.listeners, api);
   if (!rest_server) {
     std::cerr << "error: " << rest_server.error().message() << "\n";

@@ -133,6 +133,12 @@ ConfigProviders ConfigProviders::from_worker(const api::RawConfig& worker,
   return out;
 }
 
+void ConfigProviders::add(std::string alias, Lookup lookup) {
+  std::erase_if(providers_, [&](const Provider& p) { return p.alias == alias; });
+  providers_.push_back(
+      Provider{.alias = std::move(alias), .kind = Kind::kCustom, .custom = std::move(lookup)});
+}
+
 const ConfigProviders::Provider* ConfigProviders::find(std::string_view alias) const {
   for (const auto& p : providers_) {
     if (p.alias == alias) return &p;
@@ -142,6 +148,14 @@ const ConfigProviders::Provider* ConfigProviders::find(std::string_view alias) c
 
 std::string ConfigProviders::lookup(const Provider& p, const std::string& path,
                                     const std::string& key, std::string& reason) const {
+  if (p.kind == Kind::kCustom) {
+    auto value = p.custom(path, key);
+    if (!value) {
+      reason = value.error().message();
+      return {};
+    }
+    return std::move(*value);
+  }
   if (p.kind == Kind::kEnv) {
     if (!std::regex_match(key, p.allowlist)) {
       reason = fmt::format(

@@ -21,12 +21,14 @@
 // Values that came from a provider are secrets: REST output and logs show them as [hidden].
 // Threading: immutable after from_worker(); resolve() may be called from any thread.
 
+#include <functional>
 #include <regex>
 #include <set>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "libs/base/error.h"
 #include "runtime/api/config_def.h"
 
 namespace kc::config {
@@ -45,17 +47,26 @@ class ConfigProviders {
   // Replaces every resolvable reference in `raw`'s values. Problems become issues on the key.
   Resolved resolve(const api::RawConfig& raw, std::vector<api::ConfigIssue>& issues) const;
 
+  // A provider the program implements itself (managed mode's `secret`, backed by the Kubernetes
+  // API): ${alias:path:key} calls `lookup(path, key)`. Its error message is the reason shown on
+  // the key, so it must not contain the value. Replaces an earlier provider with the same alias.
+  // Call before the providers are shared between threads.
+  using Lookup =
+      std::function<Result<std::string>(const std::string& path, const std::string& key)>;
+  void add(std::string alias, Lookup lookup);
+
   bool empty() const { return providers_.empty(); }
   // Class names kconnect implements, for messages and docs.
   static std::vector<std::string> supported_classes();
 
  private:
-  enum class Kind { kFile, kDirectory, kEnv };
+  enum class Kind { kFile, kDirectory, kEnv, kCustom };
   struct Provider {
     std::string alias;
     Kind kind = Kind::kFile;
     std::vector<std::string> allowed_paths;  // normalized, absolute; empty: any
     std::regex allowlist{".*"};
+    Lookup custom;  // kCustom
   };
   const Provider* find(std::string_view alias) const;
   // Resolves one reference; returns the reason when it cannot.

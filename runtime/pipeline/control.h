@@ -96,7 +96,8 @@ class WorkerControl {
   virtual Result<ConnectorStatus> restart(const std::string& name, RestartOptions options) = 0;
   virtual Status restart_task(const std::string& name, int task_id) = 0;
   // Every task of the connector flushes, commits and replaces its consumer with one built from
-  // the TLS material as the files hold it now (docs/decisions/0003-certificate-rollover.md).
+  // the TLS material as the files hold it now (also the operator's forceCommitRequest,
+  // connectors.json `forceCommitToken`) (docs/decisions/0003-certificate-rollover.md).
   // Asynchronous: returns once the material was checked and the tasks were asked. kNotFound for
   // an unknown connector, kConflict (with the reason) when the material is unusable or the
   // connector is not running.

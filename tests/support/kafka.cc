@@ -116,4 +116,16 @@ std::map<int32_t, int64_t> committed_offsets(const std::string& bootstrap, const
   return out;
 }
 
+std::string process_worker_properties(const std::string& bootstrap) {
+  return "bootstrap.servers=" + bootstrap +
+         "\n"
+         "listeners=http://127.0.0.1:0\n"
+         "key.converter=org.apache.kafka.connect.storage.StringConverter\n"
+         "value.converter=org.apache.kafka.connect.json.JsonConverter\n"
+         "value.converter.schemas.enable=false\n"
+         "offset.flush.interval.ms=200\n"
+         "consumer.session.timeout.ms=6000\n"
+         "consumer.heartbeat.interval.ms=500\n";
+}
+
 }  // namespace kc::testing

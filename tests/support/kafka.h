@@ -44,4 +44,9 @@ std::vector<ConsumedRecord> read_all(const std::string& bootstrap, const std::st
 std::map<int32_t, int64_t> committed_offsets(const std::string& bootstrap, const std::string& group,
                                              const std::string& topic, int partitions);
 
+// worker.properties for a kconnect-runtime process against the mock cluster at `bootstrap`:
+// REST on port 0, String keys, schemaless JSON values, 200 ms offset flushes, and the session
+// timeout the mock cluster's rebalances need (docs/testing.md).
+std::string process_worker_properties(const std::string& bootstrap);
+
 }  // namespace kc::testing

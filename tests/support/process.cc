@@ -120,6 +120,15 @@ std::string built_program(const std::string& name) {
   return std::string(dir ? dir : KC_BINARY_DIR) + "/bin/" + name;
 }
 
+std::optional<uint16_t> logged_rest_port(const Process& process) {
+  auto err = process.err();
+  auto line = err.find("REST API listening");
+  if (line == std::string::npos) return std::nullopt;
+  auto pos = err.find("port=", line);
+  if (pos == std::string::npos) return std::nullopt;
+  return static_cast<uint16_t>(std::stoi(err.substr(pos + 5)));
+}
+
 std::string source_path(const std::string& relative) {
   const char* dir = std::getenv("KC_SOURCE_DIR");
   return std::string(dir ? dir : KC_SOURCE_DIR) + "/" + relative;

@@ -4,6 +4,7 @@
 // stderr captured to files, wait with a deadline, signals.
 
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -49,6 +50,10 @@ class Process {
   long peak_rss_kib_ = 0;
   std::string prefix_;
 };
+
+// The port a kconnect-runtime process's REST API listens on, from its log ("REST API listening
+// ... port=N"); nullopt until it is logged.
+std::optional<uint16_t> logged_rest_port(const Process& process);
 
 // Resident set size of a running process, from /proc/<pid>/status (VmRSS), in KiB.
 long resident_kib(pid_t pid);

@@ -40,15 +40,7 @@ class StandaloneProcessTest : public ::testing::Test {
 
   std::string worker_file() {
     return write("worker.properties",
-                 fmt::format("bootstrap.servers={}\n"
-                             "listeners=http://127.0.0.1:0\n"
-                             "key.converter=org.apache.kafka.connect.storage.StringConverter\n"
-                             "value.converter=org.apache.kafka.connect.json.JsonConverter\n"
-                             "value.converter.schemas.enable=false\n"
-                             "offset.flush.interval.ms=200\n"
-                             "consumer.session.timeout.ms=6000\n"
-                             "consumer.heartbeat.interval.ms=500\n",
-                             cluster_->bootstrap_servers()));
+                 testing::process_worker_properties(cluster_->bootstrap_servers()));
   }
 
   std::string connector_file(const std::string& out) {
@@ -225,16 +217,6 @@ TEST_F(StandaloneProcessTest, KillDashNineMidStreamThenRestartLosesNothing) {
   RecordProperty("duplicates", static_cast<int>(lines) - kTotal);
 }
 
-// The port the process's REST API listens on, from its log ("REST API listening ... port=N").
-std::optional<uint16_t> rest_port(const Process& p) {
-  auto err = p.err();
-  auto line = err.find("REST API listening");
-  if (line == std::string::npos) return std::nullopt;
-  auto pos = err.find("port=", line);
-  if (pos == std::string::npos) return std::nullopt;
-  return static_cast<uint16_t>(std::stoi(err.substr(pos + 5)));
-}
-
 TEST_F(StandaloneProcessTest, RestApiPausesAConnectorAndThePauseSurvivesARestart) {
   ASSERT_TRUE(cluster_->create_topic("seq", 2));
   auto out = dir_.file("out.jsonl");
@@ -244,7 +226,8 @@ TEST_F(StandaloneProcessTest, RestApiPausesAConnectorAndThePauseSurvivesARestart
         std::vector<std::string>{runtime(), "standalone", worker, connector_file(out)},
         dir_.file(log));
     std::optional<uint16_t> port;
-    EXPECT_TRUE(eventually([&] { return (port = rest_port(*p)).has_value(); }, 20s)) << p->err();
+    EXPECT_TRUE(eventually([&] { return (port = testing::logged_rest_port(*p)).has_value(); }, 20s))
+        << p->err();
     auto client = http::Client::create({.base_url = fmt::format("http://127.0.0.1:{}", *port)});
     EXPECT_TRUE(client);
     return std::pair{std::move(p), std::move(*client)};
