@@ -5,6 +5,7 @@
 #include "runtime/cli/commands.h"
 #include "runtime/config/config_file.h"
 #include "runtime/config/connector_config.h"
+#include "runtime/config/security/material.h"
 #include "runtime/config/worker_config.h"
 
 namespace kc::cli {
@@ -54,6 +55,9 @@ int run_validate(const std::vector<std::string>& files) {
       continue;
     }
     auto result = config::resolve_and_validate(worker, connector->config);
+    // This command runs where the files are (unlike the operator): check the TLS material too.
+    if (result.config)
+      config::security::check_material(result.config->consumer.security, result.issues);
     auto label = connector->name.empty() ? "unnamed connector" : "connector " + connector->name;
     errors += print_issues(std::cout, fmt::format("{} ({})", path, label), result.issues);
   }

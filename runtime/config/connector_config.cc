@@ -402,8 +402,10 @@ ValidationResult validate_connector(const WorkerConfig& worker, const api::RawCo
   cfg.value_converter = resolve_converter("value", worker, cfg.values, plugins, issues);
   cfg.header_converter = resolve_converter("header", worker, cfg.values, plugins, issues);
 
-  cfg.consumer = build_consumer_settings(cfg.name, worker.bootstrap_servers, worker.consumer,
-                                         cfg.values.with_prefix("consumer.override."), issues);
+  auto consumer_overrides = cfg.values.with_prefix("consumer.override.");
+  check_client_overrides(worker.override_policy, consumer_overrides, "consumer.override.", issues);
+  cfg.consumer = build_consumer_settings(cfg.name, worker.bootstrap_servers, worker.security,
+                                         worker.consumer, consumer_overrides, issues);
   cfg.errors = parse_error_settings(cfg.values, cfg.topics, cfg.topics_regex, issues);
   // Kafka validates producer overrides only for connectors that produce (a DLQ is configured).
   if (!cfg.errors.dlq_topic.empty()) {

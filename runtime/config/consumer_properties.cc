@@ -23,7 +23,6 @@ constexpr JavaKey kJavaKeys[] = {
     {"receive.buffer.bytes", Disposition::kRename, "socket.receive.buffer.bytes"},
     {"send.buffer.bytes", Disposition::kRename, "socket.send.buffer.bytes"},
     {"request.timeout.ms", Disposition::kRename, "socket.timeout.ms"},
-    {"sasl.mechanism", Disposition::kRename, "sasl.mechanisms"},
     {"max.poll.records", Disposition::kMaxPollRecords, ""},
     {"partition.assignment.strategy", Disposition::kAssignor, ""},
     {"auto.offset.reset", Disposition::kOffsetReset, ""},
@@ -51,7 +50,6 @@ constexpr JavaKey kJavaKeys[] = {
     {"retries", Disposition::kIgnore, "not a consumer setting in librdkafka"},
     {"internal.leave.group.on.close", Disposition::kIgnore, "not supported by librdkafka"},
     {"security.providers", Disposition::kIgnore, "Java security providers do not apply"},
-    {"ssl.engine.factory.class", Disposition::kIgnore, "Java SSL engines do not apply"},
 };
 
 const JavaKey* find_java_key(std::string_view key) {
@@ -102,6 +100,7 @@ struct Builder {
   void apply(const api::RawConfig& keys, std::string_view prefix,
              std::vector<api::ConfigIssue>& issues) {
     for (const auto& [key, value] : keys) {
+      if (security::is_security_key(key)) continue;  // translate_security's
       std::string shown = fmt::format("{}{}", prefix, key);
       bool secret = api::is_sensitive_key(key);
       std::string shown_value = secret ? std::string(api::kHidden) : value;
@@ -162,9 +161,13 @@ struct Builder {
 
 ConsumerSettings build_consumer_settings(const std::string& connector_name,
                                          const std::string& bootstrap_servers,
+                                         const api::RawConfig& worker_security,
                                          const api::RawConfig& worker_consumer,
                                          const api::RawConfig& overrides,
                                          std::vector<api::ConfigIssue>& issues) {
+  const security::KeyLayer layers[] = {
+      {&worker_security, ""}, {&worker_consumer, "consumer."}, {&overrides, "consumer.override."}};
+  auto security = security::translate_security(layers, issues);
   Builder b;
   // Kafka Connect's defaults (Worker.baseConsumerConfigs), then librdkafka settings that make it
   // behave as the Java consumer does, then memory defaults (see docs/configuration.md).
@@ -177,12 +180,13 @@ ConsumerSettings build_consumer_settings(const std::string& connector_name,
   b.set("queued.max.messages.kbytes", "16384", "queued.max.messages.kbytes");
   b.apply(worker_consumer, "consumer.", issues);
   b.apply(overrides, "consumer.override.", issues);
+  for (const auto& p : security.properties) b.set(p.name, p.value, p.display);
   // Owned by kconnect, whatever was asked.
   b.set("enable.auto.commit", "false", "enable.auto.commit");
   b.set("enable.auto.offset.store", "false", "enable.auto.offset.store");
   b.set("enable.partition.eof", "false", "enable.partition.eof");
   check_with_librdkafka(b.properties, b.display, issues);
-  return {std::move(b.properties), b.max_poll_records};
+  return {std::move(b.properties), b.max_poll_records, std::move(security)};
 }
 
 void check_with_librdkafka(const std::vector<std::pair<std::string, std::string>>& properties,

@@ -18,18 +18,26 @@
 #include <vector>
 
 #include "runtime/api/config_def.h"
+#include "runtime/config/security/settings.h"
 
 namespace kc::config {
 
 struct ConsumerSettings {
   std::vector<std::pair<std::string, std::string>> properties;  // librdkafka names, in order
   int max_poll_records = 500;  // Java's max.poll.records: the most records handed over at once
+  // Security protocol, librdkafka properties (already in `properties`) and the TLS material
+  // inputs to check (security/material.h) and watch (tls::MaterialWatcher).
+  security::SecuritySettings security;
 };
 
-// `worker_consumer` holds the worker's consumer.* keys and `overrides` the connector's
-// consumer.override.* keys, both with the prefix removed. client.id is left to the task.
+// `worker_security` holds the worker's top-level security keys (security::security_keys of the
+// worker configuration), `worker_consumer` the worker's consumer.* keys and `overrides` the
+// connector's consumer.override.* keys, the last two with the prefix removed. Security keys of
+// every layer are translated together by security::translate_security (later layers win).
+// client.id is left to the task.
 ConsumerSettings build_consumer_settings(const std::string& connector_name,
                                          const std::string& bootstrap_servers,
+                                         const api::RawConfig& worker_security,
                                          const api::RawConfig& worker_consumer,
                                          const api::RawConfig& overrides,
                                          std::vector<api::ConfigIssue>& issues);

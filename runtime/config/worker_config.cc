@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "libs/base/strings.h"
+#include "runtime/config/security/settings.h"
 
 namespace kc::config {
 namespace {
@@ -201,13 +202,13 @@ const api::ConfigDef& worker_config_def() {
 }
 
 bool is_worker_passthrough_key(std::string_view key) {
-  for (std::string_view prefix :
-       {"consumer.", "producer.", "admin.", "key.converter.", "value.converter.",
-        "header.converter.", "config.providers", "listeners.https.", "rest.extension",
-        "connector.client.config.override.policy"}) {
+  for (std::string_view prefix : std::initializer_list<std::string_view>{
+           "consumer.", "producer.", "admin.", "key.converter.", "value.converter.",
+           "header.converter.", "config.providers", "listeners.https.", "rest.extension",
+           kOverridePolicyKey, kOverrideAllowlistKey}) {
     if (strings::starts_with(key, prefix)) return true;
   }
-  return false;
+  return security::is_security_key(key);
 }
 
 WorkerConfig parse_worker_config(const api::RawConfig& given, std::vector<api::ConfigIssue>& issues,
@@ -246,6 +247,8 @@ WorkerConfig parse_worker_config(const api::RawConfig& given, std::vector<api::C
   w.admin = w.values.with_prefix("admin.");
   std::erase_if(w.admin,
                 [](const auto& kv) { return strings::starts_with(kv.first, "listeners"); });
+  w.security = security::security_keys(raw);
+  w.override_policy = parse_override_policy(raw, issues);
   w.rest_read_only = w.values.get_bool("rest.read.only");
   w.rest_token_file = w.values.get_string("kconnect.rest.auth.token.file");
   w.state_file = w.values.get_string("kconnect.state.file");

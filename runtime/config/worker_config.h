@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "runtime/api/config_def.h"
+#include "runtime/config/override_policy.h"
 #include "runtime/config/providers.h"
 
 namespace kc::config {
@@ -34,6 +35,12 @@ struct WorkerConfig {
   api::RawConfig consumer;  // consumer.*, prefix removed
   api::RawConfig producer;  // producer.*, prefix removed (dead-letter queue producers)
   api::RawConfig admin;     // admin.*, prefix removed (dead-letter queue topics, offsets API)
+  // Top-level security.protocol / ssl.* / sasl.* (security::security_keys): the lowest layer of
+  // every task consumer's security settings.
+  api::RawConfig security;
+  // connector.client.config.override.policy (and its allowlist): which consumer.override.* keys
+  // a connector may set. A name that does not parse is an error and the policy is None.
+  OverridePolicy override_policy = OverridePolicy::all();
   ConfigProviders providers;
   // REST: refuse every mutating request with 403 (operator-managed workers).
   bool rest_read_only = false;

@@ -20,6 +20,12 @@ void log_callback(const rd_kafka_t* rk, int level, const char* facility, const c
 }
 
 void error_callback(rd_kafka_t* rk, int err, const char* reason, void* /*opaque*/) {
+  log_client_error(rk, err, reason);
+}
+
+}  // namespace
+
+void log_client_error(rd_kafka_t* rk, int err, const char* reason) {
   static auto& log = kc::log::get("kc.kafka");
   auto code = static_cast<rd_kafka_resp_err_t>(err);
   // Transport hiccups are retried by librdkafka itself; report them quietly.
@@ -29,8 +35,6 @@ void error_callback(rd_kafka_t* rk, int err, const char* reason, void* /*opaque*
   log.log(level, "kafka client error",
           {{"client", rd_kafka_name(rk)}, {"error", rd_kafka_err2name(code)}, {"reason", reason}});
 }
-
-}  // namespace
 
 Result<ConfPtr> make_conf(const Properties& properties) {
   ConfPtr conf(rd_kafka_conf_new());

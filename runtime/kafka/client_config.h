@@ -19,4 +19,8 @@ using Properties = std::vector<std::pair<std::string, std::string>>;
 // values of sensitive properties (api::is_sensitive_key) are never echoed.
 Result<ConfPtr> make_conf(const Properties& properties);
 
+// The error callback make_conf() installs (logs to "kc.kafka"), for clients that install their
+// own error callback and still want the log line.
+void log_client_error(rd_kafka_t* rk, int err, const char* reason);
+
 }  // namespace kc::kafka

@@ -31,12 +31,15 @@ std::vector<TopicPartition> from_partition_list(const rd_kafka_topic_partition_l
 }
 
 Result<std::unique_ptr<Consumer>> Consumer::create(const Properties& properties,
-                                                   RebalanceListener* listener) {
+                                                   RebalanceListener* listener,
+                                                   ErrorHandler on_error) {
   KC_ASSIGN_OR_RETURN(auto conf, make_conf(properties));
   auto consumer = std::make_unique<Consumer>(Private{});
   consumer->listener_ = listener;
+  consumer->on_error_ = std::move(on_error);
   rd_kafka_conf_set_opaque(conf.get(), consumer.get());
   rd_kafka_conf_set_rebalance_cb(conf.get(), &Consumer::rebalance_trampoline);
+  if (consumer->on_error_) rd_kafka_conf_set_error_cb(conf.get(), &Consumer::error_trampoline);
   char errstr[512];
   consumer->rk_.reset(rd_kafka_new(RD_KAFKA_CONSUMER, conf.get(), errstr, sizeof errstr));
   if (!consumer->rk_) return make_error(Errc::kInvalidConfig, "creating consumer: {}", errstr);
@@ -63,6 +66,25 @@ Status Consumer::subscribe(const std::vector<std::string>& topics, const std::st
   auto err = rd_kafka_subscribe(rk_.get(), list.get());
   if (err) return tl::unexpected(to_error(err, "subscribing"));
   return ok();
+}
+
+Status Consumer::check_connection(std::chrono::milliseconds timeout) {
+  const rd_kafka_metadata_t* metadata = nullptr;
+  auto err = rd_kafka_metadata(rk_.get(), 0, nullptr, &metadata, static_cast<int>(timeout.count()));
+  if (metadata) rd_kafka_metadata_destroy(metadata);
+  if (!err) return ok();
+  for (int i = 0; i < 100; ++i) {  // error events; never messages (not subscribed)
+    rd_kafka_message_t* event = rd_kafka_consumer_poll(rk_.get(), 0);
+    if (!event) break;
+    rd_kafka_message_destroy(event);
+  }
+  return tl::unexpected(to_error(err, "requesting cluster metadata"));
+}
+
+void Consumer::error_trampoline(rd_kafka_t* rk, int err, const char* reason, void* opaque) {
+  log_client_error(rk, err, reason);
+  static_cast<Consumer*>(opaque)->on_error_(static_cast<rd_kafka_resp_err_t>(err),
+                                            reason ? reason : "");
 }
 
 void Consumer::rebalance_trampoline(rd_kafka_t*, rd_kafka_resp_err_t err,

@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <utility>
@@ -35,9 +36,14 @@ class RebalanceListener {
 
 class Consumer {
  public:
+  // librdkafka's error callback (after the error is logged), on one of librdkafka's threads or
+  // inside poll_batch(); must be thread-safe and quick.
+  using ErrorHandler = std::function<void(rd_kafka_resp_err_t code, const std::string& reason)>;
+
   // `listener` must outlive the consumer.
   static Result<std::unique_ptr<Consumer>> create(const Properties& properties,
-                                                  RebalanceListener* listener);
+                                                  RebalanceListener* listener,
+                                                  ErrorHandler on_error = {});
   ~Consumer();
 
   // Exactly one of `topics` (names) or `regex` (full-match, Java semantics).
@@ -59,6 +65,11 @@ class Consumer {
   // Cached high watermark (no request); -1 when unknown.
   int64_t high_watermark(const TopicPartition& partition) const;
 
+  // Requests cluster metadata (no topics, no group): proves that this handle reaches a broker
+  // with its settings (TLS, SASL) without joining the group. On failure, pending error callbacks
+  // are served first, so the error handler has seen librdkafka's reason.
+  Status check_connection(std::chrono::milliseconds timeout);
+
   // Makes a poll_batch() blocked in another thread return at once. Thread-safe.
   void wake();
 
@@ -75,10 +86,12 @@ class Consumer {
   static void rebalance_trampoline(rd_kafka_t* rk, rd_kafka_resp_err_t err,
                                    rd_kafka_topic_partition_list_t* partitions, void* opaque);
   void on_rebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* partitions);
+  static void error_trampoline(rd_kafka_t* rk, int err, const char* reason, void* opaque);
 
   KafkaPtr rk_;
   QueuePtr queue_;  // the consumer queue poll_batch() waits on, for wake()
   RebalanceListener* listener_ = nullptr;
+  ErrorHandler on_error_;
   std::vector<TopicPartition> assignment_;
   bool closed_ = false;
 };

@@ -34,10 +34,4 @@ api::RawConfig redacted(const api::RawConfig& config) {
   return out;
 }
 
-Status WorkerControl::force_commit(const std::string& connector) {
-  // TODO(branch rollover): the force-commit rollover lands with the certificate rollover work.
-  return make_error(Errc::kUnsupported, "force-commit of connector {} is not implemented yet",
-                    connector);
-}
-
 }  // namespace kc::pipeline

@@ -95,16 +95,18 @@ class WorkerControl {
   // KIP-745: returns the status with the instances to restart shown as RESTARTING.
   virtual Result<ConnectorStatus> restart(const std::string& name, RestartOptions options) = 0;
   virtual Status restart_task(const std::string& name, int task_id) = 0;
+  // Every task of the connector flushes, commits and replaces its consumer with one built from
+  // the TLS material as the files hold it now (also the operator's forceCommitRequest,
+  // connectors.json `forceCommitToken`) (docs/decisions/0003-certificate-rollover.md).
+  // Asynchronous: returns once the material was checked and the tasks were asked. kNotFound for
+  // an unknown connector, kConflict (with the reason) when the material is unusable or the
+  // connector is not running.
+  virtual kc::Status force_commit(const std::string& connector) = 0;
   virtual Status reset_active_topics(const std::string& name) = 0;
   // KIP-875: the connector must be STOPPED. Return Kafka's success message.
   virtual Result<std::string> alter_offsets(const std::string& name,
                                             const std::vector<OffsetUpdate>& updates) = 0;
   virtual Result<std::string> reset_offsets(const std::string& name) = 0;
-  // The operator's forceCommitRequest (connectors.json `forceCommitToken`): commit what the
-  // sinks flushed and roll the consumers over. kNotFound for an unknown connector.
-  // TODO(branch rollover): implemented with the certificate rollover; until then every
-  // WorkerControl answers kUnsupported. Keep this signature.
-  virtual Status force_commit(const std::string& connector);
 };
 
 }  // namespace kc::pipeline

@@ -190,7 +190,10 @@ Result<ConnectorStatus> Herder::status(const std::string& name) const {
     return tl::unexpected(not_found(fmt::format("No status found for connector {}", name)));
   ConnectorStatus s{.name = name, .worker_id = worker_.worker_id()};
   auto running = worker_.status(name);
-  if (running) s.tasks = running->tasks;
+  if (running) {
+    s.tasks = running->tasks;
+    s.warnings = running->warnings;
+  }
   if (!entry->failure.empty()) {
     s.state = TaskState::kFailed;
     s.trace = entry->failure;
@@ -462,6 +465,17 @@ Status Herder::restart_task(const std::string& name, int task_id) {
   if (!worker_.has_connector(name))
     return tl::unexpected(not_found(fmt::format("Task {}-{} not found", name, task_id)));
   return worker_.restart_task(name, task_id);
+}
+
+kc::Status Herder::force_commit(const std::string& connector) {
+  std::lock_guard changes(changes_);
+  if (!find(connector))
+    return tl::unexpected(not_found(fmt::format("Connector {} not found", connector)));
+  if (!worker_.has_connector(connector)) {
+    return make_error(Errc::kConflict, "Connector {} is not running (stopped or failed)",
+                      connector);
+  }
+  return worker_.force_commit(connector);
 }
 
 Status Herder::reset_active_topics(const std::string& name) {

@@ -77,6 +77,7 @@ class Herder final : public WorkerControl {
   Status restart_connector(const std::string& name) override;
   Result<ConnectorStatus> restart(const std::string& name, RestartOptions options) override;
   Status restart_task(const std::string& name, int task_id) override;
+  kc::Status force_commit(const std::string& connector) override;
   Status reset_active_topics(const std::string& name) override;
   Result<std::string> alter_offsets(const std::string& name,
                                     const std::vector<OffsetUpdate>& updates) override;

@@ -55,7 +55,13 @@ TaskProbe::TaskProbe(metrics::Registry& r, const metrics::Labels& l)
                     metrics::latency_buckets_seconds()),
       commit_seconds(r,
                      r.histogram("kconnect_task_offset_commit_seconds", "Offset commit latency."),
-                     l, metrics::latency_buckets_seconds()) {
+                     l, metrics::latency_buckets_seconds()),
+      rollover_pause_seconds(
+          r,
+          r.histogram("kconnect_task_rollover_pause_seconds",
+                      "Consumer rollover pause: from the request to the first record the new "
+                      "consumer returned."),
+          l, metrics::latency_buckets_seconds()) {
   auto& family = r.gauge("kconnect_task_state", "Task state: 1 for the current state, else 0.");
   for (auto state : kStates) {
     auto state_labels = l;
@@ -84,6 +90,22 @@ void TaskProbe::set_lag(const api::TopicPartition& partition, int64_t lag) {
              .first;
   }
   (*it->second)->Set(static_cast<double>(lag));
+}
+
+void TaskProbe::rollover(const std::string& outcome) {
+  auto it = rollovers_.find(outcome);
+  if (it == rollovers_.end()) {
+    auto l = labels;
+    l["outcome"] = outcome;
+    auto& family = registry.counter("kconnect_task_rollovers_total",
+                                    "Consumer rollovers (force-commit, renewed TLS material), by "
+                                    "outcome.");
+    it = rollovers_
+             .emplace(outcome,
+                      std::make_unique<metrics::Series<metrics::Counter>>(registry, family, l))
+             .first;
+  }
+  (*it->second)->Increment();
 }
 
 void TaskProbe::drop_lag(const api::TopicPartition& partition) { lags_.erase(partition); }

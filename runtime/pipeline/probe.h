@@ -19,6 +19,12 @@
 //   kconnect_task_partition_lag_records         gauge {topic, partition}: high watermark minus
 //                                               the next offset to hand to the sink
 //   kconnect_task_state                         gauge {state}: 1 for the task's state, else 0
+//   kconnect_task_rollovers_total               {outcome}: consumer rollovers (force-commit,
+//                                               renewed TLS material): completed, commit_failed,
+//                                               consumer_failed, preflight_failed
+//   kconnect_task_rollover_pause_seconds        histogram: from the request (or the material
+//                                               change noticed) to the first record the new
+//                                               consumer returned
 
 #include <map>
 #include <memory>
@@ -39,6 +45,8 @@ struct TaskProbe {
   // Lag of one partition; drop_lag() removes its series (partition revoked). Sink thread only.
   void set_lag(const api::TopicPartition& partition, int64_t lag);
   void drop_lag(const api::TopicPartition& partition);
+  // Counts one rollover with `outcome`. Poll thread only.
+  void rollover(const std::string& outcome);
 
   metrics::Registry& registry;
   metrics::Labels labels;
@@ -55,10 +63,12 @@ struct TaskProbe {
   metrics::Series<metrics::Histogram> batch_records;
   metrics::Series<metrics::Histogram> flush_seconds;
   metrics::Series<metrics::Histogram> commit_seconds;
+  metrics::Series<metrics::Histogram> rollover_pause_seconds;
 
  private:
   std::map<TaskState, std::unique_ptr<metrics::Series<metrics::Gauge>>> states_;
   std::map<api::TopicPartition, std::unique_ptr<metrics::Series<metrics::Gauge>>> lags_;
+  std::map<std::string, std::unique_ptr<metrics::Series<metrics::Counter>>> rollovers_;
 };
 
 }  // namespace kc::pipeline

@@ -13,6 +13,7 @@
 
 #include "libs/base/backoff.h"
 #include "libs/base/log.h"
+#include "runtime/config/security/diagnose.h"
 #include "runtime/pipeline/dead_letter_queue.h"
 #include "runtime/pipeline/error_reporter.h"
 #include "runtime/pipeline/handoff_queue.h"
@@ -57,7 +58,15 @@ struct Shutdown {
 struct Fail {
   Error error;
 };
-using Item = std::variant<Batch, Assigned, Revoked, Shutdown, Fail>;
+// Rollover step 2: everything before it is put, flushed and committed; the outcome goes back.
+struct RolloverMarker {
+  std::promise<Status>* done = nullptr;
+};
+using Item = std::variant<Batch, Assigned, Revoked, Shutdown, Fail, RolloverMarker>;
+
+double seconds_between(Clock::time_point from, Clock::time_point to) {
+  return std::chrono::duration<double>(to - from).count();
+}
 
 }  // namespace
 
@@ -84,7 +93,11 @@ struct SinkTask::Impl final : kafka::RebalanceListener {
   std::unique_ptr<api::Converter> key_converter, value_converter, header_converter;
   std::unique_ptr<api::Sink> sink;
   std::optional<transforms::Chain> chain;  // empty when the connector has no transforms
-  std::unique_ptr<kafka::Consumer> consumer;
+  // Replaced by a rollover, on the poll thread only (which reads it without the lock); other
+  // threads take a reference with current_consumer().
+  std::shared_ptr<kafka::Consumer> consumer;
+  mutable std::mutex consumer_mu;
+  kafka::Properties base_properties;  // the consumer's properties without the material's
   TaskProbe probe;
   HandoffQueue<Item> queue;
 
@@ -98,6 +111,16 @@ struct SinkTask::Impl final : kafka::RebalanceListener {
 
   // Poll thread only.
   bool partitions_paused = false;
+  std::optional<Backoff> rollover_backoff;         // while commits for a rollover fail
+  Clock::time_point rollover_not_before{};         // retry after a failed commit
+  std::optional<Clock::time_point> rollover_from;  // a rollover's `noticed`, until its first record
+  Clock::time_point rollover_subscribed_at{};
+  std::optional<Clock::time_point> rollover_assigned_at;
+
+  // Rollover requests (any thread).
+  std::mutex rollover_mu;
+  std::optional<Rollover> pending_rollover;
+  std::atomic<bool> rollover_pending{false};
 
   // Sink thread only.
   std::unique_ptr<DeadLetterQueue> dlq;  // declared after nothing it calls back into dies first
@@ -122,6 +145,14 @@ struct SinkTask::Impl final : kafka::RebalanceListener {
   std::map<TopicPartition, int64_t> committed;
   std::map<TopicPartition, int64_t> delivered;
   std::optional<Clock::time_point> first_record_at;
+  std::string client_error;
+  std::string last_client_reason;  // librdkafka's text of the last error callback
+  uint64_t rollovers = 0;
+  std::string rollover_error;
+  uint64_t rollovers_resumed = 0;
+  double last_rollover_pause_seconds = 0;
+  double last_rollover_join_seconds = 0;
+  std::string last_commit_error;  // sink thread
 
   explicit Impl(TaskSettings s)
       : settings(std::move(s)),
@@ -140,9 +171,41 @@ struct SinkTask::Impl final : kafka::RebalanceListener {
     probe.set_state(s);
   }
 
+  // librdkafka's error callback: security failures are explained (which key, which file), logged
+  // once per distinct explanation and kept for the task status.
+  void on_client_error(rd_kafka_resp_err_t code, const std::string& reason) {
+    {
+      std::lock_guard lock(mu);
+      last_client_reason = reason;
+    }
+    auto hint = config::security::explain_client_error(reason, connector.consumer.security);
+    if (!hint) return;
+    {
+      std::lock_guard lock(mu);
+      if (client_error == *hint) return;
+      client_error = *hint;
+    }
+    logger().warn("kafka client security error",
+                  {{"task", id()}, {"error", rd_kafka_err2name(code)}, {"hint", *hint}});
+  }
+
+  std::shared_ptr<kafka::Consumer> current_consumer() const {
+    std::lock_guard lock(consumer_mu);
+    return consumer;
+  }
+
+  Result<std::shared_ptr<kafka::Consumer>> make_consumer(const kafka::Properties& props) {
+    KC_ASSIGN_OR_RETURN(auto created,
+                        kafka::Consumer::create(props, this, [this](auto code, const auto& reason) {
+                          on_client_error(code, reason);
+                        }));
+    return std::shared_ptr<kafka::Consumer>(std::move(created));
+  }
+
   // ---- poll thread ------------------------------------------------------------------------
 
   void on_assigned(const std::vector<TopicPartition>& partitions) override {
+    if (rollover_from && !rollover_assigned_at) rollover_assigned_at = Clock::now();
     {
       std::lock_guard lock(mu);
       assignment.insert(assignment.end(), partitions.begin(), partitions.end());
@@ -211,7 +274,152 @@ struct SinkTask::Impl final : kafka::RebalanceListener {
   // Sink thread: once the queue has drained enough, wake a paused poll thread to resume at once.
   void wake_poller_if_drained() {
     if (backpressure_paused.load() && static_cast<int64_t>(queue.bytes()) <= resume_mark())
-      consumer->wake();
+      current_consumer()->wake();
+  }
+
+  // ---- rollover (poll thread) ----------------------------------------------------------------
+
+  bool rollover_due() const {
+    return rollover_pending.load() && Clock::now() >= rollover_not_before;
+  }
+
+  // Keeps the old consumer: counts and reports the abort; with `retry_after`, the request stays
+  // pending (unless a newer one arrived) and runs again after that delay.
+  void abort_rollover(const std::string& outcome, const std::string& message, Rollover request,
+                      std::optional<milliseconds> retry_after) {
+    probe.rollover(outcome);
+    logger().error("rollover aborted; the old consumer keeps running",
+                   {{"task", id()},
+                    {"outcome", outcome},
+                    {"error", message},
+                    {"retry_ms", retry_after ? retry_after->count() : -1}});
+    {
+      std::lock_guard lock(mu);
+      rollover_error = message;
+    }
+    if (!retry_after) return;
+    rollover_not_before = Clock::now() + *retry_after;
+    std::lock_guard lock(rollover_mu);
+    if (!pending_rollover) pending_rollover = std::move(request);
+    rollover_pending.store(true);
+  }
+
+  // ADR 0003 steps 1-8. Returns an error only when the task cannot go on (the new consumer
+  // could not subscribe); every abort before the old consumer is closed keeps it.
+  Status roll_over() {
+    Rollover request;
+    {
+      std::lock_guard lock(rollover_mu);
+      if (!pending_rollover) {
+        rollover_pending.store(false);
+        return ok();
+      }
+      request = std::move(*pending_rollover);
+      pending_rollover.reset();
+      rollover_pending.store(false);
+    }
+    auto t0 = Clock::now();
+    logger().info("rollover started", {{"task", id()}, {"reason", request.reason}});
+    // 1-3: nothing is polled any more; the sink thread puts what is queued, flushes, commits.
+    std::promise<Status> done;
+    auto future = done.get_future();
+    queue.push(RolloverMarker{&done}, 0);
+    auto committed_ok = future.get();
+    auto t_committed = Clock::now();
+    if (!committed_ok) {
+      if (failed.load()) return ok();  // the task failed meanwhile; the loop ends
+      if (!rollover_backoff) rollover_backoff = Backoff::kafka_connect(errors.retry_delay_max);
+      abort_rollover("commit_failed", committed_ok.error().message(), std::move(request),
+                     rollover_backoff->next());
+      return ok();
+    }
+    // 4: the new consumer, from the connector's properties and the new material.
+    auto props = base_properties;
+    for (const auto& p : request.material_properties) props.emplace_back(p.name, p.value);
+    {
+      std::lock_guard lock(mu);
+      last_client_reason.clear();
+    }
+    auto next = make_consumer(props);
+    auto t_created = Clock::now();
+    if (!next) {
+      abort_rollover("consumer_failed",
+                     fmt::format("the new consumer could not be created: {}",
+                                 explained(next.error().message())),
+                     std::move(request), std::nullopt);
+      return ok();
+    }
+    // 5: pre-flight: the new material against the brokers, without touching the group.
+    if (auto reached = (*next)->check_connection(settings.preflight_timeout); !reached) {
+      std::string reason;
+      {
+        std::lock_guard lock(mu);
+        reason = last_client_reason;
+      }
+      next->reset();  // never subscribed: closing it does not touch the group
+      abort_rollover("preflight_failed",
+                     fmt::format("the new consumer could not reach the brokers: {}",
+                                 reason.empty() ? reached.error().message() : explained(reason)),
+                     std::move(request), std::nullopt);
+      return ok();
+    }
+    auto t_checked = Clock::now();
+    // 6: close the old consumer (its revoke finds everything committed), then 7: subscribe.
+    auto old = consumer;
+    if (auto closed = old->close(); !closed) {
+      logger().warn("closing the old consumer failed",
+                    {{"task", id()}, {"error", closed.error().message()}});
+    }
+    {
+      std::lock_guard lock(consumer_mu);
+      consumer = std::move(*next);
+    }
+    old.reset();
+    auto t_closed = Clock::now();
+    rollover_backoff.reset();
+    rollover_from = request.noticed;
+    rollover_assigned_at.reset();
+    rollover_subscribed_at = Clock::now();
+    {
+      std::lock_guard lock(mu);
+      ++rollovers;
+      rollover_error.clear();
+    }
+    probe.rollover("completed");
+    auto ms = [](Clock::time_point a, Clock::time_point b) { return seconds_between(a, b) * 1e3; };
+    logger().info("rollover: consumer replaced", {{"task", id()},
+                                                  {"reason", request.reason},
+                                                  {"flush_commit_ms", ms(t0, t_committed)},
+                                                  {"create_ms", ms(t_committed, t_created)},
+                                                  {"preflight_ms", ms(t_created, t_checked)},
+                                                  {"close_ms", ms(t_checked, t_closed)}});
+    return consumer->subscribe(connector.topics, connector.topics_regex);
+  }
+
+  // 8: the first record of the new consumer ends the pause.
+  void note_first_record_after_rollover() {
+    if (!rollover_from) return;
+    auto now = Clock::now();
+    auto pause = seconds_between(*rollover_from, now);
+    probe.rollover_pause_seconds->Observe(pause);
+    auto assigned = rollover_assigned_at.value_or(now);
+    {
+      std::lock_guard lock(mu);
+      ++rollovers_resumed;
+      last_rollover_pause_seconds = pause;
+      last_rollover_join_seconds = seconds_between(rollover_subscribed_at, assigned);
+    }
+    logger().info("rollover done",
+                  {{"task", id()},
+                   {"pause_ms", pause * 1e3},
+                   {"join_ms", seconds_between(rollover_subscribed_at, assigned) * 1e3},
+                   {"first_record_ms", seconds_between(assigned, now) * 1e3}});
+    rollover_from.reset();
+  }
+
+  std::string explained(const std::string& reason) const {
+    return config::security::explain_client_error(reason, connector.consumer.security)
+        .value_or(reason);
   }
 
   void poll_loop() {
@@ -220,12 +428,21 @@ struct SinkTask::Impl final : kafka::RebalanceListener {
     std::vector<kafka::MessagePtr> batch;
     auto max = static_cast<size_t>(connector.consumer.max_poll_records);
     while (subscribed && !stop_requested.load() && !failed.load()) {
+      if (rollover_due()) {
+        subscribed = roll_over();
+        if (!subscribed) {
+          queue.push(Fail{subscribed.error()}, 0);
+          break;
+        }
+        continue;
+      }
       update_backpressure();
       apply_pause();
       batch.clear();
       batch.reserve(max);
       auto polled = consumer->poll_batch(batch, max, settings.poll_timeout);
       if (!batch.empty()) {
+        note_first_record_after_rollover();
         size_t bytes = 0;
         for (const auto& m : batch) bytes += m->len + m->key_len;
         probe.records_consumed->Increment(static_cast<double>(batch.size()));
@@ -465,7 +682,7 @@ struct SinkTask::Impl final : kafka::RebalanceListener {
   // Everything before the group's committed offset counts as delivered (by an earlier run), so
   // progress and "caught up" are right before the first new record arrives.
   void record_starting_positions(const std::vector<TopicPartition>& partitions) {
-    auto committed_offsets = consumer->committed(partitions, std::chrono::seconds(10));
+    auto committed_offsets = current_consumer()->committed(partitions, std::chrono::seconds(10));
     if (!committed_offsets) return;
     std::lock_guard lock(mu);
     for (const auto& [tp, offset] : *committed_offsets) {
@@ -573,9 +790,10 @@ struct SinkTask::Impl final : kafka::RebalanceListener {
     auto offsets = tracker.committable();
     if (offsets.empty()) return;
     auto t1 = Clock::now();
-    auto committed_ok = consumer->commit_sync(offsets);
+    auto committed_ok = current_consumer()->commit_sync(offsets);
     probe.commit_seconds->Observe(std::chrono::duration<double>(Clock::now() - t1).count());
     if (!committed_ok) {
+      last_commit_error = committed_ok.error().message();
       // Kafka Connect logs and retries with the next commit; the offsets stay pending.
       probe.commit_failures->Increment();
       logger().warn("offset commit failed; will retry",
@@ -603,10 +821,31 @@ struct SinkTask::Impl final : kafka::RebalanceListener {
         positions.emplace_back(tp, it == delivered.end() ? -1 : it->second);
       }
     }
+    auto current = current_consumer();
     for (const auto& [tp, position] : positions) {
-      auto hwm = consumer->high_watermark(tp);
+      auto hwm = current->high_watermark(tp);
       if (hwm >= 0 && position >= 0) probe.set_lag(tp, std::max<int64_t>(0, hwm - position));
     }
+  }
+
+  // Rollover step 3 (sink thread): put what came before the marker (done: items are in order),
+  // flush, commit synchronously. Ok only when nothing handled is left uncommitted.
+  Status commit_for_rollover() {
+    if (failed.load()) return make_error(Errc::kCancelled, "the task failed");
+    last_commit_error.clear();
+    flush_and_commit();
+    if (failed.load()) return make_error(Errc::kCancelled, "the task failed");
+    if (!tracker.committable().empty()) {
+      return make_error(Errc::kUnavailable, "offset commit failed: {}",
+                        last_commit_error.empty() ? "records await dead-letter acknowledgement"
+                                                  : last_commit_error);
+    }
+    if (tracker.held() > 0) {
+      return make_error(Errc::kUnavailable,
+                        "records await dead-letter queue acknowledgement; their offsets cannot "
+                        "be committed yet");
+    }
+    return ok();
   }
 
   // Handles one queue item; false after Shutdown.
@@ -635,6 +874,8 @@ struct SinkTask::Impl final : kafka::RebalanceListener {
         flush_and_commit();
         fail(f->error);
       }
+    } else if (auto* marker = std::get_if<RolloverMarker>(&item)) {
+      marker->done->set_value(commit_for_rollover());
     } else if (auto* shutdown = std::get_if<Shutdown>(&item)) {
       if (!failed.load()) flush_and_commit();
       sink->stop();
@@ -699,7 +940,9 @@ Result<std::unique_ptr<SinkTask>> SinkTask::create(TaskSettings settings) {
   for (const auto& [k, v] : props) has_client_id = has_client_id || k == "client.id";
   if (!has_client_id)
     props.emplace_back("client.id", fmt::format("connector-consumer-{}-{}", c.name, s.task_id));
-  KC_ASSIGN_OR_RETURN(impl->consumer, kafka::Consumer::create(props, impl.get()));
+  impl->base_properties = props;
+  for (const auto& p : s.material_properties) props.emplace_back(p.name, p.value);
+  KC_ASSIGN_OR_RETURN(impl->consumer, impl->make_consumer(props));
 
   if (!c.errors.dlq_topic.empty()) {
     KC_ASSIGN_OR_RETURN(
@@ -728,15 +971,25 @@ void SinkTask::start() {
 void SinkTask::pause() {
   if (impl_->user_paused.exchange(true)) return;
   impl_->set_state(TaskState::kPaused);
-  impl_->consumer->wake();
+  impl_->current_consumer()->wake();
   logger().info("task paused", {{"task", impl_->id()}});
 }
 
 void SinkTask::resume() {
   if (!impl_->user_paused.exchange(false)) return;
   impl_->set_state(TaskState::kRunning);
-  impl_->consumer->wake();
+  impl_->current_consumer()->wake();
   logger().info("task resumed", {{"task", impl_->id()}});
+}
+
+void SinkTask::request_rollover(Rollover rollover) {
+  if (impl_->stop_requested.load() || impl_->failed.load()) return;
+  {
+    std::lock_guard lock(impl_->rollover_mu);
+    impl_->pending_rollover = std::move(rollover);
+    impl_->rollover_pending.store(true);
+  }
+  impl_->current_consumer()->wake();
 }
 
 void SinkTask::stop() {
@@ -768,10 +1021,17 @@ TaskStatus SinkTask::status() const {
   s.worker_id = impl_->settings.worker_id;
   s.records_consumed = static_cast<uint64_t>(impl_->probe.records_consumed->Value());
   s.records_written = static_cast<uint64_t>(impl_->probe.records_written->Value());
+  auto current = impl_->current_consumer();
   std::lock_guard lock(impl_->mu);
   s.state = impl_->state;
   s.trace = impl_->trace;
   s.first_record_at = impl_->first_record_at;
+  s.client_error = impl_->client_error;
+  s.rollovers = impl_->rollovers;
+  s.rollover_error = impl_->rollover_error;
+  s.rollovers_resumed = impl_->rollovers_resumed;
+  s.last_rollover_pause_seconds = impl_->last_rollover_pause_seconds;
+  s.last_rollover_join_seconds = impl_->last_rollover_join_seconds;
   auto find = [](const auto& map, const TopicPartition& tp) {
     auto it = map.find(tp);
     return it == map.end() ? int64_t{-1} : it->second;
@@ -780,7 +1040,7 @@ TaskStatus SinkTask::status() const {
     s.partitions.push_back({.partition = tp,
                             .delivered = find(impl_->delivered, tp),
                             .committed = find(impl_->committed, tp),
-                            .high_watermark = impl_->consumer->high_watermark(tp)});
+                            .high_watermark = current->high_watermark(tp)});
   }
   return s;
 }

@@ -29,12 +29,35 @@
 //    errors.retry.timeout (without limit when that key is not set, as Kafka); others fail the
 //    task with a trace naming the first record of the failing batch.
 //  - No blocking I/O on the poll thread: sink calls, dead-letter writes and commits run on the
-//    sink thread.
+//    sink thread. (Exception: a rollover creates the new consumer and checks its connection on
+//    the poll thread, while nothing is being fetched.)
+//  - Rollover (request_rollover: renewed TLS material, force-commit; ADR 0003): the poll thread
+//    stops fetching and hands the sink thread a rollover marker; everything queued before it is
+//    put, flushed and committed synchronously. Only after that commit succeeded is a new consumer
+//    built (connector properties + the new material's, same client.id and group.instance.id),
+//    its connection checked with a metadata request, the old consumer closed and the new one
+//    subscribed. No loss (offsets cover only flushed records; the new consumer starts at them),
+//    no duplicates when the commit succeeded (nothing was handed to the sink after the marker).
+//    Every abort keeps the old consumer: a failed commit is retried after Kafka's backoff; a new
+//    consumer that cannot be built or cannot connect (wrong key, CA the brokers do not accept)
+//    is reported in status (rollover_error) and logs, and the task goes on with the old one.
 // Caveats
 //  - A task that fails commits what was flushed before the failure, leaves the group and stays
 //    FAILED until restarted.
 //  - Partitions reported lost (the member was fenced) cannot be committed; their records are
 //    delivered again by their new owner (duplicates, never loss).
+//  - Rollover: records librdkafka prefetched for the old consumer are dropped with it and fetched
+//    again by the new one (never handed over twice: they were not polled). The pause is
+//    dominated by the group join: with group.instance.id on a broker with static membership the
+//    new consumer gets the same partitions at once; without it (and on librdkafka's mock cluster,
+//    which ignores it) closing the old consumer is a leave and the new one a join — a rebalance,
+//    and this task's partitions may move to another member (which starts at the committed
+//    offsets). A user-set group.instance.id is kept as given (one value for all tasks of a
+//    connector would fence them: set it only with tasks.max=1).
+//  - Rollover: records waiting for a dead-letter queue acknowledgement hold their partition's
+//    commit; the rollover is then retried (commit_failed) until they are acknowledged.
+//  - Rollover after the switch: if the new consumer loses the brokers later, it behaves as any
+//    consumer (librdkafka reconnects); the old material is not tried again.
 //  - A revocation that arrives while the sink thread retries a batch waits for the retry to end
 //    (success, exhausted errors.retry.timeout or stop); with unlimited retries the member may
 //    be evicted from the group meanwhile, and its partitions replayed by the next owner.
@@ -78,6 +101,28 @@ struct TaskStatus {
   uint64_t records_written = 0;
   std::optional<std::chrono::steady_clock::time_point> first_record_at;
   std::vector<PartitionProgress> partitions;  // assigned partitions
+  // The consumer's last security failure, explained (security::explain_client_error): which key
+  // and file to look at. Empty when none was seen.
+  std::string client_error;
+  uint64_t rollovers = 0;      // consumers replaced by a rollover
+  std::string rollover_error;  // why the last rollover was aborted; cleared by the next success
+  // Rollovers whose new consumer returned its first record, and for the last of them: the pause
+  // (from Rollover::noticed to that record) and, within it, the group join (subscribe to
+  // assignment).
+  uint64_t rollovers_resumed = 0;
+  double last_rollover_pause_seconds = 0;
+  double last_rollover_join_seconds = 0;
+};
+
+// A request to replace the task's consumer (renewed TLS material, force-commit).
+struct Rollover {
+  // Properties the TLS material gives (security::material_properties / check_material), set after
+  // the connector's consumer properties in the new consumer.
+  std::vector<config::security::Property> material_properties;
+  std::string reason;  // for logs: "force-commit", "renewed TLS material"
+  // When the need was noticed (the watcher's first file event, the REST request): the pause is
+  // measured from here to the first record of the new consumer.
+  std::chrono::steady_clock::time_point noticed = std::chrono::steady_clock::now();
 };
 
 // The topics a connector's records were written under (after transforms), for
@@ -101,9 +146,14 @@ struct TaskSettings {
   int task_id = 0;
   std::string worker_id;
   std::string bootstrap_servers;  // replaces the configured one (embedded mode); empty: keep
+  // Properties only the TLS material files give (security::check_material's), set after the
+  // connector's consumer properties: PKCS#12 stores reach librdkafka only this way.
+  std::vector<config::security::Property> material_properties;
   std::chrono::milliseconds flush_interval{60000};
   std::chrono::milliseconds flush_timeout{5000};  // offset.flush.timeout.ms: DLQ acks before commit
   std::chrono::milliseconds poll_timeout{100};
+  // Rollover: how long the new consumer's metadata request may take (its pre-flight).
+  std::chrono::milliseconds preflight_timeout{5000};
   bool start_paused = false;
   std::shared_ptr<ActiveTopics> topics;  // optional
   metrics::Registry* metrics = &metrics::default_registry();
@@ -123,6 +173,9 @@ class SinkTask {
   // resume() undoes it. Thread-safe, idempotent; a FAILED task stays FAILED.
   void pause();
   void resume();
+  // Asks the task to replace its consumer (see Guarantees: Rollover). Returns at once; a newer
+  // request replaces one not yet started. Thread-safe; ignored once the task stops or failed.
+  void request_rollover(Rollover rollover);
   // Flushes, commits, leaves the group and joins the threads. Idempotent.
   void stop();
   TaskStatus status() const;

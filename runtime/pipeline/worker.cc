@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "libs/base/log.h"
+#include "runtime/config/security/material.h"
 
 namespace kc::pipeline {
 namespace {
@@ -23,6 +24,7 @@ Result<std::unique_ptr<SinkTask>> Worker::make_task(const Running& running, int 
                                 .task_id = id,
                                 .worker_id = worker_id,
                                 .bootstrap_servers = context_.bootstrap_servers,
+                                .material_properties = running.material_properties,
                                 .flush_interval = context_.flush_interval,
                                 .flush_timeout = context_.flush_timeout,
                                 .start_paused = running.paused,
@@ -51,19 +53,130 @@ Status Worker::add_connector(std::shared_ptr<const config::ConnectorConfig> conf
                              std::shared_ptr<ActiveTopics> topics) {
   if (has_connector(config->name))
     return make_error(Errc::kAlreadyExists, "Connector {} already exists", config->name);
+  auto checked = config::security::check_material(config->consumer.security);
+  if (!checked) {
+    logger().error("connector refused: its TLS material is unusable",
+                   {{"connector", config->name}, {"error", checked.error().message()}});
+    return tl::unexpected(checked.error());
+  }
+  for (const auto& warning : checked->warnings)
+    logger().warn("TLS material", {{"connector", config->name}, {"warning", warning}});
   auto running = std::make_unique<Running>();
   running->config = config;
+  running->material_properties = std::move(checked->properties);
   running->paused = paused;
   running->topics = topics ? std::move(topics) : std::make_shared<ActiveTopics>();
   auto id = worker_id();
   for (int t = 0; t < config->tasks_max; ++t) install(*running, t, make_task(*running, t, id));
-  std::lock_guard lock(mu_);
-  if (connectors_.count(config->name)) {
-    return make_error(Errc::kAlreadyExists, "Connector {} already exists", config->name);
+  {
+    std::lock_guard lock(mu_);
+    if (connectors_.count(config->name)) {
+      return make_error(Errc::kAlreadyExists, "Connector {} already exists", config->name);
+    }
+    logger().info("connector started",
+                  {{"connector", config->name}, {"tasks", config->tasks_max}, {"paused", paused}});
+    connectors_[config->name] = std::move(running);
   }
-  logger().info("connector started",
-                {{"connector", config->name}, {"tasks", config->tasks_max}, {"paused", paused}});
-  connectors_[config->name] = std::move(running);
+  if (!config->consumer.security.material.empty()) start_watcher(config->name);
+  return ok();
+}
+
+void Worker::start_watcher(const std::string& name) {
+  std::shared_ptr<const config::ConnectorConfig> config;
+  {
+    std::lock_guard lock(mu_);
+    auto it = connectors_.find(name);
+    if (it == connectors_.end()) return;
+    config = it->second->config;
+  }
+  auto watcher = tls::MaterialWatcher::start(
+      config->consumer.security.material,
+      {.connector = name,
+       .debounce = context_.material_debounce,
+       .poll_interval = context_.material_poll_interval,
+       .registry = context_.metrics},
+      [this, name](const tls::MaterialWatcher::Event& event) { on_material_event(name, event); });
+  if (!watcher) {
+    // check_material just accepted the files; they changed since. The tasks run with what they
+    // read; a force-commit re-reads the files.
+    logger().error("TLS material watcher could not start",
+                   {{"connector", name}, {"error", watcher.error().message()}});
+    std::lock_guard lock(mu_);
+    if (auto it = connectors_.find(name); it != connectors_.end())
+      it->second->material_problem = watcher.error().message();
+    return;
+  }
+  std::unique_ptr<tls::MaterialWatcher> unused;  // destroyed outside the lock
+  std::lock_guard lock(mu_);
+  auto it = connectors_.find(name);
+  if (it == connectors_.end() || it->second->config != config) {
+    unused = std::move(*watcher);
+    return;
+  }
+  it->second->watcher = std::move(*watcher);
+}
+
+void Worker::request_rollovers(Running& running, const Rollover& rollover) {
+  for (auto& [id, t] : running.tasks) t->request_rollover(rollover);
+}
+
+void Worker::on_material_event(const std::string& name, const tls::MaterialWatcher::Event& event) {
+  using Kind = tls::MaterialWatcher::EventKind;
+  std::lock_guard lock(mu_);
+  auto it = connectors_.find(name);
+  if (it == connectors_.end()) return;
+  auto& running = *it->second;
+  switch (event.kind) {
+    case Kind::kNewMaterial: {
+      running.material_problem.clear();
+      running.material_warnings.clear();
+      running.material_properties =
+          config::security::material_properties(running.config->consumer.security, *event.material);
+      logger().info("renewed TLS material; rolling the tasks over", {{"connector", name}});
+      request_rollovers(running, {.material_properties = running.material_properties,
+                                  .reason = "renewed TLS material",
+                                  .noticed = event.noticed});
+      break;
+    }
+    case Kind::kInvalidMaterial:
+      running.material_problem = event.reason;
+      logger().error("renewed TLS material is unusable; the tasks keep their consumers",
+                     {{"connector", name}, {"error", event.reason}});
+      break;
+    case Kind::kRestored:
+      running.material_problem.clear();
+      break;
+    case Kind::kExpiringSoon:
+      if (std::find(running.material_warnings.begin(), running.material_warnings.end(),
+                    event.reason) == running.material_warnings.end())
+        running.material_warnings.push_back(event.reason);
+      break;
+  }
+}
+
+Status Worker::force_commit(const std::string& name) {
+  std::shared_ptr<const config::ConnectorConfig> config;
+  {
+    std::lock_guard lock(mu_);
+    auto it = connectors_.find(name);
+    if (it == connectors_.end()) return make_error(Errc::kNotFound, "Connector {} not found", name);
+    config = it->second->config;
+  }
+  auto requested = std::chrono::steady_clock::now();
+  auto checked = config::security::check_material(config->consumer.security);
+  if (!checked) {
+    return make_error(Errc::kConflict, "The TLS material of connector {} is unusable: {}", name,
+                      checked.error().message());
+  }
+  std::lock_guard lock(mu_);
+  auto it = connectors_.find(name);
+  if (it == connectors_.end()) return make_error(Errc::kNotFound, "Connector {} not found", name);
+  auto& running = *it->second;
+  running.material_properties = std::move(checked->properties);
+  logger().info("force-commit: rolling the tasks over", {{"connector", name}});
+  request_rollovers(running, {.material_properties = running.material_properties,
+                              .reason = "force-commit",
+                              .noticed = requested});
   return ok();
 }
 
@@ -79,6 +192,7 @@ Status Worker::remove_connector(const std::string& name) {
   std::vector<std::thread> stoppers;
   for (auto& [id, t] : running->tasks) stoppers.emplace_back([&t] { t->stop(); });
   for (auto& s : stoppers) s.join();
+  running->watcher.reset();  // after the tasks (ADR 0003)
   logger().info("connector stopped", {{"connector", name}});
   return ok();
 }
@@ -128,6 +242,7 @@ Status Worker::restart_task(const std::string& name, int task_id) {
     snapshot.config = it->second->config;
     snapshot.paused = it->second->paused;
     snapshot.topics = it->second->topics;
+    snapshot.material_properties = it->second->material_properties;
   }
   auto task = make_task(snapshot, task_id, worker_id());
   std::lock_guard lock(mu_);
@@ -174,6 +289,10 @@ ConnectorStatus Worker::status_of(const Running& running, const std::string& wor
   }
   for (int id : running.restarting)
     s.tasks.push_back({.task_id = id, .state = TaskState::kRestarting, .worker_id = worker_id});
+  if (!running.material_problem.empty())
+    s.warnings.push_back("TLS material: " + running.material_problem);
+  s.warnings.insert(s.warnings.end(), running.material_warnings.begin(),
+                    running.material_warnings.end());
   std::sort(s.tasks.begin(), s.tasks.end(),
             [](const auto& a, const auto& b) { return a.task_id < b.task_id; });
   return s;
@@ -223,6 +342,7 @@ void Worker::stop() {
     for (auto& [id, t] : running->tasks) stoppers.emplace_back([&t] { t->stop(); });
   }
   for (auto& s : stoppers) s.join();
+  for (auto& [name, running] : all) running->watcher.reset();
 }
 
 }  // namespace kc::pipeline

@@ -16,6 +16,7 @@
 
 #include "libs/base/error.h"
 #include "libs/metrics/registry.h"
+#include "libs/tls/watcher.h"
 #include "runtime/config/connector_config.h"
 #include "runtime/pipeline/sink_task.h"
 
@@ -27,6 +28,9 @@ struct WorkerContext {
   std::chrono::milliseconds flush_interval{60000};
   std::chrono::milliseconds flush_timeout{5000};
   metrics::Registry* metrics = &metrics::default_registry();
+  // The TLS material watcher of each connector with certificate files (tls::MaterialWatcher).
+  std::chrono::milliseconds material_debounce{200};
+  std::chrono::milliseconds material_poll_interval{10000};
 };
 
 struct ConnectorStatus {
@@ -35,6 +39,9 @@ struct ConnectorStatus {
   std::string worker_id;
   std::string trace;
   std::vector<TaskStatus> tasks;
+  // TLS material trouble that does not stop the connector: renewed files that are unusable (the
+  // tasks keep the material they have), certificates about to expire.
+  std::vector<std::string> warnings;
 };
 
 class Worker {
@@ -46,7 +53,8 @@ class Worker {
 
   // Creates and starts the connector's tasks.max tasks (paused when `paused`). A task that cannot
   // be created is reported FAILED with its reason; the others run. kAlreadyExists when the
-  // connector runs already.
+  // connector runs already. The connector's TLS material is read and checked first
+  // (security::check_material): unusable material refuses the connector with that error.
   Status add_connector(std::shared_ptr<const config::ConnectorConfig> config, bool paused = false,
                        std::shared_ptr<ActiveTopics> topics = nullptr);
   // Stops the connector's tasks (flush, commit, leave the group) and forgets them.
@@ -57,6 +65,11 @@ class Worker {
   // Stops task `task_id` and starts a new one with the same configuration (it shows RESTARTING
   // meanwhile). kNotFound for an unknown connector or task.
   Status restart_task(const std::string& name, int task_id);
+  // Reads and checks the connector's TLS material now (security::check_material) and asks every
+  // task to replace its consumer with one built from it (SinkTask::request_rollover). Returns
+  // once the tasks were asked. kNotFound; kConflict with the reason when the material is
+  // unusable (nothing else happens then).
+  kc::Status force_commit(const std::string& name);
 
   std::vector<std::string> connector_names() const;
   bool has_connector(const std::string& name) const;
@@ -79,8 +92,15 @@ class Worker {
   struct Running {
     std::shared_ptr<const config::ConnectorConfig> config;
     std::shared_ptr<ActiveTopics> topics;
+    std::vector<config::security::Property> material_properties;  // check_material's
     bool paused = false;
     std::map<int, std::unique_ptr<SinkTask>> tasks;
+    // Watches the connector's TLS files; its events reach the tasks through
+    // on_material_event(). Destroyed after the tasks stopped, never from its callback.
+    std::unique_ptr<tls::MaterialWatcher> watcher;
+    std::string material_problem;                // kInvalidMaterial's reason, until resolved
+    std::vector<std::string> material_warnings;  // kExpiringSoon
+
     std::map<int, std::string> task_errors;  // tasks that could not be created
     std::set<int> restarting;
   };
@@ -89,6 +109,9 @@ class Worker {
   Result<std::unique_ptr<SinkTask>> make_task(const Running& running, int task_id,
                                               const std::string& worker_id) const;
   static void install(Running& running, int task_id, Result<std::unique_ptr<SinkTask>> task);
+  void start_watcher(const std::string& name);
+  void on_material_event(const std::string& name, const tls::MaterialWatcher::Event& event);
+  static void request_rollovers(Running& running, const Rollover& rollover);
   static ConnectorStatus status_of(const Running& running, const std::string& worker_id);
 
   WorkerContext context_;

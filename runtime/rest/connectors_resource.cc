@@ -193,6 +193,13 @@ http::Response RestApi::restart_task(const Request& request) {
   return empty(204);
 }
 
+// kconnect: every task flushes, commits and replaces its consumer (re-reading the TLS material).
+// Asynchronous: 202 once the tasks were asked; 409 with the reason when the material is unusable.
+http::Response RestApi::force_commit(const Request& request) {
+  if (auto st = control_.force_commit(name_of(request)); !st) return error_response(st.error());
+  return empty(202);
+}
+
 http::Response RestApi::restart_connector(const Request& request) {
   auto name = name_of(request);
   pipeline::RestartOptions options{.include_tasks = flag(request, "includeTasks"),

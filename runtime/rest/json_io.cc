@@ -103,6 +103,9 @@ Json task_state_json(const pipeline::TaskStatus& task) {
            {"state", pipeline::task_state_name(task.state)},
            {"worker_id", task.worker_id}};
   if (!task.trace.empty()) out["trace"] = task.trace;
+  // kconnect additions, only when there is something to say.
+  if (!task.client_error.empty()) out["client_error"] = task.client_error;
+  if (!task.rollover_error.empty()) out["rollover_error"] = task.rollover_error;
   return out;
 }
 
@@ -110,6 +113,7 @@ Json connector_status_json(const pipeline::ConnectorStatus& status) {
   Json connector{{"state", pipeline::task_state_name(status.state)},
                  {"worker_id", status.worker_id}};
   if (!status.trace.empty()) connector["trace"] = status.trace;
+  if (!status.warnings.empty()) connector["warnings"] = status.warnings;
   Json tasks = Json::array();
   for (const auto& t : status.tasks) tasks.push_back(task_state_json(t));
   return Json{{"name", status.name}, {"connector", connector}, {"tasks", tasks}, {"type", "sink"}};

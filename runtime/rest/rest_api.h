@@ -73,6 +73,7 @@ class RestApi {
   Response get_tasks(const Request&);
   Response get_task_status(const Request&);
   Response restart_task(const Request&);
+  Response force_commit(const Request&);
   Response restart_connector(const Request&);
   Response pause(const Request&);
   Response resume(const Request&);

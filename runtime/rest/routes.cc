@@ -27,6 +27,7 @@ http::Router RestApi::router() {
       .add(Method::kGet, "/connectors/{name}/tasks/{task}/status", h(&RestApi::get_task_status))
       .add(Method::kPost, "/connectors/{name}/tasks/{task}/restart", h(&RestApi::restart_task))
       .add(Method::kPost, "/connectors/{name}/restart", h(&RestApi::restart_connector))
+      .add(Method::kPost, "/connectors/{name}/force-commit", h(&RestApi::force_commit))
       .add(Method::kPut, "/connectors/{name}/pause", h(&RestApi::pause))
       .add(Method::kPut, "/connectors/{name}/resume", h(&RestApi::resume))
       .add(Method::kPut, "/connectors/{name}/stop", h(&RestApi::stop))

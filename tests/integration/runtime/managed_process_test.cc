@@ -197,7 +197,7 @@ TEST_F(ManagedProcessTest, ConfigMapChangesApplyWithoutARestart) {
   ASSERT_TRUE(eventually([&] { return testing::read_lines(out_a2).size() == 5; }, 30s));
   EXPECT_EQ(connector_state("a"), "RUNNING");
 
-  // New tokens act once: a restart of a's tasks, a force-commit (not implemented yet: reported).
+  // New tokens act once: a restart of a's tasks, a force-commit (the tasks roll over).
   Json a_tokens = file_sink("a", out_a2, "running", 2);
   a_tokens["restartToken"] = "2026-11-21T10:00:00Z";
   a_tokens["forceCommitToken"] = "fc-1";
@@ -209,7 +209,9 @@ TEST_F(ManagedProcessTest, ConfigMapChangesApplyWithoutARestart) {
     return n;
   };
   ASSERT_TRUE(eventually([&] { return count("connector restarted (restartToken)") == 1; }, 10s));
-  ASSERT_TRUE(eventually([&] { return count("action=force-commit") == 1; }, 10s));
+  ASSERT_TRUE(
+      eventually([&] { return count("connector force-committed (forceCommitToken)") == 1; }, 10s));
+  ASSERT_TRUE(eventually([&] { return count("rollover: consumer replaced") == 1; }, 10s));
 
   // Delete b: its tasks stop, it is gone from the REST API; worker-level changes are reported,
   // not applied.
@@ -225,7 +227,8 @@ TEST_F(ManagedProcessTest, ConfigMapChangesApplyWithoutARestart) {
 
   // Tokens that did not change did not act again.
   EXPECT_EQ(count("connector restarted (restartToken)"), 1u);
-  EXPECT_EQ(count("action=force-commit"), 1u);
+  EXPECT_EQ(count("connector force-committed (forceCommitToken)"), 1u);
+  EXPECT_EQ(count("action=force-commit"), 0u);  // no failure reported
 
   // The same process throughout.
   EXPECT_TRUE(process_->running());

@@ -441,6 +441,30 @@ TEST_F(RestApiTest, PauseResumeAndStop) {
   expect_error(call(Method::kPut, "/connectors/nope/stop"), 404, "Unknown connector: nope");
 }
 
+TEST_F(RestApiTest, ForceCommitRollsTheTasksOverAsynchronously) {
+  create("fc");
+  ASSERT_TRUE(eventually(
+      [&] {
+        auto st = worker_->status("fc");
+        return st && !st->tasks.empty() && !st->tasks[0].partitions.empty();
+      },
+      30s));
+  auto accepted = call(Method::kPost, "/connectors/fc/force-commit");
+  EXPECT_EQ(accepted.status, 202) << accepted.text;
+  ASSERT_TRUE(eventually(
+      [&] {
+        auto st = worker_->status("fc");
+        return st && !st->tasks.empty() && st->tasks[0].rollovers == 1;
+      },
+      30s));
+  EXPECT_EQ(task_states("fc"), std::vector<std::string>{"RUNNING"});
+  auto unknown = call(Method::kPost, "/connectors/nope/force-commit");
+  EXPECT_EQ(unknown.status, 404) << unknown.text;
+  EXPECT_EQ(call(Method::kPut, "/connectors/fc/stop").status, 204);
+  expect_error(call(Method::kPost, "/connectors/fc/force-commit"), 409,
+               "Connector fc is not running (stopped or failed)");
+}
+
 TEST_F(RestApiTest, ActiveTopicsAreTrackedAndReset) {
   create("topics-a");
   ASSERT_TRUE(eventually(

@@ -115,6 +115,31 @@ TEST(RuntimeCliTest, ValidateReportsEveryProblemAndExitsNonZero) {
   }
 }
 
+TEST(RuntimeCliTest, ValidateChecksTlsFilesAndTheWorkersOverridePolicy) {
+  testing::TempDir dir;
+  testing::write_text(dir.file("worker.properties"),
+                      "bootstrap.servers=broker:9093\n"
+                      "connector.client.config.override.policy=Principal\n");
+  testing::write_text(dir.file("tls.properties"),
+                      fmt::format("name=a\nconnector.class=file\ntopics=t\nfile=/tmp/x\n"
+                                  "consumer.override.security.protocol=SSL\n"
+                                  "consumer.override.ssl.truststore.location={}\n",
+                                  dir.file("missing-ca.pem")));
+  testing::write_text(dir.file("override.properties"),
+                      "name=b\nconnector.class=file\ntopics=t\nfile=/tmp/x\n"
+                      "consumer.override.max.poll.records=10\n");
+  Process p({runtime(), "validate", dir.file("worker.properties"), dir.file("tls.properties"),
+             dir.file("override.properties")},
+            dir.file("v"));
+  ASSERT_EQ(p.wait(10s), 1) << p.out();
+  auto out = p.out();
+  for (auto expected :
+       {"consumer.override.ssl.truststore.location", "missing-ca.pem",
+        "The 'Principal' policy does not allow 'max.poll.records' to be overridden"}) {
+    EXPECT_NE(out.find(expected), std::string::npos) << expected << "\n" << out;
+  }
+}
+
 TEST_F(StandaloneProcessTest, RefusesABadConfigurationBeforeStartingAnything) {
   auto out = dir_.file("never.jsonl");
   auto bad =

@@ -1,6 +1,7 @@
 #include "runtime/config/connector_config.h"
 
 #include <algorithm>
+#include <map>
 
 #include <gtest/gtest.h>
 
@@ -308,6 +309,95 @@ TEST(ConnectorConfigTest, TransformKeysAreValidatedNotReportedAsUnknown) {
   ASSERT_TRUE(r.ok()) << r.issues.front().to_string();
   EXPECT_TRUE(r.issues.empty()) << r.issues.front().to_string();
   EXPECT_EQ(r.config->plugins, &registry::builtin());
+}
+
+}  // namespace
+}  // namespace kc::config
+
+namespace kc::config {
+namespace {
+
+WorkerConfig worker_with(api::RawConfig raw) {
+  std::vector<api::ConfigIssue> issues;
+  raw.emplace("bootstrap.servers", "broker:9092");
+  auto w = parse_worker_config(raw, issues);
+  for (const auto& i : issues) ADD_FAILURE() << i.to_string();
+  return w;
+}
+
+std::vector<std::string> errors_of(const ValidationResult& r) {
+  std::vector<std::string> out;
+  for (const auto& i : r.issues) {
+    if (i.severity == Severity::kError) out.push_back(i.to_string());
+  }
+  return out;
+}
+
+TEST(ConnectorOverridePolicyTest, ThePrincipalPolicyRefusesEachOtherOverrideByName) {
+  auto worker = worker_with({{"connector.client.config.override.policy", "Principal"}});
+  auto raw = valid();
+  raw["consumer.override.max.poll.records"] = "100";
+  raw["consumer.override.ssl.keystore.password"] = "secret";
+  raw["consumer.override.security.protocol"] = "SASL_SSL";
+  raw["consumer.override.sasl.mechanism"] = "PLAIN";
+  raw["consumer.override.sasl.jaas.config"] =
+      "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"u\" "
+      "password=\"p\";";
+  auto r = validate_connector(worker, raw);
+  EXPECT_FALSE(r.ok());
+  auto errors = errors_of(r);
+  ASSERT_EQ(errors.size(), 2u) << ::testing::PrintToString(errors);
+  EXPECT_EQ(errors[0],
+            "consumer.override.max.poll.records = \"100\": The 'Principal' policy does not allow "
+            "'max.poll.records' to be overridden in the connector configuration.");
+  EXPECT_EQ(errors[1],
+            "consumer.override.ssl.keystore.password = \"[hidden]\": The 'Principal' policy does "
+            "not allow 'ssl.keystore.password' to be overridden in the connector configuration.");
+}
+
+TEST(ConnectorOverridePolicyTest, TheNonePolicyRefusesEveryOverrideAndAllAcceptsThem) {
+  auto raw = valid();
+  raw["consumer.override.max.poll.records"] = "100";
+  auto refused =
+      validate_connector(worker_with({{"connector.client.config.override.policy", "None"}}), raw);
+  EXPECT_EQ(errors_of(refused),
+            std::vector<std::string>{
+                "consumer.override.max.poll.records = \"100\": The 'None' policy does not allow "
+                "'max.poll.records' to be overridden in the connector configuration."});
+  auto accepted = validate_connector(worker_with({{"connector.client.config.override.policy",
+                                                   "org.apache.kafka.connect.connector.policy."
+                                                   "AllConnectorClientConfigOverridePolicy"}}),
+                                     raw);
+  EXPECT_TRUE(accepted.ok());
+  EXPECT_TRUE(validate_connector(worker_with({}), raw).ok());  // All is the default
+}
+
+TEST(ConnectorOverridePolicyTest, AnUnknownPolicyIsAWorkerErrorNamingTheKey) {
+  std::vector<api::ConfigIssue> issues;
+  auto w = parse_worker_config({{"connector.client.config.override.policy", "Some"}}, issues);
+  ASSERT_FALSE(issues.empty());
+  EXPECT_EQ(issues.front().key, "connector.client.config.override.policy");
+  EXPECT_EQ(w.override_policy.kind(), OverridePolicy::Kind::kNone);
+}
+
+TEST(ConnectorSecurityTest, WorkerSecurityConsumerKeysAndOverridesAreTranslatedAsLayers) {
+  // Top-level security keys are the lowest layer, consumer.* above, consumer.override.* on top.
+  auto worker = worker_with({{"security.protocol", "SSL"},
+                             {"ssl.truststore.location", "/etc/kafka/worker-ca.pem"},
+                             {"consumer.ssl.truststore.location", "/etc/kafka/consumer-ca.pem"},
+                             {"consumer.session.timeout.ms", "7000"}});
+  auto raw = valid();
+  raw["consumer.override.ssl.endpoint.identification.algorithm"] = "";
+  auto r = validate_connector(worker, raw);
+  ASSERT_TRUE(r.ok()) << ::testing::PrintToString(errors_of(r));
+  std::map<std::string, std::string> props(r.config->consumer.properties.begin(),
+                                           r.config->consumer.properties.end());
+  EXPECT_EQ(props["security.protocol"], "ssl");
+  EXPECT_EQ(props["ssl.ca.location"], "/etc/kafka/consumer-ca.pem");
+  EXPECT_EQ(props["ssl.endpoint.identification.algorithm"], "none");
+  EXPECT_EQ(props["session.timeout.ms"], "7000");
+  EXPECT_EQ(r.config->consumer.security.protocol, "ssl");
+  EXPECT_FALSE(r.config->consumer.security.material.empty());
 }
 
 }  // namespace
