@@ -586,6 +586,15 @@ void validate(const KafkaConnectCluster& cluster, FieldErrors& errors) {
   }
 }
 
+Json to_json(const Toleration& t) {
+  Json entry = {{"operator", t.op}};
+  if (!t.key.empty()) entry["key"] = t.key;
+  if (!t.value.empty()) entry["value"] = t.value;
+  if (!t.effect.empty()) entry["effect"] = t.effect;
+  if (t.toleration_seconds) entry["tolerationSeconds"] = *t.toleration_seconds;
+  return entry;
+}
+
 Json to_json(const KafkaConnectClusterSpec& spec) {
   Json out = Json::object();
   if (spec.replicas) out["replicas"] = *spec.replicas;
@@ -644,14 +653,7 @@ Json to_json(const KafkaConnectClusterSpec& spec) {
   }
   if (!pod.tolerations.empty()) {
     Json list = Json::array();
-    for (const auto& t : pod.tolerations) {
-      Json entry = {{"operator", t.op}};
-      if (!t.key.empty()) entry["key"] = t.key;
-      if (!t.value.empty()) entry["value"] = t.value;
-      if (!t.effect.empty()) entry["effect"] = t.effect;
-      if (t.toleration_seconds) entry["tolerationSeconds"] = *t.toleration_seconds;
-      list.push_back(entry);
-    }
+    for (const auto& t : pod.tolerations) list.push_back(to_json(t));
     out["template"]["pod"]["tolerations"] = list;
   }
   const auto& pdb = spec.pod_template.pod_disruption_budget;

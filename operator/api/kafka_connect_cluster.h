@@ -191,6 +191,8 @@ void apply_defaults(KafkaConnectClusterSpec& spec);
 void validate(const KafkaConnectCluster& cluster, FieldErrors& errors);
 // The spec back as JSON (after defaulting: what the operator acted on).
 Json to_json(const KafkaConnectClusterSpec& spec);
+// A pod toleration as the Kubernetes API writes it (the CR and the worker pod template share it).
+Json to_json(const Toleration& toleration);
 
 // Worker config keys refused in spec.config, and the reason.
 std::optional<std::string> refused_worker_config_key(const std::string& key);

@@ -139,14 +139,7 @@ Json deployment(const operator_api::KafkaConnectCluster& cluster, const WorkerCo
   if (!pod.affinity.is_null()) pod_spec["affinity"] = pod.affinity;
   if (!pod.tolerations.empty()) {
     Json list = Json::array();
-    for (const auto& t : pod.tolerations) {
-      Json entry = {{"operator", t.op}};
-      if (!t.key.empty()) entry["key"] = t.key;
-      if (!t.value.empty()) entry["value"] = t.value;
-      if (!t.effect.empty()) entry["effect"] = t.effect;
-      if (t.toleration_seconds) entry["tolerationSeconds"] = *t.toleration_seconds;
-      list.push_back(std::move(entry));
-    }
+    for (const auto& t : pod.tolerations) list.push_back(operator_api::to_json(t));
     pod_spec["tolerations"] = std::move(list);
   }
   if (!pod.topology_spread_constraints.is_null()) {
