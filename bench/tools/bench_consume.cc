@@ -40,6 +40,7 @@ struct Options {
   int runs = 3;
   std::string tools = "raw,kcat,null,json";  // also: json-chain, json-null, bytes-file
   std::string worker_extra;                  // extra worker properties, ';'-separated
+  std::string connector_extra;               // extra connector properties, ';'-separated
 };
 
 struct Sample {
@@ -117,6 +118,8 @@ int main(int argc, char** argv) {
       o.tools = argv[i + 1];
     else if (k == "--worker")
       o.worker_extra = argv[i + 1];
+    else if (k == "--connector")
+      o.connector_extra = argv[i + 1];
     else
       die("unknown option " + k);
   }
@@ -164,7 +167,10 @@ int main(int argc, char** argv) {
       fmt::format("bootstrap.servers={}\nlisteners=http://127.0.0.1:0\n{}", bootstrap, extra));
   auto connector = [&](const std::string& name, const std::string& body) {
     auto path = dir.file(name + ".properties");
-    kc::testing::write_text(path, fmt::format("name={}\ntopics={}\n{}", name, topic, body));
+    std::string props;
+    for (auto part : kc::strings::split(o.connector_extra, ';')) props += std::string(part) + "\n";
+    kc::testing::write_text(path,
+                            fmt::format("name={}\ntopics={}\n{}{}", name, topic, body, props));
     return path;
   };
 
