@@ -112,9 +112,17 @@ spec:
   // A changed connector: applied by the same process, from the committed offsets.
   const std::string second = dir_->file("orders-2.jsonl");
   apply(connector_yaml(second));
+  // Produced once the worker runs the new configuration (before that, the old task would take
+  // them into the first file, correctly).
+  ASSERT_TRUE(eventually(
+      [&] { return runtime_->err().find("connector configuration replaced") != std::string::npos; },
+      20s))
+      << runtime_->err();
   produce(kafka->bootstrap_servers(), "orders", 10, [&](int i) { return order(50 + i); });
   ASSERT_TRUE(eventually([&] { return read_lines(second).size() == 10; }, 30s))
-      << read_lines(second).size() << " lines";
+      << read_lines(second).size() << " lines; first has " << read_lines(first).size() << "\n"
+      << connectors_json("main").dump() << "\n"
+      << connector("orders-to-file").value_or(kube::Object()).dump();
   EXPECT_EQ(read_lines(first).size(), 50u);  // nothing consumed twice
   EXPECT_EQ(runtime_->pid(), pid);
   EXPECT_TRUE(runtime_->running());
