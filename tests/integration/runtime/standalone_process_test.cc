@@ -2,6 +2,8 @@
 // moment followed by a restart losing nothing.
 
 #include <atomic>
+#include <cstdlib>
+#include <map>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -162,18 +164,22 @@ TEST_F(StandaloneProcessTest, SigtermFlushesCommitsAndExitsCleanly) {
   // records; this test is about SIGTERM, not about that race.
   ASSERT_TRUE(eventually(
       [&] {
-        std::set<std::string> holding;  // tasks whose latest assignment is one partition
+        // Partitions each task holds: the cooperative protocol logs increments (assigned N,
+        // revoked N, lost N), so sum them per task.
+        std::map<char, int> held;
         std::istringstream lines(p.err());
         for (std::string line; std::getline(lines, line);) {
-          auto at = line.find("partitions assigned client=connector-consumer-proc-sink-");
-          if (at == std::string::npos) continue;
-          auto task = line.substr(at + 56, 1);
-          if (line.find(" count=1") != std::string::npos)
-            holding.insert(task);
-          else
-            holding.erase(task);
+          auto at = line.find("client=connector-consumer-proc-sink-");
+          auto count = line.find(" count=");
+          if (at == std::string::npos || count == std::string::npos) continue;
+          int n = std::atoi(line.c_str() + count + 7);
+          char task = line[at + 36];
+          if (line.find("partitions assigned") != std::string::npos) held[task] += n;
+          if (line.find("partitions revoked") != std::string::npos ||
+              line.find("partitions lost") != std::string::npos)
+            held[task] -= n;
         }
-        return holding.size() == 2;
+        return held['0'] == 1 && held['1'] == 1;
       },
       60s))
       << p.err();
