@@ -19,6 +19,12 @@ bool is_name_part(const std::string& s) {
 
 }  // namespace
 
+JsonReader read_spec(const Json& object, FieldErrors& errors) {
+  const Json* spec = object.contains("spec") ? &object["spec"] : nullptr;
+  if (spec == nullptr) errors.add("spec", "required");
+  return JsonReader(spec, "spec", errors);
+}
+
 ObjectMeta read_meta(const Json& object) {
   ObjectMeta meta;
   const Json m = object.value("metadata", Json::object());

@@ -25,6 +25,10 @@ struct ObjectMeta {
 };
 ObjectMeta read_meta(const Json& object);
 
+// A reader of a custom resource's `spec`, which is required (an "spec: required" error when it is
+// absent; every read then returns nullopt). `object` must outlive the reader.
+JsonReader read_spec(const Json& object, FieldErrors& errors);
+
 struct SecretKeyRef {
   std::string name;
   std::string key;

@@ -321,9 +321,7 @@ std::optional<std::string> refused_worker_config_key(const std::string& k) {
 KafkaConnectCluster parse_kafka_connect_cluster(const Json& object, FieldErrors& errors) {
   KafkaConnectCluster out;
   out.metadata = read_meta(object);
-  const Json* spec_node = object.contains("spec") ? &object["spec"] : nullptr;
-  if (spec_node == nullptr) errors.add("spec", "required");
-  JsonReader r(spec_node, "spec", errors);
+  JsonReader r = read_spec(object, errors);
   auto& spec = out.spec;
   spec.replicas = r.integer("replicas");
   spec.image = r.string("image").value_or("");

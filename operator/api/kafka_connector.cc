@@ -33,9 +33,7 @@ std::optional<std::string> refused_connector_config_key(const std::string& k) {
 KafkaConnector parse_kafka_connector(const Json& object, FieldErrors& errors) {
   KafkaConnector out;
   out.metadata = read_meta(object);
-  const Json* spec_node = object.contains("spec") ? &object["spec"] : nullptr;
-  if (spec_node == nullptr) errors.add("spec", "required");
-  JsonReader r(spec_node, "spec", errors);
+  JsonReader r = read_spec(object, errors);
   auto& spec = out.spec;
   if (const Json* ref = r.object("clusterRef")) {
     JsonReader c(ref, r.path("clusterRef"), errors);
