@@ -12,12 +12,19 @@
 // the watcher's first file event to the first record of the new consumer; the harness checks it
 // against t0), with the group-join part (subscribe -> assignment) reported separately.
 //
-// Baseline, same run: N times the connector is stopped (flush, commit, leave the group), the new
-// files are published and the connector is started again (check_material, new task, join):
-// pause = first record written by the new task - the moment the stop was requested. This is the
-// in-process equivalent of a pod restart minus process start-up (which would add to it).
+// Baselines, same run:
+// - connector stop+start: N times the connector is stopped (flush, commit, leave the group), the
+//   new files are published and the connector is started again (check_material, new task, join):
+//   pause = first record written by the new task - the moment the stop was requested.
+// - process restart (what users do today, the baseline): the same connector runs in a
+//   `kconnect-runtime standalone` child process. N times: the new files are published (t0), the
+//   process gets SIGTERM (flush, commit, leave the group, exit), and a new process is started
+//   with the same files: pause = the new process's first record written
+//   (kconnect_task_records_written_total > 0 on its /metrics) - t0. A pod restart adds
+//   scheduling, image and container start-up on top of this; none of that is counted.
 //
-// At the end, every sequence number must be in the file sink's output exactly once.
+// At the end, every sequence number must be in the file sink's output exactly once (the child
+// processes append to the same file).
 
 #include <algorithm>
 #include <atomic>
@@ -29,9 +36,11 @@
 #include <vector>
 
 #include <fmt/format.h>
+#include <signal.h>
 
 #include "libs/base/log.h"
 #include "libs/base/strings.h"
+#include "libs/http/client.h"
 #include "runtime/config/connector_config.h"
 #include "runtime/kafka/embedded_cluster.h"
 #include "runtime/kafka/producer.h"
@@ -39,6 +48,7 @@
 #include "tests/fakes/kafka_edge/kafka_edge.h"
 #include "tests/support/files.h"
 #include "tests/support/kafka.h"
+#include "tests/support/process.h"
 #include "tests/support/secret_volume.h"
 #include "tests/support/test_certs.h"
 
@@ -70,6 +80,66 @@ bool wait_until(F&& f, std::chrono::milliseconds timeout) {
   }
   return f();
 }
+
+// Sum of kconnect_task_records_written_total on a runtime's Prometheus endpoint; 0 when it does
+// not answer yet.
+double records_written(kc::http::Client& client) {
+  auto r = client.request(kc::http::Method::kGet, "/metrics");
+  if (!r || r->status != 200) return 0;
+  double total = 0;
+  for (auto line : kc::strings::split(r->body, '\n')) {
+    if (!line.starts_with("kconnect_task_records_written_total")) continue;
+    auto space = line.rfind(' ');
+    if (space != std::string_view::npos)
+      total += std::atof(std::string(line.substr(space + 1)).c_str());
+  }
+  return total;
+}
+
+// One `kconnect-runtime standalone` child: started, then waited for until it writes a record.
+class RuntimeProcess {
+ public:
+  RuntimeProcess(const std::vector<std::string>& files, const std::string& log)
+      : process_(
+            [&] {
+              std::vector<std::string> argv = {kc::testing::built_program("kconnect-runtime"),
+                                               "standalone"};
+              argv.insert(argv.end(), files.begin(), files.end());
+              return argv;
+            }(),
+            log) {}
+
+  // Until the first record is written; false on timeout or exit.
+  bool wait_first_record(std::chrono::milliseconds timeout) {
+    auto deadline = Clock::now() + timeout;
+    while (Clock::now() < deadline && process_.running()) {
+      if (!client_) {
+        if (auto port = kc::testing::logged_rest_port(process_)) {
+          auto c =
+              kc::http::Client::create({.base_url = fmt::format("http://127.0.0.1:{}", *port)});
+          if (c) client_ = std::move(*c);
+        }
+      } else if (records_written(*client_) > 0) {
+        return true;
+      }
+      std::this_thread::sleep_for(2ms);
+    }
+    std::cerr << process_.err();
+    return false;
+  }
+
+  bool stop() {
+    client_.reset();
+    process_.signal(SIGTERM);
+    auto status = process_.wait(60s);
+    if (status != 0) std::cerr << "runtime exit " << status.value_or(-1) << "\n" << process_.err();
+    return status == 0;
+  }
+
+ private:
+  kc::testing::Process process_;
+  std::unique_ptr<kc::http::Client> client_;
+};
 
 int run(const Options& o) {
   kc::log::set_level("root", kc::log::Level::kWarn);
@@ -193,6 +263,46 @@ int run(const Options& o) {
     current = next;
   }
 
+  // The same connector in a child process, restarted with the new files each time.
+  (void)worker.remove_connector("bench");
+  kc::testing::write_text(
+      dir.file("worker.properties"),
+      fmt::format("bootstrap.servers={}\nlisteners=http://127.0.0.1:0\n"
+                  "key.converter=org.apache.kafka.connect.storage.StringConverter\n"
+                  "value.converter=org.apache.kafka.connect.storage.StringConverter\n"
+                  "offset.flush.interval.ms=1000\nconsumer.session.timeout.ms={}\n"
+                  "consumer.heartbeat.interval.ms=500\nconsumer.reconnect.backoff.ms=50\n"
+                  "consumer.reconnect.backoff.max.ms=500\n",
+                  (*front)->bootstrap_servers(), o.session_ms));
+  kc::testing::write_text(dir.file("bench.properties"),
+                          fmt::format("name=bench\nconnector.class=file\ntopics={}\nfile={}\n"
+                                      "consumer.override.security.protocol=SSL\n"
+                                      "consumer.override.ssl.truststore.type=PEM\n"
+                                      "consumer.override.ssl.truststore.location={}\n"
+                                      "consumer.override.ssl.certificate.location={}\n"
+                                      "consumer.override.ssl.key.location={}\n",
+                                      topic, dir.file("out.txt"), dir.file("volume/ca.crt"),
+                                      dir.file("volume/tls.crt"), dir.file("volume/tls.key")));
+  const std::vector<std::string> files = {dir.file("worker.properties"),
+                                          dir.file("bench.properties")};
+  int started = 0;
+  auto child =
+      std::make_unique<RuntimeProcess>(files, dir.file(fmt::format("runtime-{}", started++)));
+  if (!child->wait_first_record(60s)) return 1;
+  std::vector<double> process_restarts;
+  for (int r = 0; r < o.rotations; ++r) {
+    size_t next = 1 - current;
+    (void)(*front)->swap_tls(tls_for(cas[current].cert_pem() + cas[next].cert_pem()));
+    auto t0 = Clock::now();
+    publish(cas[next]);
+    if (!child->stop()) return 1;
+    child = std::make_unique<RuntimeProcess>(files, dir.file(fmt::format("runtime-{}", started++)));
+    if (!child->wait_first_record(60s)) return 1;
+    process_restarts.push_back(std::chrono::duration<double>(Clock::now() - t0).count());
+    (void)(*front)->swap_tls(tls_for(cas[next].cert_pem()), edge::DropConnections::kYes);
+    current = next;
+  }
+
   producing.store(false);
   producer.join();
   int total = produced.load();
@@ -205,6 +315,7 @@ int run(const Options& o) {
         return committed >= total;
       },
       60s);
+  if (!child->stop()) return 1;
   worker.stop();
   std::map<int, int> seen;
   for (const auto& line : kc::testing::read_lines(dir.file("out.txt"))) {
@@ -230,11 +341,16 @@ int run(const Options& o) {
       "pre-flight, close, first fetch)\n"
       "rollover pause (harness, t0=publish) p50={:.0f} ms p99={:.0f} ms\n"
       "connector stop+start      p50={:.0f} ms p99={:.0f} ms\n"
+      "process restart (SIGTERM, start, first record) p50={:.0f} ms p99={:.0f} ms\n"
+      "ratio process restart / rollover: p50 {:.2f}, p99 {:.2f}\n"
       "ratio stop+start / rollover (p50) = {:.2f}\n",
       o.rotations, o.session_ms, o.debounce_ms, total, lost, duplicated, ms(percentile(pauses, .5)),
       ms(percentile(pauses, .99)), ms(percentile(joins, .5)), ms(percentile(joins, .99)),
       ms(percentile(own, .5)), ms(percentile(own, .99)), ms(percentile(harness, .5)),
       ms(percentile(harness, .99)), ms(percentile(restarts, .5)), ms(percentile(restarts, .99)),
+      ms(percentile(process_restarts, .5)), ms(percentile(process_restarts, .99)),
+      percentile(process_restarts, .5) / std::max(1e-9, percentile(pauses, .5)),
+      percentile(process_restarts, .99) / std::max(1e-9, percentile(pauses, .99)),
       percentile(restarts, .5) / std::max(1e-9, percentile(pauses, .5)));
   return lost == 0 && duplicated == 0 ? 0 : 2;
 }
