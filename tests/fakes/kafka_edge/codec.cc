@@ -17,6 +17,8 @@ constexpr int16_t kFindCoordinatorFlexibleFrom = 3;   // FindCoordinator*.json "
 constexpr int16_t kFindCoordinatorBatchedFrom = 4;    // KIP-699 Coordinators array
 constexpr int16_t kApiVersionsFlexibleFrom = 3;       // ApiVersions*.json "3+"
 constexpr int16_t kSaslAuthenticateFlexibleFrom = 2;  // SaslAuthenticate*.json "2+"
+constexpr int16_t kJoinGroupFlexibleFrom = 6;         // JoinGroupRequest/Response.json "6+"
+constexpr int16_t kLeaveGroupFlexibleFrom = 4;        // LeaveGroupRequest/Response.json "4+"
 
 }  // namespace
 
@@ -201,6 +203,10 @@ std::optional<bool> is_flexible(int16_t api_key, int16_t api_version) {
       return api_version >= kMetadataFlexibleFrom;
     case api::kFindCoordinator:
       return api_version >= kFindCoordinatorFlexibleFrom;
+    case api::kJoinGroup:
+      return api_version >= kJoinGroupFlexibleFrom;
+    case api::kLeaveGroup:
+      return api_version >= kLeaveGroupFlexibleFrom;
     case api::kSaslHandshake:
       return false;  // "flexibleVersions": "none"
     case api::kApiVersions:
@@ -443,6 +449,16 @@ Result<std::vector<ApiVersionRange>> read_api_versions(ByteView frame, int16_t a
 }
 
 // ---- SASL -----------------------------------------------------------------------------------
+
+Result<std::optional<std::string>> read_join_group_instance_id(Reader& body, int16_t api_version) {
+  const bool compact = api_version >= kJoinGroupFlexibleFrom;
+  KC_RETURN_IF_ERROR(body.string(compact));              // GroupId
+  KC_RETURN_IF_ERROR(body.i32());                        // SessionTimeoutMs
+  if (api_version >= 1) KC_RETURN_IF_ERROR(body.i32());  // RebalanceTimeoutMs
+  KC_RETURN_IF_ERROR(body.string(compact));              // MemberId
+  if (api_version < 5) return std::optional<std::string>();
+  return body.nullable_string(compact);  // GroupInstanceId
+}
 
 Result<std::string> read_sasl_handshake_request(Reader& body) { return body.string(false); }
 

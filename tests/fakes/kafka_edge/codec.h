@@ -30,6 +30,8 @@ using ByteView = std::span<const uint8_t>;
 namespace api {
 inline constexpr int16_t kMetadata = 3;
 inline constexpr int16_t kFindCoordinator = 10;
+inline constexpr int16_t kJoinGroup = 11;
+inline constexpr int16_t kLeaveGroup = 13;
 inline constexpr int16_t kSaslHandshake = 17;
 inline constexpr int16_t kApiVersions = 18;
 inline constexpr int16_t kSaslAuthenticate = 36;
@@ -167,6 +169,11 @@ Result<Bytes> add_api_versions(ByteView frame, int16_t api_version,
                                std::span<const ApiVersionRange> extra);
 // Reads an ApiVersions response (for tests).
 Result<std::vector<ApiVersionRange>> read_api_versions(ByteView frame, int16_t api_version);
+
+// JoinGroup (key 11, v0-9, flexible from v6): the request's GroupInstanceId (KIP-345 static
+// membership, v5+), read after GroupId, SessionTimeoutMs, RebalanceTimeoutMs (v1+) and MemberId;
+// nullopt for a dynamic member or a version before 5.
+Result<std::optional<std::string>> read_join_group_instance_id(Reader& body, int16_t api_version);
 
 // SaslHandshake (key 17, v0-1, never flexible): request { Mechanism: string },
 // response { ErrorCode: int16, Mechanisms: [string] }.

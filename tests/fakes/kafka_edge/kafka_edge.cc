@@ -394,7 +394,25 @@ class Connection final : public ConnectionBase {
                         ids.api_key);
     }
     if (is_tracked(ids.api_key)) pending_[ids.correlation_id] = ids;
+    if (ids.api_key == api::kJoinGroup || ids.api_key == api::kLeaveGroup) {
+      KC_RETURN_IF_ERROR(observe_membership(frame));
+    }
     return frame;
+  }
+
+  // Records JoinGroup's GroupInstanceId and counts LeaveGroups (Counters: static membership).
+  Status observe_membership(ByteView frame) {
+    Reader reader(frame);
+    KC_ASSIGN_OR_RETURN(RequestHeader header, read_request_header(reader));
+    if (header.ids.api_key == api::kLeaveGroup) {
+      edge_.update([](Counters& c) { ++c.leave_group_requests; });
+      return ok();
+    }
+    KC_ASSIGN_OR_RETURN(auto instance_id,
+                        read_join_group_instance_id(reader, header.ids.api_version));
+    edge_.update(
+        [&](Counters& c) { c.join_group_instance_ids.push_back(instance_id.value_or("")); });
+    return ok();
   }
 
   // Rewrites the responses the edge tracks; everything else passes unchanged.

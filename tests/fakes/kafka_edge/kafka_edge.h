@@ -16,6 +16,8 @@
 //   - rewrites broker host/port in Metadata (key 3) and FindCoordinator (key 10) responses to its
 //     own listeners, so clients keep coming back through it; requests are tracked by correlation
 //     id -> (api key, api version) to parse the responses;
+//   - records the GroupInstanceId of JoinGroup (key 11) requests and counts LeaveGroup (key 13)
+//     requests (Counters), so tests can see a client's static membership (KIP-345);
 //   - when SASL is on, answers SaslHandshake (17) and SaslAuthenticate (36) itself (never
 //     forwarded), adds both to the ApiVersions (18) response, runs PLAIN and SCRAM-SHA-256/512, and
 //     refuses (closes the connection on) any other request before authentication completes.
@@ -28,6 +30,8 @@
 //     flexible from v9; the Brokers array follows ThrottleTimeMs in every version),
 //     FindCoordinatorResponse.json (v0-v4, flexible from v3, Coordinators array from v4, KIP-699),
 //     ApiVersionsResponse.json (v0-v5, flexible from v3, always response header v0),
+//     JoinGroupRequest.json (v0-v9, flexible from v6, GroupInstanceId from v5),
+//     LeaveGroupRequest.json (v0-v5, flexible from v4), KIP-345 (static membership),
 //     SaslHandshakeRequest/Response.json (v0-v1, never flexible),
 //     SaslAuthenticateRequest/Response.json (v0-v2, flexible from v2).
 //   - KIP-43 (SaslHandshake, raw SASL tokens after a v0 handshake) and KIP-152 (SaslAuthenticate).
@@ -94,6 +98,10 @@ struct Counters {
   uint64_t unmapped_addresses = 0;  // broker addresses in a response that match no upstream
   uint64_t protocol_errors = 0;     // frames the edge could not parse (connection closed)
   std::vector<uint64_t> accepted_per_broker;  // index: position in Options::upstream
+  // Group membership requests passing through (static membership, KIP-345): the GroupInstanceId
+  // of every JoinGroup in order ("" for a dynamic member), and how many LeaveGroups were sent.
+  std::vector<std::string> join_group_instance_ids;
+  uint64_t leave_group_requests = 0;
 };
 
 enum class DropConnections { kNo, kYes };

@@ -376,6 +376,42 @@ TEST(KafkaCodecTest, ApiVersionsErrorsPassUnchanged) {
   EXPECT_EQ(*out, frame);
 }
 
+// ---- Group membership (static members, KIP-345) -------------------------------------------------
+
+TEST(KafkaCodecTest, ReadsJoinGroupInstanceIdInEveryVersion) {
+  for (int16_t v = 0; v <= 9; ++v) {
+    SCOPED_TRACE(v);
+    const bool compact = v >= 6;
+    Writer body;
+    body.string("connect-orders", compact);  // GroupId
+    body.i32(45000);                         // SessionTimeoutMs
+    if (v >= 1) body.i32(300000);            // RebalanceTimeoutMs
+    body.string("", compact);                // MemberId
+    if (v >= 5) body.nullable_string("pod-a-orders-0", compact);
+    body.string("consumer", compact);  // ProtocolType: not read
+    auto frame = encode_request({api::kJoinGroup, v, 7}, "c", body.data());
+    ASSERT_TRUE(frame);
+    Reader r(*frame);
+    ASSERT_TRUE(read_request_header(r));
+    auto id = read_join_group_instance_id(r, v);
+    ASSERT_TRUE(id) << id.error().message();
+    EXPECT_EQ(*id, v >= 5 ? std::optional<std::string>("pod-a-orders-0") : std::nullopt);
+  }
+}
+
+TEST(KafkaCodecTest, JoinGroupOfADynamicMemberHasNoInstanceId) {
+  Writer body;
+  body.string("g", false);
+  body.i32(45000);
+  body.i32(300000);
+  body.string("member-1", false);
+  body.nullable_string(std::nullopt, false);
+  Reader r(body.data());
+  EXPECT_EQ(*read_join_group_instance_id(r, 5), std::nullopt);
+  Reader truncated(ByteView(body.data()).first(6));
+  EXPECT_FALSE(read_join_group_instance_id(truncated, 5));
+}
+
 // ---- SASL messages --------------------------------------------------------------------------
 
 TEST(KafkaCodecTest, SaslHandshakeRoundTrip) {
