@@ -157,9 +157,12 @@ int run_managed(const ManagedOptions& options) {
   char host[256] = "localhost";
   gethostname(host, sizeof host - 1);
   const std::string worker_host = pod.empty() ? std::string(host) : pod;
+  // Static membership from the pod name: a rollover (renewed certificates, force-commit) gets
+  // the task's partitions back without a rebalance on brokers with KIP-345; stops still leave.
   pipeline::Worker worker({.worker_id = worker_host + ":8083",
                            .flush_interval = worker_config.offset_flush_interval,
-                           .flush_timeout = worker_config.offset_flush_timeout});
+                           .flush_timeout = worker_config.offset_flush_timeout,
+                           .static_member_prefix = pod});
   pipeline::Herder herder({.worker = worker_config}, worker);
   rest::RestApi api(herder, registry::builtin(), metrics::default_registry(),
                     rest_settings(worker_config));  // read-only: forced above

@@ -37,6 +37,9 @@ Result<std::unique_ptr<Consumer>> Consumer::create(const Properties& properties,
   auto consumer = std::make_unique<Consumer>(Private{});
   consumer->listener_ = listener;
   consumer->on_error_ = std::move(on_error);
+  for (const auto& [k, v] : properties) {
+    if (k == "group.instance.id") consumer->static_member_ = !v.empty();
+  }
   rd_kafka_conf_set_opaque(conf.get(), consumer.get());
   rd_kafka_conf_set_rebalance_cb(conf.get(), &Consumer::rebalance_trampoline);
   if (consumer->on_error_) rd_kafka_conf_set_error_cb(conf.get(), &Consumer::error_trampoline);
@@ -66,6 +69,29 @@ Status Consumer::subscribe(const std::vector<std::string>& topics, const std::st
   auto err = rd_kafka_subscribe(rk_.get(), list.get());
   if (err) return tl::unexpected(to_error(err, "subscribing"));
   return ok();
+}
+
+void Consumer::leave_group() {
+  if (member_id().empty()) return;  // never joined, or already left
+  // rd_kafka_consumer_close() would skip the LeaveGroup of a static member (KIP-345: static
+  // members do not leave on termination). An unsubscribe is not a termination: once the
+  // revocation was served, librdkafka sends LeaveGroup and clears the member id.
+  if (auto err = rd_kafka_unsubscribe(rk_.get()); err) {
+    logger().warn("static member: unsubscribe failed, the member stays until session.timeout.ms",
+                  {{"error", rd_kafka_err2str(err)}});
+    return;
+  }
+  constexpr auto kLeaveTimeout = std::chrono::seconds(10);
+  auto deadline = std::chrono::steady_clock::now() + kLeaveTimeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    // Serves the revocation (rebalance callback); records fetched meanwhile were never handed to
+    // the task, so dropping them loses nothing (their offsets are not committed).
+    if (rd_kafka_message_t* m = rd_kafka_consumer_poll(rk_.get(), 20)) rd_kafka_message_destroy(m);
+    if (assignment_.empty() && member_id().empty()) return;
+  }
+  logger().warn(
+      "static member: no LeaveGroup within 10 s, the member stays until "
+      "session.timeout.ms");
 }
 
 Status Consumer::check_connection(std::chrono::milliseconds timeout) {
@@ -223,9 +249,10 @@ void Consumer::wake() {
   if (queue_) rd_kafka_queue_yield(queue_.get());
 }
 
-Status Consumer::close() {
+Status Consumer::close(Membership membership) {
   if (closed_ || !rk_) return ok();
   closed_ = true;
+  if (static_member_ && membership == Membership::kLeave) leave_group();
   queue_.reset();
   auto err = rd_kafka_consumer_close(rk_.get());
   if (err) return tl::unexpected(to_error(err, "closing consumer"));

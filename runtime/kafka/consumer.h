@@ -73,8 +73,16 @@ class Consumer {
   // Makes a poll_batch() blocked in another thread return at once. Thread-safe.
   void wake();
 
-  // Leaves the group (revoking everything through the listener) and closes. Idempotent.
-  Status close();
+  // Closes the consumer (revoking everything through the listener). Idempotent.
+  //  - kLeave: the member leaves the group, so its partitions move at once. librdkafka's close
+  //    alone does not send LeaveGroup for a static member (group.instance.id, KIP-345); that
+  //    member would keep its partitions, unconsumed, until session.timeout.ms. So a static member
+  //    unsubscribes first, waits (up to 10 s) until librdkafka sent LeaveGroup, then closes.
+  //  - kKeep: a static member stays registered, so a new consumer with the same
+  //    group.instance.id gets the same partitions back without a rebalance (a rollover). A
+  //    dynamic member leaves either way.
+  enum class Membership { kLeave, kKeep };
+  Status close(Membership membership = Membership::kLeave);
 
   rd_kafka_t* raw() const { return rk_.get(); }
   std::string member_id() const;
@@ -87,6 +95,7 @@ class Consumer {
                                    rd_kafka_topic_partition_list_t* partitions, void* opaque);
   void on_rebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* partitions);
   static void error_trampoline(rd_kafka_t* rk, int err, const char* reason, void* opaque);
+  void leave_group();  // a static member's explicit leave (see close)
 
   KafkaPtr rk_;
   QueuePtr queue_;  // the consumer queue poll_batch() waits on, for wake()
@@ -94,6 +103,7 @@ class Consumer {
   ErrorHandler on_error_;
   std::vector<TopicPartition> assignment_;
   bool closed_ = false;
+  bool static_member_ = false;  // group.instance.id is set
 };
 
 // Converts between kconnect's partition lists and librdkafka's.

@@ -366,7 +366,7 @@ struct SinkTask::Impl final : kafka::RebalanceListener {
     auto t_checked = Clock::now();
     // 6: close the old consumer (its revoke finds everything committed), then 7: subscribe.
     auto old = consumer;
-    if (auto closed = old->close(); !closed) {
+    if (auto closed = old->close(kafka::Consumer::Membership::kKeep); !closed) {
       logger().warn("closing the old consumer failed",
                     {{"task", id()}, {"error", closed.error().message()}});
     }
@@ -936,10 +936,13 @@ Result<std::unique_ptr<SinkTask>> SinkTask::create(TaskSettings settings) {
     return props;
   };
   kafka::Properties props = with_bootstrap(c.consumer.properties);
-  bool has_client_id = false;
-  for (const auto& [k, v] : props) has_client_id = has_client_id || k == "client.id";
-  if (!has_client_id)
+  auto has = [&](std::string_view key) {
+    return std::any_of(props.begin(), props.end(), [&](const auto& p) { return p.first == key; });
+  };
+  if (!has("client.id"))
     props.emplace_back("client.id", fmt::format("connector-consumer-{}-{}", c.name, s.task_id));
+  if (!s.group_instance_id.empty() && !has("group.instance.id"))
+    props.emplace_back("group.instance.id", s.group_instance_id);
   impl->base_properties = props;
   for (const auto& p : s.material_properties) props.emplace_back(p.name, p.value);
   KC_ASSIGN_OR_RETURN(impl->consumer, impl->make_consumer(props));
@@ -961,7 +964,15 @@ SinkTask::~SinkTask() { stop(); }
 
 void SinkTask::start() {
   if (impl_->started.exchange(true)) return;
-  logger().info("task starting", {{"task", impl_->id()}});
+  std::string instance_id;  // static membership, when set
+  for (const auto& [k, v] : impl_->base_properties) {
+    if (k == "group.instance.id") instance_id = v;
+  }
+  if (instance_id.empty()) {
+    logger().info("task starting", {{"task", impl_->id()}});
+  } else {
+    logger().info("task starting", {{"task", impl_->id()}, {"group_instance_id", instance_id}});
+  }
   if (impl_->settings.start_paused) impl_->user_paused.store(true);
   impl_->set_state(impl_->user_paused.load() ? TaskState::kPaused : TaskState::kRunning);
   impl_->sink_thread = std::thread([this] { impl_->sink_loop(); });

@@ -48,12 +48,15 @@
 //    delivered again by their new owner (duplicates, never loss).
 //  - Rollover: records librdkafka prefetched for the old consumer are dropped with it and fetched
 //    again by the new one (never handed over twice: they were not polled). The pause is
-//    dominated by the group join: with group.instance.id on a broker with static membership the
-//    new consumer gets the same partitions at once; without it (and on librdkafka's mock cluster,
-//    which ignores it) closing the old consumer is a leave and the new one a join — a rebalance,
-//    and this task's partitions may move to another member (which starts at the committed
-//    offsets). A user-set group.instance.id is kept as given (one value for all tasks of a
-//    connector would fence them: set it only with tasks.max=1).
+//    dominated by the group join: with group.instance.id (TaskSettings::group_instance_id, or
+//    the user's) on a broker with static membership the old consumer closes without leaving and
+//    the new one gets the same partitions at once; without it (and on librdkafka's mock cluster,
+//    which has no static membership) closing the old consumer is a leave and the new one a
+//    join — a rebalance, and this task's partitions may move to another member (which starts at
+//    the committed offsets). A user-set group.instance.id is kept as given (one value for all
+//    tasks of a connector would fence them: set it only with tasks.max=1).
+//  - Stop (and failure) leaves the group also as a static member (Consumer::close), so the
+//    partitions move at once; only a rollover keeps the membership.
 //  - Rollover: records waiting for a dead-letter queue acknowledgement hold their partition's
 //    commit; the rollover is then retried (commit_failed) until they are acknowledged.
 //  - Rollover after the switch: if the new consumer loses the brokers later, it behaves as any
@@ -145,6 +148,10 @@ struct TaskSettings {
   std::shared_ptr<const config::ConnectorConfig> connector;
   int task_id = 0;
   std::string worker_id;
+  // Static membership (KIP-345): the consumer's group.instance.id, unless the connector's
+  // consumer properties set one. A stop leaves the group all the same (Consumer::close); a
+  // rollover keeps the membership. Empty: a dynamic member.
+  std::string group_instance_id;
   std::string bootstrap_servers;  // replaces the configured one (embedded mode); empty: keep
   // Properties only the TLS material files give (security::check_material's), set after the
   // connector's consumer properties: PKCS#12 stores reach librdkafka only this way.

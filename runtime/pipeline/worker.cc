@@ -1,9 +1,13 @@
 #include "runtime/pipeline/worker.h"
 
 #include <algorithm>
+#include <cctype>
 #include <thread>
 
+#include <fmt/format.h>
+
 #include "libs/base/log.h"
+#include "libs/tls/openssl.h"
 #include "runtime/config/security/material.h"
 
 namespace kc::pipeline {
@@ -14,22 +18,40 @@ auto& logger() {
 }
 }  // namespace
 
+std::string static_member_id(std::string_view prefix, std::string_view connector, int task) {
+  constexpr size_t kMaxLength = 249;  // Kafka's limit for group.instance.id (as for topics)
+  std::string id = fmt::format("{}-{}-{}", prefix, connector, task);
+  for (char& ch : id) {
+    bool allowed =
+        std::isalnum(static_cast<unsigned char>(ch)) || ch == '.' || ch == '_' || ch == '-';
+    if (!allowed || static_cast<unsigned char>(ch) > 127) ch = '_';
+  }
+  if (id.size() <= kMaxLength) return id;
+  auto hash = tls::sha256_hex(id).substr(0, 16);
+  return id.substr(0, kMaxLength - hash.size() - 1) + "-" + hash;
+}
+
 Worker::Worker(WorkerContext context) : context_(std::move(context)) {}
 
 Worker::~Worker() { stop(); }
 
 Result<std::unique_ptr<SinkTask>> Worker::make_task(const Running& running, int id,
                                                     const std::string& worker_id) const {
-  auto task = SinkTask::create({.connector = running.config,
-                                .task_id = id,
-                                .worker_id = worker_id,
-                                .bootstrap_servers = context_.bootstrap_servers,
-                                .material_properties = running.material_properties,
-                                .flush_interval = context_.flush_interval,
-                                .flush_timeout = context_.flush_timeout,
-                                .start_paused = running.paused,
-                                .topics = running.topics,
-                                .metrics = context_.metrics});
+  auto task =
+      SinkTask::create({.connector = running.config,
+                        .task_id = id,
+                        .worker_id = worker_id,
+                        .group_instance_id = context_.static_member_prefix.empty()
+                                                 ? std::string()
+                                                 : static_member_id(context_.static_member_prefix,
+                                                                    running.config->name, id),
+                        .bootstrap_servers = context_.bootstrap_servers,
+                        .material_properties = running.material_properties,
+                        .flush_interval = context_.flush_interval,
+                        .flush_timeout = context_.flush_timeout,
+                        .start_paused = running.paused,
+                        .topics = running.topics,
+                        .metrics = context_.metrics});
   if (!task) {
     logger().error(
         "task could not be created",

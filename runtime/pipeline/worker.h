@@ -31,7 +31,17 @@ struct WorkerContext {
   // The TLS material watcher of each connector with certificate files (tls::MaterialWatcher).
   std::chrono::milliseconds material_debounce{200};
   std::chrono::milliseconds material_poll_interval{10000};
+  // Static group membership (KIP-345): when set, each task consumes with the group.instance.id
+  // static_member_id(static_member_prefix, connector, task), unless the connector's consumer
+  // properties set one. Managed mode sets the pod name. Empty: dynamic members.
+  std::string static_member_prefix;
 };
+
+// The group.instance.id of task `task` of `connector` on a worker whose static member ids start
+// with `prefix`: "<prefix>-<connector>-<task>". Characters Kafka refuses in an instance id
+// (anything but ASCII letters, digits, '.', '_', '-') become '_'; an id over Kafka's 249
+// characters is cut and ends with a hash of the whole id, so ids stay unique.
+std::string static_member_id(std::string_view prefix, std::string_view connector, int task);
 
 struct ConnectorStatus {
   std::string name;

@@ -230,6 +230,10 @@ TEST_F(ManagedProcessTest, ConfigMapChangesApplyWithoutARestart) {
   EXPECT_EQ(count("connector force-committed (forceCommitToken)"), 1u);
   EXPECT_EQ(count("action=force-commit"), 0u);  // no failure reported
 
+  // Static membership from the pod name: each task's group.instance.id is <pod>-<connector>-<n>.
+  EXPECT_GE(count("group_instance_id=pod-0-a-0"), 1u);
+  EXPECT_GE(count("group_instance_id=pod-0-b-0"), 1u);
+
   // The same process throughout.
   EXPECT_TRUE(process_->running());
   EXPECT_EQ(process_->pid(), pid);

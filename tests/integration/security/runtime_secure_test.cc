@@ -295,6 +295,50 @@ TEST_F(RuntimeSecureTest, ForceCommitInTheMiddleOfConsumptionDeliversEveryRecord
   EXPECT_EQ(committed_total("connect-fc-sink", topic, 2), kCount);
 }
 
+// Static membership (KIP-345), seen in the JoinGroup and LeaveGroup requests passing the edge.
+// The mock cluster accepts group.instance.id but has no static membership itself (the new member
+// gets the partitions once the old one's session timed out), so this checks what the client
+// sends, which is what a real broker acts on.
+TEST_F(RuntimeSecureTest, StaticMembersKeepTheirMembershipAcrossARolloverAndLeaveWhenStopped) {
+  const std::string topic = "static-orders";
+  ASSERT_TRUE(cluster_->create_topic(topic, 2));
+  auto config =
+      validated(worker_config(), file_sink("static-sink", topic, mtls_overrides(pki_.client)));
+  ASSERT_TRUE(config);
+  Worker worker({.worker_id = "pod-a:8083",
+                 .flush_interval = 200ms,
+                 .material_debounce = 50ms,
+                 .static_member_prefix = "pod-a"});
+  ASSERT_TRUE(worker.add_connector(config));
+  auto value = [](int i) { return fmt::format("order-{}", i); };
+  kc::testing::produce(cluster_->bootstrap_servers(), topic, 100, value);
+  ASSERT_TRUE(
+      eventually([&] { return committed_total("connect-static-sink", topic, 2) == 100; }, 60s));
+  auto joins = edge_->counters().join_group_instance_ids;
+  ASSERT_FALSE(joins.empty());
+  for (const auto& id : joins) EXPECT_EQ(id, "pod-a-static-sink-0");
+  EXPECT_EQ(edge_->counters().leave_group_requests, 0u);
+
+  // A rollover closes the old consumer without leaving; the new one joins with the same id.
+  ASSERT_TRUE(worker.force_commit("static-sink"));
+  ASSERT_TRUE(eventually([&] { return task_status(worker, "static-sink").rollovers == 1; }, 30s));
+  kc::testing::produce(cluster_->bootstrap_servers(), topic, 100,
+                       [&](int i) { return value(100 + i); });
+  ASSERT_TRUE(
+      eventually([&] { return committed_total("connect-static-sink", topic, 2) == 200; }, 60s));
+  auto counters = edge_->counters();
+  EXPECT_GT(counters.join_group_instance_ids.size(), joins.size());
+  for (const auto& id : counters.join_group_instance_ids) EXPECT_EQ(id, "pod-a-static-sink-0");
+  EXPECT_EQ(counters.leave_group_requests, 0u);
+  EXPECT_EQ(task_status(worker, "static-sink").rollover_error, "");
+
+  // Removing the connector leaves the group, static member or not: librdkafka's close alone
+  // would not (KIP-345), and the partitions would stay with a gone member for a session.
+  ASSERT_TRUE(worker.remove_connector("static-sink"));
+  EXPECT_EQ(edge_->counters().leave_group_requests, 1u);
+  expect_exactly_once("static-sink", 200);
+}
+
 TEST_F(RuntimeSecureTest, ForceCommitWithUnusableMaterialIsRefusedAndTheOldConsumerKeepsRunning) {
   const std::string topic = "bad-force-commit-orders";
   ASSERT_TRUE(cluster_->create_topic(topic, 2));
