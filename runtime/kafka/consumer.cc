@@ -152,6 +152,9 @@ void Consumer::on_rebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partition_li
     rd_kafka_assign(rk_.get(), nullptr);
     assignment_.clear();
   }
+  std::erase_if(paused_, [&](const TopicPartition& tp) {
+    return std::find(assignment_.begin(), assignment_.end(), tp) == assignment_.end();
+  });
 }
 
 Status Consumer::poll_batch(std::vector<MessagePtr>& out, size_t max,
@@ -181,6 +184,7 @@ Status Consumer::poll_batch(std::vector<MessagePtr>& out, size_t max,
                                      {"error", rd_kafka_err2name(msg->err)},
                                      {"reason", rd_kafka_message_errstr(msg.get())}});
   }
+  if (out.size() < max) wake_stalled_fetchers();
   return ok();
 }
 
@@ -189,6 +193,9 @@ Status Consumer::pause(const std::vector<TopicPartition>& partitions) {
   auto list = to_partition_list(partitions);
   auto err = rd_kafka_pause_partitions(rk_.get(), list.get());
   if (err) return tl::unexpected(to_error(err, "pausing partitions"));
+  for (const auto& tp : partitions) {
+    if (std::find(paused_.begin(), paused_.end(), tp) == paused_.end()) paused_.push_back(tp);
+  }
   return ok();
 }
 
@@ -197,6 +204,9 @@ Status Consumer::resume(const std::vector<TopicPartition>& partitions) {
   auto list = to_partition_list(partitions);
   auto err = rd_kafka_resume_partitions(rk_.get(), list.get());
   if (err) return tl::unexpected(to_error(err, "resuming partitions"));
+  std::erase_if(paused_, [&](const TopicPartition& tp) {
+    return std::find(partitions.begin(), partitions.end(), tp) != partitions.end();
+  });
   return ok();
 }
 
@@ -243,6 +253,32 @@ std::string Consumer::member_id() const {
   std::string out = id ? id : "";
   if (id) rd_kafka_mem_free(rk_.get(), id);
   return out;
+}
+
+void Consumer::wake_stalled_fetchers() {
+  constexpr auto kFetchWakeInterval = std::chrono::milliseconds(100);
+  // Queuing the request is what wakes the broker threads; the answer is not needed, so the call
+  // may time out long before it arrives.
+  constexpr int kListOffsetsTimeoutMs = 10;
+  auto now = std::chrono::steady_clock::now();
+  if (now < next_fetch_wake_ || !behind_high_watermark()) return;
+  next_fetch_wake_ = now + kFetchWakeInterval;
+  auto list = to_partition_list(assignment_);
+  for (int i = 0; i < list->cnt; ++i) list->elems[i].offset = RD_KAFKA_OFFSET_END;
+  (void)rd_kafka_offsets_for_times(rk_.get(), list.get(), kListOffsetsTimeoutMs);
+}
+
+bool Consumer::behind_high_watermark() const {
+  if (assignment_.empty()) return false;
+  auto list = to_partition_list(assignment_);
+  if (rd_kafka_position(rk_.get(), list.get())) return false;
+  for (int i = 0; i < list->cnt; ++i) {
+    const auto& p = list->elems[i];
+    TopicPartition tp{p.topic, p.partition};
+    if (p.offset < 0 || std::find(paused_.begin(), paused_.end(), tp) != paused_.end()) continue;
+    if (high_watermark(tp) > p.offset) return true;
+  }
+  return false;
 }
 
 void Consumer::wake() {

@@ -51,6 +51,8 @@ class Consumer {
 
   // Appends up to `max` messages: waits up to `timeout` for the first, then takes what is ready.
   // Transient consumer errors are logged and skipped; a fatal error is returned.
+  // A short batch while a partition is behind its high watermark wakes stalled fetchers: see
+  // wake_stalled_fetchers().
   Status poll_batch(std::vector<MessagePtr>& out, size_t max, std::chrono::milliseconds timeout);
 
   Status pause(const std::vector<TopicPartition>& partitions);
@@ -96,6 +98,18 @@ class Consumer {
   void on_rebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* partitions);
   static void error_trampoline(rd_kafka_t* rk, int err, const char* reason, void* opaque);
   void leave_group();  // a static member's explicit leave (see close)
+  // librdkafka 2.0.2 stops fetching a partition once its queue holds queued.max.messages.kbytes
+  // (or queued.min.messages) and looks again only when its broker thread wakes up, which with
+  // nothing else to do is once a second (2.1 made it fetch.queue.backoff.ms, 1 s by default).
+  // A sink slower than the fetcher reaches that limit in every catch-up, and then consumed
+  // nothing for up to a second at a time with records waiting on the broker (JSON -> file sink:
+  // 240-450k records/s, 1.26M/s in the runs that happened to miss the stalls; bench/RESULTS.md).
+  // When a poll comes back short while a partition is behind its high watermark, this asks for
+  // the end offsets of the assignment (one ListOffsets per leader, answer ignored): queuing that
+  // request wakes each leader's broker thread, which then sees the drained queue and fetches.
+  // At most once per kFetchWakeInterval; never while every lagging partition is paused.
+  void wake_stalled_fetchers();
+  bool behind_high_watermark() const;
 
   KafkaPtr rk_;
   QueuePtr queue_;  // the consumer queue poll_batch() waits on, for wake()
@@ -104,6 +118,8 @@ class Consumer {
   std::vector<TopicPartition> assignment_;
   bool closed_ = false;
   bool static_member_ = false;  // group.instance.id is set
+  std::vector<TopicPartition> paused_;
+  std::chrono::steady_clock::time_point next_fetch_wake_{};
 };
 
 // Converts between kconnect's partition lists and librdkafka's.
