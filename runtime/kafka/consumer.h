@@ -108,6 +108,7 @@ class Consumer {
   // the end offsets of the assignment (one ListOffsets per leader, answer ignored): queuing that
   // request wakes each leader's broker thread, which then sees the drained queue and fetches.
   // At most once per kFetchWakeInterval; never while every lagging partition is paused.
+  // With librdkafka >= 2.1, set fetch.queue.backoff.ms low instead and remove this.
   void wake_stalled_fetchers();
   bool behind_high_watermark() const;
 
