@@ -184,6 +184,7 @@ Status Consumer::poll_batch(std::vector<MessagePtr>& out, size_t max,
                                      {"error", rd_kafka_err2name(msg->err)},
                                      {"reason", rd_kafka_message_errstr(msg.get())}});
   }
+  if (!out.empty()) fetch_wake_interval_ = kFetchWakeMinInterval;
   if (out.size() < max) wake_stalled_fetchers();
   return ok();
 }
@@ -256,13 +257,15 @@ std::string Consumer::member_id() const {
 }
 
 void Consumer::wake_stalled_fetchers() {
-  constexpr auto kFetchWakeInterval = std::chrono::milliseconds(100);
   // Queuing the request is what wakes the broker threads; the answer is not needed, so the call
   // may time out long before it arrives.
   constexpr int kListOffsetsTimeoutMs = 10;
   auto now = std::chrono::steady_clock::now();
   if (now < next_fetch_wake_ || !behind_high_watermark()) return;
-  next_fetch_wake_ = now + kFetchWakeInterval;
+  // Wakes that bring no record back off (a partition may look behind for good, e.g. when its
+  // last record is a transaction marker the position never passes); a record resets this.
+  next_fetch_wake_ = now + fetch_wake_interval_;
+  fetch_wake_interval_ = std::min(fetch_wake_interval_ * 2, kFetchWakeMaxInterval);
   auto list = to_partition_list(assignment_);
   for (int i = 0; i < list->cnt; ++i) list->elems[i].offset = RD_KAFKA_OFFSET_END;
   (void)rd_kafka_offsets_for_times(rk_.get(), list.get(), kListOffsetsTimeoutMs);

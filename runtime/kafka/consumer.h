@@ -107,7 +107,8 @@ class Consumer {
   // When a poll comes back short while a partition is behind its high watermark, this asks for
   // the end offsets of the assignment (one ListOffsets per leader, answer ignored): queuing that
   // request wakes each leader's broker thread, which then sees the drained queue and fetches.
-  // At most once per kFetchWakeInterval; never while every lagging partition is paused.
+  // At most every 100 ms, doubling up to 5 s while the wakes bring no record; never while every
+  // lagging partition is paused.
   // With librdkafka >= 2.1, set fetch.queue.backoff.ms low instead and remove this.
   void wake_stalled_fetchers();
   bool behind_high_watermark() const;
@@ -120,7 +121,10 @@ class Consumer {
   bool closed_ = false;
   bool static_member_ = false;  // group.instance.id is set
   std::vector<TopicPartition> paused_;
+  static constexpr std::chrono::milliseconds kFetchWakeMinInterval{100};
+  static constexpr std::chrono::milliseconds kFetchWakeMaxInterval{5000};
   std::chrono::steady_clock::time_point next_fetch_wake_{};
+  std::chrono::milliseconds fetch_wake_interval_ = kFetchWakeMinInterval;
 };
 
 // Converts between kconnect's partition lists and librdkafka's.
