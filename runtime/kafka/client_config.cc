@@ -25,6 +25,13 @@ void error_callback(rd_kafka_t* rk, int err, const char* reason, void* /*opaque*
 
 }  // namespace
 
+std::optional<std::string> find_property(const Properties& properties, std::string_view key) {
+  for (auto it = properties.rbegin(); it != properties.rend(); ++it) {
+    if (it->first == key) return it->second;
+  }
+  return std::nullopt;
+}
+
 void log_client_error(rd_kafka_t* rk, int err, const char* reason) {
   static auto& log = kc::log::get("kc.kafka");
   auto code = static_cast<rd_kafka_resp_err_t>(err);

@@ -37,9 +37,7 @@ Result<std::unique_ptr<Consumer>> Consumer::create(const Properties& properties,
   auto consumer = std::make_unique<Consumer>(Private{});
   consumer->listener_ = listener;
   consumer->on_error_ = std::move(on_error);
-  for (const auto& [k, v] : properties) {
-    if (k == "group.instance.id") consumer->static_member_ = !v.empty();
-  }
+  consumer->static_member_ = !find_property(properties, "group.instance.id").value_or("").empty();
   rd_kafka_conf_set_opaque(conf.get(), consumer.get());
   rd_kafka_conf_set_rebalance_cb(conf.get(), &Consumer::rebalance_trampoline);
   if (consumer->on_error_) rd_kafka_conf_set_error_cb(conf.get(), &Consumer::error_trampoline);

@@ -936,12 +936,9 @@ Result<std::unique_ptr<SinkTask>> SinkTask::create(TaskSettings settings) {
     return props;
   };
   kafka::Properties props = with_bootstrap(c.consumer.properties);
-  auto has = [&](std::string_view key) {
-    return std::any_of(props.begin(), props.end(), [&](const auto& p) { return p.first == key; });
-  };
-  if (!has("client.id"))
+  if (!kafka::find_property(props, "client.id"))
     props.emplace_back("client.id", fmt::format("connector-consumer-{}-{}", c.name, s.task_id));
-  if (!s.group_instance_id.empty() && !has("group.instance.id"))
+  if (!s.group_instance_id.empty() && !kafka::find_property(props, "group.instance.id"))
     props.emplace_back("group.instance.id", s.group_instance_id);
   impl->base_properties = props;
   for (const auto& p : s.material_properties) props.emplace_back(p.name, p.value);
@@ -964,14 +961,12 @@ SinkTask::~SinkTask() { stop(); }
 
 void SinkTask::start() {
   if (impl_->started.exchange(true)) return;
-  std::string instance_id;  // static membership, when set
-  for (const auto& [k, v] : impl_->base_properties) {
-    if (k == "group.instance.id") instance_id = v;
-  }
-  if (instance_id.empty()) {
-    logger().info("task starting", {{"task", impl_->id()}});
+  // Static membership, when set.
+  auto instance_id = kafka::find_property(impl_->base_properties, "group.instance.id");
+  if (instance_id && !instance_id->empty()) {
+    logger().info("task starting", {{"task", impl_->id()}, {"group_instance_id", *instance_id}});
   } else {
-    logger().info("task starting", {{"task", impl_->id()}, {"group_instance_id", instance_id}});
+    logger().info("task starting", {{"task", impl_->id()}});
   }
   if (impl_->settings.start_paused) impl_->user_paused.store(true);
   impl_->set_state(impl_->user_paused.load() ? TaskState::kPaused : TaskState::kRunning);
