@@ -259,22 +259,26 @@ void Consumer::wake_stalled_fetchers() {
   // may time out long before it arrives.
   constexpr int kListOffsetsTimeoutMs = 10;
   auto now = std::chrono::steady_clock::now();
-  if (now < next_fetch_wake_ || !behind_high_watermark()) return;
+  if (now < next_fetch_wake_ || assignment_.empty()) return;
+  // Looked at no more often than a wake may happen: short polls are the common case of a
+  // caught-up consumer, and the look takes a lock per partition.
+  auto list = to_partition_list(assignment_);
+  if (!behind_high_watermark(*list)) {
+    next_fetch_wake_ = now + kFetchWakeMinInterval;
+    return;
+  }
   // Wakes that bring no record back off (a partition may look behind for good, e.g. when its
   // last record is a transaction marker the position never passes); a record resets this.
   next_fetch_wake_ = now + fetch_wake_interval_;
   fetch_wake_interval_ = std::min(fetch_wake_interval_ * 2, kFetchWakeMaxInterval);
-  auto list = to_partition_list(assignment_);
   for (int i = 0; i < list->cnt; ++i) list->elems[i].offset = RD_KAFKA_OFFSET_END;
   (void)rd_kafka_offsets_for_times(rk_.get(), list.get(), kListOffsetsTimeoutMs);
 }
 
-bool Consumer::behind_high_watermark() const {
-  if (assignment_.empty()) return false;
-  auto list = to_partition_list(assignment_);
-  if (rd_kafka_position(rk_.get(), list.get())) return false;
-  for (int i = 0; i < list->cnt; ++i) {
-    const auto& p = list->elems[i];
+bool Consumer::behind_high_watermark(rd_kafka_topic_partition_list_t& list) const {
+  if (rd_kafka_position(rk_.get(), &list)) return false;
+  for (int i = 0; i < list.cnt; ++i) {
+    const auto& p = list.elems[i];
     TopicPartition tp{p.topic, p.partition};
     if (p.offset < 0 || std::find(paused_.begin(), paused_.end(), tp) != paused_.end()) continue;
     if (high_watermark(tp) > p.offset) return true;

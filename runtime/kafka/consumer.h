@@ -107,11 +107,13 @@ class Consumer {
   // When a poll comes back short while a partition is behind its high watermark, this asks for
   // the end offsets of the assignment (one ListOffsets per leader, answer ignored): queuing that
   // request wakes each leader's broker thread, which then sees the drained queue and fetches.
-  // At most every 100 ms, doubling up to 5 s while the wakes bring no record; never while every
-  // lagging partition is paused.
+  // Looks at most every 100 ms; wakes at most every 100 ms, doubling up to 5 s while the wakes
+  // bring no record; never while every lagging partition is paused.
   // With librdkafka >= 2.1, set fetch.queue.backoff.ms low instead and remove this.
   void wake_stalled_fetchers();
-  bool behind_high_watermark() const;
+  // Whether an unpaused partition of `list` (the assignment; its offsets are overwritten with the
+  // positions) is behind its cached high watermark.
+  bool behind_high_watermark(rd_kafka_topic_partition_list_t& list) const;
 
   KafkaPtr rk_;
   QueuePtr queue_;  // the consumer queue poll_batch() waits on, for wake()
