@@ -448,7 +448,7 @@ Result<std::vector<ApiVersionRange>> read_api_versions(ByteView frame, int16_t a
   return out;
 }
 
-// ---- SASL -----------------------------------------------------------------------------------
+// ---- Group membership -----------------------------------------------------------------------
 
 Result<std::optional<std::string>> read_join_group_instance_id(Reader& body, int16_t api_version) {
   const bool compact = api_version >= kJoinGroupFlexibleFrom;
@@ -459,6 +459,8 @@ Result<std::optional<std::string>> read_join_group_instance_id(Reader& body, int
   if (api_version < 5) return std::optional<std::string>();
   return body.nullable_string(compact);  // GroupInstanceId
 }
+
+// ---- SASL -----------------------------------------------------------------------------------
 
 Result<std::string> read_sasl_handshake_request(Reader& body) { return body.string(false); }
 
