@@ -96,6 +96,13 @@ double records_written(kc::http::Client& client) {
   return total;
 }
 
+// `key=value` lines (the values here need no escaping: names, numbers, paths, URLs).
+std::string properties_text(const kc::api::RawConfig& config) {
+  std::string out;
+  for (const auto& [k, v] : config) out += k + "=" + v + "\n";
+  return out;
+}
+
 // One `kconnect-runtime standalone` child: started, then waited for until it writes a record.
 class RuntimeProcess {
  public:
@@ -180,26 +187,28 @@ int run(const Options& o) {
   };
   publish(cas[0]);
 
+  // One worker and one connector configuration for the in-process phases and the child processes.
+  const kc::api::RawConfig worker_raw = {
+      {"bootstrap.servers", (*front)->bootstrap_servers()},
+      {"key.converter", "org.apache.kafka.connect.storage.StringConverter"},
+      {"value.converter", "org.apache.kafka.connect.storage.StringConverter"},
+      {"consumer.session.timeout.ms", std::to_string(o.session_ms)},
+      {"consumer.heartbeat.interval.ms", "500"},
+      {"consumer.reconnect.backoff.ms", "50"},
+      {"consumer.reconnect.backoff.max.ms", "500"}};
+  const kc::api::RawConfig connector_raw = {
+      {"name", "bench"},
+      {"connector.class", "file"},
+      {"topics", topic},
+      {"file", dir.file("out.txt")},
+      {"consumer.override.security.protocol", "SSL"},
+      {"consumer.override.ssl.truststore.type", "PEM"},
+      {"consumer.override.ssl.truststore.location", dir.file("volume/ca.crt")},
+      {"consumer.override.ssl.certificate.location", dir.file("volume/tls.crt")},
+      {"consumer.override.ssl.key.location", dir.file("volume/tls.key")}};
   std::vector<kc::api::ConfigIssue> issues;
-  auto worker_config = kc::config::parse_worker_config(
-      {{"bootstrap.servers", (*front)->bootstrap_servers()},
-       {"key.converter", "org.apache.kafka.connect.storage.StringConverter"},
-       {"value.converter", "org.apache.kafka.connect.storage.StringConverter"},
-       {"consumer.session.timeout.ms", std::to_string(o.session_ms)},
-       {"consumer.heartbeat.interval.ms", "500"},
-       {"consumer.reconnect.backoff.ms", "50"},
-       {"consumer.reconnect.backoff.max.ms", "500"}},
-      issues);
-  auto validated = kc::config::validate_connector(
-      worker_config, {{"name", "bench"},
-                      {"connector.class", "file"},
-                      {"topics", topic},
-                      {"file", dir.file("out.txt")},
-                      {"consumer.override.security.protocol", "SSL"},
-                      {"consumer.override.ssl.truststore.type", "PEM"},
-                      {"consumer.override.ssl.truststore.location", dir.file("volume/ca.crt")},
-                      {"consumer.override.ssl.certificate.location", dir.file("volume/tls.crt")},
-                      {"consumer.override.ssl.key.location", dir.file("volume/tls.key")}});
+  auto worker_config = kc::config::parse_worker_config(worker_raw, issues);
+  auto validated = kc::config::validate_connector(worker_config, connector_raw);
   if (!validated.ok()) {
     for (const auto& i : validated.issues) std::cerr << i.to_string() << "\n";
     return 1;
@@ -265,24 +274,13 @@ int run(const Options& o) {
 
   // The same connector in a child process, restarted with the new files each time.
   (void)worker.remove_connector("bench");
-  kc::testing::write_text(
-      dir.file("worker.properties"),
-      fmt::format("bootstrap.servers={}\nlisteners=http://127.0.0.1:0\n"
-                  "key.converter=org.apache.kafka.connect.storage.StringConverter\n"
-                  "value.converter=org.apache.kafka.connect.storage.StringConverter\n"
-                  "offset.flush.interval.ms=1000\nconsumer.session.timeout.ms={}\n"
-                  "consumer.heartbeat.interval.ms=500\nconsumer.reconnect.backoff.ms=50\n"
-                  "consumer.reconnect.backoff.max.ms=500\n",
-                  (*front)->bootstrap_servers(), o.session_ms));
-  kc::testing::write_text(dir.file("bench.properties"),
-                          fmt::format("name=bench\nconnector.class=file\ntopics={}\nfile={}\n"
-                                      "consumer.override.security.protocol=SSL\n"
-                                      "consumer.override.ssl.truststore.type=PEM\n"
-                                      "consumer.override.ssl.truststore.location={}\n"
-                                      "consumer.override.ssl.certificate.location={}\n"
-                                      "consumer.override.ssl.key.location={}\n",
-                                      topic, dir.file("out.txt"), dir.file("volume/ca.crt"),
-                                      dir.file("volume/tls.crt"), dir.file("volume/tls.key")));
+  // The child's REST API on any free port (its /metrics tells when it writes); the in-process
+  // worker's flush interval (WorkerContext above) as offset.flush.interval.ms.
+  auto child_worker = worker_raw;
+  child_worker["listeners"] = "http://127.0.0.1:0";
+  child_worker["offset.flush.interval.ms"] = "1000";
+  kc::testing::write_text(dir.file("worker.properties"), properties_text(child_worker));
+  kc::testing::write_text(dir.file("bench.properties"), properties_text(connector_raw));
   const std::vector<std::string> files = {dir.file("worker.properties"),
                                           dir.file("bench.properties")};
   int started = 0;
