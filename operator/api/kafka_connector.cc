@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "runtime/config/topic_regex.h"
+
 namespace kc::operator_api {
 namespace {
 
@@ -105,11 +107,10 @@ void validate(const KafkaConnector& connector, FieldErrors& errors) {
     }
   }
   if (spec.topics_regex) {
-    try {
-      std::regex compiled(*spec.topics_regex);
-      (void)compiled;
-    } catch (const std::regex_error& e) {
-      errors.add("spec.topicsRegex", fmt::format("not a valid regular expression: {}", e.what()));
+    // The consumer's own regex engine decides (runtime/config/topic_regex.h).
+    if (auto regex = config::TopicRegex::compile(*spec.topics_regex); !regex) {
+      errors.add("spec.topicsRegex",
+                 fmt::format("not a valid regular expression: {}", regex.error().message()));
     }
   }
   for (const auto& [k, v] : spec.config) {

@@ -1,11 +1,11 @@
 #include "runtime/config/connector_config.h"
 
 #include <algorithm>
-#include <regex>
 
 #include <fmt/format.h>
 
 #include "libs/base/strings.h"
+#include "runtime/config/topic_regex.h"
 #include "runtime/transforms/chain.h"
 
 namespace kc::config {
@@ -70,18 +70,13 @@ ErrorSettings parse_error_settings(const api::Config& values,
                        "consumed by the connector",
                        e.dlq_topic, java_list(topics))});
     }
-    if (!topics_regex.empty()) {
-      try {
-        if (std::regex_match(e.dlq_topic, std::regex(topics_regex))) {
-          issues.push_back(
-              {ConfigIssue::Severity::kError, "topics.regex", topics_regex,
-               fmt::format("The DLQ topic '{}' may not be matched by the regex for the "
-                           "topics ('topics.regex={}') consumed by the connector",
-                           e.dlq_topic, topics_regex)});
-        }
-      } catch (const std::regex_error&) {
-        // reported by topics.regex's own validator
-      }
+    // An invalid topics.regex is reported by its own validator.
+    auto regex = TopicRegex::compile(topics_regex);
+    if (!topics_regex.empty() && regex && regex->matches(e.dlq_topic)) {
+      issues.push_back({ConfigIssue::Severity::kError, "topics.regex", topics_regex,
+                        fmt::format("The DLQ topic '{}' may not be matched by the regex for the "
+                                    "topics ('topics.regex={}') consumed by the connector",
+                                    e.dlq_topic, topics_regex)});
     }
   }
   return e;
@@ -104,11 +99,7 @@ std::optional<std::string> check_name(std::string_view name) {
 
 std::optional<std::string> check_regex(std::string_view pattern) {
   if (pattern.empty()) return std::nullopt;
-  try {
-    std::regex re{std::string(pattern)};
-  } catch (const std::regex_error& e) {
-    return fmt::format("Invalid regular expression: {}", e.what());
-  }
+  if (auto regex = TopicRegex::compile(pattern); !regex) return regex.error().message();
   return std::nullopt;
 }
 
@@ -385,6 +376,8 @@ ValidationResult validate_connector(const WorkerConfig& worker, const api::RawCo
   // topics XOR topics.regex (SinkConnectorConfig.validate).
   cfg.topics = cfg.values.get_list("topics");
   cfg.topics_regex = cfg.values.get_string("topics.regex");
+  if (auto regex = TopicRegex::compile(cfg.topics_regex); regex && !cfg.topics_regex.empty())
+    cfg.topics_subscription = regex->subscription();
   if (cfg.topics.empty() && cfg.topics_regex.empty()) {
     issues.push_back({ConfigIssue::Severity::kError, "topics", "",
                       "Must configure one of topics or topics.regex"});

@@ -48,7 +48,9 @@ struct ConnectorConfig {
   api::Config sink_config;  // the whole configuration parsed against the sink's keys
   int tasks_max = 1;
   std::vector<std::string> topics;
-  std::string topics_regex;
+  std::string topics_regex;  // as the user wrote it (a Java regular expression)
+  std::string
+      topics_subscription;  // topics.regex as librdkafka runs it (TopicRegex); "" with topics
   ConverterSpec key_converter;
   ConverterSpec value_converter;
   ConverterSpec header_converter;

@@ -54,11 +54,9 @@ Consumer::~Consumer() {
   if (rk_ && !closed_) (void)close();
 }
 
-Status Consumer::subscribe(const std::vector<std::string>& topics, const std::string& regex) {
+Status Consumer::subscribe(const std::vector<std::string>& topics, const std::string& pattern) {
   auto list = new_partition_list(static_cast<int>(std::max<size_t>(1, topics.size())));
-  if (!regex.empty()) {
-    // librdkafka treats a leading '^' as a regex subscription; anchor both ends for a full match.
-    std::string pattern = "^(" + regex + ")$";
+  if (!pattern.empty()) {
     rd_kafka_topic_partition_list_add(list.get(), pattern.c_str(), RD_KAFKA_PARTITION_UA);
   } else {
     for (const auto& t : topics)

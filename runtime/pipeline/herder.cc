@@ -1,13 +1,13 @@
 #include "runtime/pipeline/herder.h"
 
 #include <algorithm>
-#include <regex>
 #include <set>
 
 #include <fmt/format.h>
 
 #include "libs/base/log.h"
 #include "libs/base/strings.h"
+#include "runtime/config/topic_regex.h"
 #include "runtime/kafka/admin.h"
 
 namespace kc::pipeline {
@@ -270,17 +270,13 @@ Result<Offsets> Herder::offsets(const std::string& name) {
   // still answer those).
   std::vector<api::TopicPartition> partitions;
   if (auto topics = (*admin)->list_topics(options_.admin_timeout)) {
-    std::optional<std::regex> re;
-    if (!applied->topics_regex.empty()) {
-      try {
-        re.emplace(applied->topics_regex);
-      } catch (const std::regex_error&) {
-      }
-    }
+    // The topics the consumer subscribes (a validated configuration's regex compiles).
+    auto regex = config::TopicRegex::compile(applied->topics_regex);
     for (const auto& [topic, count] : *topics) {
-      bool wanted = re ? std::regex_match(topic, *re)
-                       : std::find(applied->topics.begin(), applied->topics.end(), topic) !=
-                             applied->topics.end();
+      bool wanted = !applied->topics_regex.empty()
+                        ? regex && regex->matches(topic)
+                        : std::find(applied->topics.begin(), applied->topics.end(), topic) !=
+                              applied->topics.end();
       for (int p = 0; wanted && p < count; ++p) partitions.push_back({topic, p});
     }
   }

@@ -393,7 +393,7 @@ struct SinkTask::Impl final : kafka::RebalanceListener {
                                                   {"create_ms", ms(t_committed, t_created)},
                                                   {"preflight_ms", ms(t_created, t_checked)},
                                                   {"close_ms", ms(t_checked, t_closed)}});
-    return consumer->subscribe(connector.topics, connector.topics_regex);
+    return consumer->subscribe(connector.topics, connector.topics_subscription);
   }
 
   // 8: the first record of the new consumer ends the pause.
@@ -423,7 +423,7 @@ struct SinkTask::Impl final : kafka::RebalanceListener {
   }
 
   void poll_loop() {
-    auto subscribed = consumer->subscribe(connector.topics, connector.topics_regex);
+    auto subscribed = consumer->subscribe(connector.topics, connector.topics_subscription);
     if (!subscribed) queue.push(Fail{subscribed.error()}, 0);
     std::vector<kafka::MessagePtr> batch;
     auto max = static_cast<size_t>(connector.consumer.max_poll_records);
