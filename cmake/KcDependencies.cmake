@@ -9,6 +9,8 @@ find_package(simdjson REQUIRED)
 find_package(Boost 1.74 REQUIRED)
 # librdkafka ships no CMake package on Debian.
 pkg_check_modules(RDKAFKA REQUIRED IMPORTED_TARGET rdkafka)
+# PCRE2 (libpcre2-dev): the Java regular expressions of the transforms.
+pkg_check_modules(PCRE2 REQUIRED IMPORTED_TARGET libpcre2-8)
 
 # tl::expected (libexpected-dev) is header-only.
 find_path(TL_EXPECTED_INCLUDE_DIR tl/expected.hpp REQUIRED)

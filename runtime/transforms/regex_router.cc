@@ -43,8 +43,8 @@ class RegexRouter final : public api::Transform {
 
   static Result<std::unique_ptr<api::Transform>> create(const api::Config& config) {
     KC_ASSIGN_OR_RETURN(auto regex, JavaRegex::compile(config.get_string("regex")));
-    KC_ASSIGN_OR_RETURN(auto replacement, JavaReplacement::parse(config.get_string("replacement"),
-                                                                 regex.group_count()));
+    KC_ASSIGN_OR_RETURN(auto replacement,
+                        JavaReplacement::parse(config.get_string("replacement"), regex));
     return std::unique_ptr<api::Transform>(
         std::make_unique<RegexRouter>(std::move(regex), std::move(replacement)));
   }
