@@ -14,6 +14,7 @@ RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       build-essential cmake ninja-build pkg-config \
       librdkafka-dev libssl-dev libboost-dev nlohmann-json3-dev libyaml-cpp-dev libsimdjson-dev \
+      libpcre2-dev \
       libfmt-dev libexpected-dev libcli11-dev prometheus-cpp-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
