@@ -1,10 +1,9 @@
 #include "runtime/config/topic_regex.h"
 
-#include <regex.h>
-
 #include <optional>
 
 #include <fmt/format.h>
+#include <regex.h>
 
 namespace kc::config {
 
@@ -22,9 +21,7 @@ constexpr std::string_view kEreSpecial = ".[\\()*+?{|^$";
 constexpr std::string_view kWord = "A-Za-z0-9_";
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
-bool is_alnum(char c) {
-  return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
+bool is_alnum(char c) { return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 
 // The POSIX ERE translation of one Java pattern; `error` is set on the first refusal.
 class Translator {
@@ -174,7 +171,8 @@ class Translator {
     }
     if (e == 'Q') {
       auto end = p_.find("\\E", i_);
-      auto quoted = p_.substr(i_, end == std::string_view::npos ? std::string_view::npos : end - i_);
+      auto quoted =
+          p_.substr(i_, end == std::string_view::npos ? std::string_view::npos : end - i_);
       for (char q : quoted) literal(q);
       i_ = end == std::string_view::npos ? p_.size() : end + 2;
       return;
@@ -278,8 +276,8 @@ class Translator {
       constexpr std::string_view kAwkward = "]^-[\\";
       if (kAwkward.find(*from) != std::string_view::npos ||
           kAwkward.find(*to) != std::string_view::npos) {
-        refuse(unsupported(fmt::format("a character range that starts or ends with '{}{}'",
-                                       *from, *to)));
+        refuse(unsupported(
+            fmt::format("a character range that starts or ends with '{}{}'", *from, *to)));
         return;
       }
       items.push_back(*from);

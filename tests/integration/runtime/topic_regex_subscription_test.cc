@@ -2,8 +2,6 @@
 // subscribed with TopicRegex::subscription() is assigned are exactly those TopicRegex::matches()
 // (the validator's and the herder's view) accepts, on librdkafka's mock cluster.
 
-#include <gtest/gtest.h>
-
 #include <chrono>
 #include <map>
 #include <mutex>
@@ -12,6 +10,7 @@
 #include <vector>
 
 #include <fmt/format.h>
+#include <gtest/gtest.h>
 
 #include "runtime/config/topic_regex.h"
 #include "runtime/kafka/consumer.h"
@@ -58,8 +57,8 @@ TEST(TopicRegexSubscriptionTest, TheConsumerIsAssignedExactlyTheTopicsTheValidat
   for (const auto& t : topics) ASSERT_TRUE((*cluster)->create_topic(t, 1));
   // Java patterns whose meaning differs between Java, ECMAScript and an untranslated POSIX ERE.
   const std::vector<std::string> patterns = {
-      "orders-\\d+", "orders\\..*", "(?:orders|audit)[-_]\\w+", "\\Qa.b\\E.c",
-      "[a-z]+[.]\\w+", "[^o].*", ".*orders-[\\d]"};
+      "orders-\\d+", "orders\\..*",   "(?:orders|audit)[-_]\\w+", "\\Qa.b\\E.c", "[a-z]+[.]\\w+",
+      "[^o].*",      ".*orders-[\\d]"};
 
   struct Subscriber {
     config::TopicRegex regex;

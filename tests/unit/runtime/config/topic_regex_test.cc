@@ -24,7 +24,7 @@ TEST(TopicRegexTest, MatchesWholeTopicNamesAsJavaDoes) {
   auto orders = compiled("orders-\\d+");
   EXPECT_TRUE(orders.matches("orders-12"));
   EXPECT_FALSE(orders.matches("orders-"));
-  EXPECT_FALSE(orders.matches("orders-ddd"));  // what glibc makes of an untranslated \d
+  EXPECT_FALSE(orders.matches("orders-ddd"));   // what glibc makes of an untranslated \d
   EXPECT_FALSE(orders.matches("eu.orders-1"));  // whole name, not a search
   EXPECT_FALSE(orders.matches("orders-1x"));
   EXPECT_EQ(orders.subscription(), "^(orders-[0-9]+)$");
