@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# The README's tables stay true: every top-level folder is in the layout table, every document
+# under docs/ (and docs/decisions/) is linked from the documentation table, and every relative
+# link in README.md and docs/*.md names a file or folder that exists.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+status=0
+fail() { echo "FAIL: $*"; status=1; }
+
+for dir in $(git ls-files | cut -d/ -f1 | sort -u); do
+  [[ -d $dir ]] || continue
+  grep -qF "| \`$dir/\` |" README.md || fail "README.md layout table has no row for $dir/"
+done
+for doc in $(git ls-files 'docs/*.md' | grep -v '^docs/decisions/'); do
+  grep -qF "]($doc)" README.md || fail "README.md documentation table does not link $doc"
+done
+git ls-files 'docs/decisions/*.md' | grep -q . && { grep -qF "](docs/decisions/)" README.md || fail "README.md does not link docs/decisions/"; }
+
+for file in README.md $(git ls-files 'docs/*.md'); do
+  base=$(dirname "$file")
+  # [text](target) links that are not URLs or pure anchors.
+  while IFS= read -r target; do
+    path=${target%%#*}
+    [[ -z $path ]] && continue
+    [[ -e "$base/$path" ]] || fail "$file links $target, which does not exist"
+  done < <(grep -oE '\]\([^)[:space:]]+\)' "$file" | sed -E 's/^\]\((.*)\)$/\1/' | grep -vE '^(https?|mailto):')
+done
+exit $status
