@@ -29,6 +29,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <iostream>
 #include <map>
 #include <string>
@@ -67,7 +68,7 @@ struct Options {
 double percentile(std::vector<double> v, double p) {
   if (v.empty()) return 0;
   std::sort(v.begin(), v.end());
-  auto idx = static_cast<size_t>(p * static_cast<double>(v.size() - 1) + 0.5);
+  auto idx = static_cast<size_t>(std::lround(p * static_cast<double>(v.size() - 1)));
   return v[std::min(idx, v.size() - 1)];
 }
 
@@ -99,7 +100,7 @@ double records_written(kc::http::Client& client) {
 // `key=value` lines (the values here need no escaping: names, numbers, paths, URLs).
 std::string properties_text(const kc::api::RawConfig& config) {
   std::string out;
-  for (const auto& [k, v] : config) out += k + "=" + v + "\n";
+  for (const auto& [k, v] : config) out.append(k).append("=").append(v).append("\n");
   return out;
 }
 

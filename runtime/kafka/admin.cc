@@ -41,7 +41,7 @@ Result<std::unique_ptr<Admin>> Admin::create(const Properties& properties) {
   char errstr[512];
   admin->rk_.reset(rd_kafka_new(RD_KAFKA_PRODUCER, conf.get(), errstr, sizeof errstr));
   if (!admin->rk_) return make_error(Errc::kInvalidConfig, "creating admin client: {}", errstr);
-  conf.release();  // owned by the handle
+  (void)conf.release();  // owned by the handle
   return admin;
 }
 

@@ -44,7 +44,7 @@ Result<std::unique_ptr<Consumer>> Consumer::create(const Properties& properties,
   char errstr[512];
   consumer->rk_.reset(rd_kafka_new(RD_KAFKA_CONSUMER, conf.get(), errstr, sizeof errstr));
   if (!consumer->rk_) return make_error(Errc::kInvalidConfig, "creating consumer: {}", errstr);
-  conf.release();  // owned by the handle
+  (void)conf.release();  // owned by the handle
   rd_kafka_poll_set_consumer(consumer->rk_.get());
   consumer->queue_.reset(rd_kafka_queue_get_consumer(consumer->rk_.get()));
   return consumer;

@@ -11,7 +11,7 @@ Result<std::unique_ptr<EmbeddedCluster>> EmbeddedCluster::start(int brokers) {
   KafkaPtr owner(rd_kafka_new(RD_KAFKA_PRODUCER, conf.get(), errstr, sizeof errstr));
   if (!owner)
     return make_error(Errc::kInternal, "creating the embedded cluster's handle: {}", errstr);
-  conf.release();  // owned by `owner` now
+  (void)conf.release();  // owned by `owner` now
   auto cluster = std::make_unique<EmbeddedCluster>(Private{});
   cluster->cluster_.reset(rd_kafka_mock_cluster_new(owner.get(), brokers));
   if (!cluster->cluster_) return make_error(Errc::kInternal, "rd_kafka_mock_cluster_new failed");

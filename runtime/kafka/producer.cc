@@ -8,7 +8,7 @@
 
 namespace kc::kafka {
 
-Result<std::unique_ptr<Producer>> Producer::create(Properties properties) {
+Result<std::unique_ptr<Producer>> Producer::create(const Properties& properties) {
   KC_ASSIGN_OR_RETURN(auto conf, make_conf(properties));
   auto producer = std::make_unique<Producer>(Private{});
   rd_kafka_conf_set_dr_msg_cb(conf.get(), &Producer::on_delivery_report);
@@ -16,7 +16,7 @@ Result<std::unique_ptr<Producer>> Producer::create(Properties properties) {
   char errstr[512];
   producer->rk_.reset(rd_kafka_new(RD_KAFKA_PRODUCER, conf.get(), errstr, sizeof errstr));
   if (!producer->rk_) return make_error(Errc::kInvalidConfig, "creating producer: {}", errstr);
-  conf.release();  // owned by the handle now
+  (void)conf.release();  // owned by the handle now
   return producer;
 }
 
@@ -84,8 +84,8 @@ Status Producer::produce(std::string_view topic, int32_t partition,
     KafkaErrorPtr error(rd_kafka_produceva(rk_.get(), args, count));
     auto err = error ? rd_kafka_error_code(error.get()) : RD_KAFKA_RESP_ERR_NO_ERROR;
     if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
-      hdrs.release();      // owned by the message now
-      callback.release();  // freed by on_delivery_report
+      (void)hdrs.release();      // owned by the message now
+      (void)callback.release();  // freed by on_delivery_report
       return ok();
     }
     if (err != RD_KAFKA_RESP_ERR__QUEUE_FULL)

@@ -28,7 +28,7 @@ class Producer {
  public:
   using DeliveryCallback = std::function<void(const Status&)>;
 
-  static Result<std::unique_ptr<Producer>> create(Properties properties);
+  static Result<std::unique_ptr<Producer>> create(const Properties& properties);
   ~Producer();
 
   // Queues one record. Blocks (serving delivery reports) while librdkafka's queue is full.

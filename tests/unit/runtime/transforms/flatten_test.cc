@@ -7,7 +7,6 @@ namespace kc::transforms::testing {
 namespace {
 
 using ::testing::ElementsAre;
-using ::testing::HasSubstr;
 
 TEST(FlattenTest, SchemalessNestedMapsWithTheDelimiterArraysKept) {
   auto t = make("Flatten$Value", {{"delimiter", "_"}});

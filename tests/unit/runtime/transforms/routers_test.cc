@@ -1,6 +1,7 @@
 // RegexRouter, TimestampRouter, Filter.
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <gmock/gmock.h>
@@ -15,7 +16,7 @@ using ::testing::HasSubstr;
 
 SinkRecord topic_record(std::string topic) {
   SinkRecord r;
-  r.topic = topic;
+  r.topic = std::move(topic);
   r.original_topic = "consumed-from";
   r.original_partition = 2;
   r.original_offset = 77;
