@@ -35,6 +35,9 @@ using api::Value;
 
 thread_local bool budget_active = false;
 thread_local size_t budget_left = 0;
+// Blocks whose growth was refused. libavro overwrites its only pointer to such a block with the
+// NULL it got back (raw arrays and strings), so after the failed read they are freed here.
+thread_local std::vector<void*> orphans;
 
 void* budget_allocator(void*, void* ptr, size_t old_size, size_t new_size) {
   if (new_size == 0) {
@@ -43,7 +46,10 @@ void* budget_allocator(void*, void* ptr, size_t old_size, size_t new_size) {
   }
   if (budget_active && new_size > old_size) {
     size_t grow = new_size - old_size;
-    if (grow > budget_left) return nullptr;
+    if (grow > budget_left) {
+      if (ptr) orphans.push_back(ptr);
+      return nullptr;
+    }
     budget_left -= grow;
   }
   return std::realloc(ptr, new_size);
@@ -628,24 +634,23 @@ class AvroDecoder final : public Decoder {
     }
     d->iface_ = avro_generic_class_from_schema(d->schema_);
     if (!d->iface_) return tl::unexpected(read_error("Avro schema not usable"));
-    if (avro_generic_value_new(d->iface_, &d->value_) != 0) {
-      d->value_.iface = nullptr;
-      return tl::unexpected(read_error("Avro value not usable"));
-    }
+    KC_RETURN_IF_ERROR(d->renew_value());
     d->reader_ = avro_reader_memory(nullptr, 0);
     return std::unique_ptr<Decoder>(std::move(d));
   }
 
   Result<api::SchemaAndValue> decode(std::string_view payload) override {
+    bool failed = false;
     {
       ReadBudget budget(payload.size());
       avro_reader_memory_set_source(reader_, payload.data(), static_cast<int64_t>(payload.size()));
       value_.iface->reset(value_.iface, value_.self);
-      if (avro_value_read(reader_, &value_) != 0) {
-        auto error = read_error("Avro payload does not match its schema");
-        value_.iface->reset(value_.iface, value_.self);
-        return tl::unexpected(error);
-      }
+      failed = avro_value_read(reader_, &value_) != 0 || !orphans.empty();
+    }
+    if (failed) {
+      auto error = read_error("Avro payload does not match its schema");
+      KC_RETURN_IF_ERROR(renew_value());
+      return tl::unexpected(error);
     }
     KC_ASSIGN_OR_RETURN(auto value, convert(*root_, value_, 0));
     return api::SchemaAndValue{connect_, std::move(value)};
@@ -653,6 +658,20 @@ class AvroDecoder final : public Decoder {
 
  private:
   AvroDecoder() = default;
+
+  // A value whose read failed may be inconsistent (libavro does not undo a half-grown array):
+  // it is replaced, and the blocks libavro lost are freed.
+  Status renew_value() {
+    if (value_.iface) avro_value_decref(&value_);
+    value_.iface = nullptr;
+    for (void* p : orphans) std::free(p);
+    orphans.clear();
+    if (avro_generic_value_new(iface_, &value_) != 0) {
+      value_.iface = nullptr;
+      return tl::unexpected(read_error("Avro value not usable"));
+    }
+    return ok();
+  }
 
   static Result<Value> convert(const Node& n, const avro_value_t& v, int depth) {
     const auto* i = v.iface;
