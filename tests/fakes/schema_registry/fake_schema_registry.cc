@@ -51,12 +51,14 @@ Status FakeSchemaRegistry::restart() {
 size_t FakeSchemaRegistry::requests(const std::string& prefix) const {
   std::lock_guard lock(mu_);
   size_t n = 0;
-  for (const auto& p : paths_) if (strings::starts_with(p, prefix)) ++n;
+  for (const auto& p : paths_)
+    if (strings::starts_with(p, prefix)) ++n;
   return n;
 }
 
 int FakeSchemaRegistry::register_schema(const std::string& subject, const std::string& schema,
-                                        const std::string& type, const std::vector<Reference>& refs) {
+                                        const std::string& type,
+                                        const std::vector<Reference>& refs) {
   std::lock_guard lock(mu_);
   int id = 0;
   for (size_t i = 0; i < schemas_.size(); ++i) {
@@ -165,7 +167,8 @@ http::Response FakeSchemaRegistry::handle(const http::Request& request) {
   }
   std::string subject(*request.param("subject"));
   auto it = subjects_.find(subject);
-  if (it == subjects_.end()) return error(404, 40401, fmt::format("Subject '{}' not found.", subject));
+  if (it == subjects_.end())
+    return error(404, 40401, fmt::format("Subject '{}' not found.", subject));
   auto version_text = request.param("version");
   if (!version_text) {
     json out = json::array();

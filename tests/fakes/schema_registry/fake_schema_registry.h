@@ -86,7 +86,7 @@ class FakeSchemaRegistry {
   std::atomic<int> fail_count_{0};
   std::atomic<int> fail_status_{500};
   mutable std::mutex mu_;
-  std::vector<Stored> schemas_;                        // id - 1
+  std::vector<Stored> schemas_;                       // id - 1
   std::map<std::string, std::vector<int>> subjects_;  // subject -> ids by version
   std::vector<std::string> paths_;
 };

@@ -50,9 +50,14 @@ std::vector<Encoded> encode_with_npm(const testing::FakeSchemaRegistry& registry
   auto status = node.wait(120s);
   EXPECT_EQ(status, 0) << node.output();
   std::vector<Encoded> out;
-  for (auto line : strings::split(node.out(), '\n')) {
+  auto printed = node.out();
+  for (auto line : strings::split(printed, '\n')) {
     if (strings::trim(line).empty()) continue;
-    auto j = json::parse(line);
+    auto j = json::parse(line, nullptr, false);
+    if (j.is_discarded()) {
+      ADD_FAILURE() << "encode.js printed something else: " << node.output();
+      return {};
+    }
     out.push_back({j["set"], j["id"], *base64::decode(j["payload"].get<std::string>())});
   }
   return out;
@@ -79,7 +84,7 @@ json expected_everything(int n) {
   return {
       {"b", n % 2 == 0},
       {"i", -2147483648LL + n},
-      {"l", 9007199254740991LL - n},
+      {"l", 4503599627370496LL - n},
       {"f", 1.5 * n},
       {"d", -0.25 * n},
       {"s", fmt::format("héllo ✓ {}", n)},
@@ -164,8 +169,9 @@ class SchemaRegistryTest : public ::testing::Test {
 
   static void produce(const std::string& topic, const std::vector<std::string>& values) {
     ASSERT_TRUE(cluster_->create_topic(topic, 1));
-    testing::produce(cluster_->bootstrap_servers(), topic, static_cast<int>(values.size()),
-                     [&](int i) { return values[static_cast<size_t>(i)]; }, nullptr, 0);
+    testing::produce(
+        cluster_->bootstrap_servers(), topic, static_cast<int>(values.size()),
+        [&](int i) { return values[static_cast<size_t>(i)]; }, nullptr, 0);
   }
 
   int64_t committed(const std::string& connector, const std::string& topic) {
@@ -190,6 +196,13 @@ class SchemaRegistryTest : public ::testing::Test {
     std::vector<json> out;
     for (const auto& line : testing::read_lines(file)) out.push_back(json::parse(line));
     return out;
+  }
+
+  double retries(const std::string& connector) {
+    auto text = metrics_.expose();
+    auto pos = text.find(fmt::format("kconnect_task_retries_total{{connector=\"{}\"", connector));
+    if (pos == std::string::npos) return -1;
+    return std::stod(text.substr(text.find('}', pos) + 2));
   }
 
   static kafka::EmbeddedCluster* cluster_;
@@ -225,9 +238,9 @@ TEST_F(SchemaRegistryTest, EveryAvroTypeAndBothSchemaVersionsOfATopicReachTheFil
 
 TEST_F(SchemaRegistryTest, AvroSchemaReferencesAreResolved) {
   produce("avro-ref", of_set(*encoded_, "avro-ref"));
-  auto lines = run(converter_config("avro-ref", "avro-ref", tmp_.file("r.jsonl"), "AvroConverter",
-                                    *registry_),
-                   "avro-ref", 1);
+  auto lines = run(
+      converter_config("avro-ref", "avro-ref", tmp_.file("r.jsonl"), "AvroConverter", *registry_),
+      "avro-ref", 1);
   ASSERT_EQ(lines.size(), 1u);
   EXPECT_EQ(lines[0], (json{{"id", 42}, {"to", {{"city", "Basel"}, {"zip", 4000}}}}));
 }
@@ -296,8 +309,8 @@ TEST_F(SchemaRegistryTest, UnknownIdsAndCorruptPayloadsGoToTheDeadLetterQueue) {
   std::vector<std::string> values = {good[0], unknown_id, truncated, "plain text", good[2]};
   produce("avro-bad", values);
   ASSERT_TRUE(cluster_->create_topic("avro-bad-dlq", 1));
-  auto config = converter_config("avro-bad", "avro-bad", tmp_.file("b.jsonl"), "AvroConverter",
-                                 *registry_);
+  auto config =
+      converter_config("avro-bad", "avro-bad", tmp_.file("b.jsonl"), "AvroConverter", *registry_);
   config.insert({{"errors.tolerance", "all"},
                  {"errors.deadletterqueue.topic.name", "avro-bad-dlq"},
                  {"errors.deadletterqueue.topic.replication.factor", "1"},
@@ -346,30 +359,26 @@ TEST_F(SchemaRegistryTest, RegistryDownMidStreamIsRetriedAndNothingIsLost) {
   ASSERT_EQ(avro.size(), 5u);
   ASSERT_TRUE(cluster_->create_topic("avro-down", 1));
   ASSERT_TRUE(cluster_->create_topic("avro-down-dlq", 1));
-  auto config = converter_config("avro-down", "avro-down", tmp_.file("d.jsonl"), "AvroConverter",
-                                 *registry);
+  auto config =
+      converter_config("avro-down", "avro-down", tmp_.file("d.jsonl"), "AvroConverter", *registry);
   config.insert({{"errors.tolerance", "all"},
                  {"errors.deadletterqueue.topic.name", "avro-down-dlq"},
                  {"errors.deadletterqueue.topic.replication.factor", "1"}});
   auto w = worker();
   ASSERT_TRUE(w->add_connector(connector(config)));
-  testing::produce(cluster_->bootstrap_servers(), "avro-down", 3,
-                   [&](int i) { return avro[static_cast<size_t>(i)]; }, nullptr, 0);
+  testing::produce(
+      cluster_->bootstrap_servers(), "avro-down", 3,
+      [&](int i) { return avro[static_cast<size_t>(i)]; }, nullptr, 0);
   ASSERT_TRUE(eventually([&] { return committed("avro-down", "avro-down") == 3; }, 60s))
       << task(*w, "avro-down").trace;
 
   registry->stop();
   // Version 2's id (not fetched yet) and a record of version 1 (cached) behind it.
-  testing::produce(cluster_->bootstrap_servers(), "avro-down", 2,
-                   [&](int i) { return avro[static_cast<size_t>(3 + i)]; }, nullptr, 0);
-  ASSERT_TRUE(eventually(
-      [&] {
-        auto text = metrics_.expose();
-        return text.find("kconnect_task_retries_total{connector=\"avro-down\",task=\"0\"} 2") !=
-               std::string::npos;
-      },
-      60s))
-      << metrics_.expose();
+  testing::produce(
+      cluster_->bootstrap_servers(), "avro-down", 2,
+      [&](int i) { return avro[static_cast<size_t>(3 + i)]; }, nullptr, 0);
+  // The task meets the unfetched id and retries (at least twice) instead of skipping the record.
+  ASSERT_TRUE(eventually([&] { return retries("avro-down") >= 2; }, 60s)) << metrics_.expose();
   EXPECT_EQ(committed("avro-down", "avro-down"), 3);
   EXPECT_EQ(task(*w, "avro-down").state, pipeline::TaskState::kRunning);
 
@@ -388,14 +397,14 @@ TEST_F(SchemaRegistryTest, RegistryDownMidStreamIsRetriedAndNothingIsLost) {
 
 TEST_F(SchemaRegistryTest, WrongCredentialsFailTheTaskInsteadOfDeadLetteringEveryRecord) {
   produce("avro-auth", of_set(*encoded_, "avro"));
-  auto config = converter_config("avro-auth", "avro-auth", tmp_.file("x.jsonl"), "AvroConverter",
-                                 *registry_);
+  auto config =
+      converter_config("avro-auth", "avro-auth", tmp_.file("x.jsonl"), "AvroConverter", *registry_);
   config["value.converter.basic.auth.user.info"] = "sr-user:wrong-password";
   config["errors.tolerance"] = "all";
   auto w = worker();
   ASSERT_TRUE(w->add_connector(connector(config)));
-  ASSERT_TRUE(eventually(
-      [&] { return task(*w, "avro-auth").state == pipeline::TaskState::kFailed; }, 60s));
+  ASSERT_TRUE(
+      eventually([&] { return task(*w, "avro-auth").state == pipeline::TaskState::kFailed; }, 60s));
   auto trace = task(*w, "avro-auth").trace;
   EXPECT_NE(trace.find("answered 401"), std::string::npos) << trace;
   EXPECT_EQ(trace.find("wrong-password"), std::string::npos) << trace;

@@ -61,7 +61,7 @@ const everythingV2 = { ...everythingV1,
 // big-endian two's complement bytes, dates as days, times and timestamps as numbers.
 function everything(n) {
   return {
-    b: n % 2 === 0, i: -2147483648 + n, l: 9007199254740991 - n, f: 1.5 * n, d: -0.25 * n,
+    b: n % 2 === 0, i: -2147483648 + n, l: 4503599627370496 - n, f: 1.5 * n, d: -0.25 * n,
     s: `héllo ✓ ${n}`, raw: Buffer.from([0, 255, n]), color: ['RED', 'GREEN', 'BLUE'][n % 3],
     md5: Buffer.from([1, 2, 3, n]), tags: n === 0 ? [] : ['a', `t${n}`], scores: { x: n, y: -n },
     maybe: n === 1 ? null : `m${n}`, either: n % 2 === 0 ? n : `e${n}`,

@@ -283,10 +283,10 @@ TEST(AvroDecoderTest, MapsToConfluentsConnectSchema) {
 }
 
 TEST(AvroDecoderTest, CorruptPayloadsAreDataErrorsAndHugeLengthsDoNotAllocate) {
-  auto decoder = make_avro_decoder(
-      avro(R"({"type":"record","name":"R","fields":[{"name":"s","type":"string"},
+  auto decoder =
+      make_avro_decoder(avro(R"({"type":"record","name":"R","fields":[{"name":"s","type":"string"},
               {"name":"a","type":{"type":"array","items":"null"}}]})"),
-      {});
+                        {});
   ASSERT_TRUE(decoder);
   auto truncated = (*decoder)->decode(bytes({10, 'a'}));
   ASSERT_FALSE(truncated);
@@ -311,9 +311,7 @@ TEST(AvroDecoderTest, RefusesSchemasItCannotRepresent) {
 }
 
 TEST(ProtobufDecoderTest, WellKnownTypesAndErrors) {
-  RegisteredSchema proto{.id = 3,
-                         .type = SchemaType::kProtobuf,
-                         .text = R"(syntax = "proto3";
+  RegisteredSchema proto{.id = 3, .type = SchemaType::kProtobuf, .text = R"(syntax = "proto3";
 package p;
 import "google/protobuf/timestamp.proto";
 import "google/type/date.proto";
@@ -329,8 +327,8 @@ enum Color { RED = 0; BLUE = 1; }
   auto decoder = make_protobuf_decoder(proto, {});
   ASSERT_TRUE(decoder) << decoder.error().message();
   // index [0]; at {seconds 1, nanos 2000000}; day {1970, 1, 2}; name {"n"}; c BLUE
-  auto payload = bytes({0, 0x0a, 6, 0x08, 1, 0x10, 0x80, 0x89, 0x7a, 0x12, 7, 0x08, 0xb2, 0x0f,
-                        0x10, 1, 0x18, 2, 0x1a, 3, 0x0a, 1, 'n', 0x20, 1});
+  auto payload = bytes({0,    0x0a, 6, 0x08, 1, 0x10, 0x80, 0x89, 0x7a, 0x12, 7,    0x08, 0xb2,
+                        0x0f, 0x10, 1, 0x18, 2, 0x1a, 3,    0x0a, 1,    'n',  0x20, 1});
   auto decoded = (*decoder)->decode(payload);
   ASSERT_TRUE(decoded) << decoded.error().message();
   EXPECT_EQ(decoded->schema->field("at")->schema->name, "org.apache.kafka.connect.data.Timestamp");
@@ -338,10 +336,11 @@ enum Color { RED = 0; BLUE = 1; }
   EXPECT_EQ(decoded->value.get("day")->as_int(), 1);
   EXPECT_EQ(decoded->value.get("name")->as_text(), "n");
   EXPECT_EQ(decoded->value.get("c")->as_text(), "BLUE");
-  EXPECT_EQ(decoded->schema->field("c")->schema->parameters.at("io.confluent.connect.protobuf.Enum.BLUE"),
-            "1");
+  EXPECT_EQ(
+      decoded->schema->field("c")->schema->parameters.at("io.confluent.connect.protobuf.Enum.BLUE"),
+      "1");
 
-  EXPECT_FALSE((*decoder)->decode(bytes({2, 4, 0})));  // index [2]: no such message
+  EXPECT_FALSE((*decoder)->decode(bytes({2, 4, 0})));      // index [2]: no such message
   EXPECT_FALSE((*decoder)->decode(bytes({0, 0x0a, 50})));  // truncated
   RegisteredSchema broken{.id = 4, .type = SchemaType::kProtobuf, .text = "message {"};
   auto refused = make_protobuf_decoder(broken, {});
@@ -376,7 +375,7 @@ TEST(JsonSchemaDecoderTest, MapsTypesAndRefs) {
   EXPECT_TRUE(decoded->schema->field("o")->schema->optional);
   EXPECT_EQ(decoded->value.get("d")->as_text(), bytes({1, 2}));
   EXPECT_EQ(decoded->value.get("a")->get("city")->as_text(), "X");
-  EXPECT_FALSE((*decoder)->decode(R"({"n": 70000})"));  // out of int16
+  EXPECT_FALSE((*decoder)->decode(R"({"n": 70000})"));   // out of int16
   EXPECT_FALSE((*decoder)->decode(R"({"d": "AQI="})"));  // n is required
   EXPECT_FALSE((*decoder)->decode("{"));
 }
@@ -401,11 +400,10 @@ const api::ConfigIssue* issue_for(const config::ValidationResult& r, std::string
 
 TEST(SchemaRegistryConfigTest, JavaClassNamesAreAliases) {
   const auto& plugins = registry::builtin();
-  for (std::string_view name :
-       {"io.confluent.connect.avro.AvroConverter", "AvroConverter",
-        "io.apicurio.registry.utils.converter.AvroConverter",
-        "io.confluent.connect.protobuf.ProtobufConverter",
-        "io.confluent.connect.json.JsonSchemaConverter"}) {
+  for (std::string_view name : {"io.confluent.connect.avro.AvroConverter", "AvroConverter",
+                                "io.apicurio.registry.utils.converter.AvroConverter",
+                                "io.confluent.connect.protobuf.ProtobufConverter",
+                                "io.confluent.connect.json.JsonSchemaConverter"}) {
     EXPECT_TRUE(plugins.find_converter(name)) << name;
   }
 }
@@ -433,8 +431,8 @@ TEST(SchemaRegistryConfigTest, ConfluentKeysAreCheckedAndUnknownOnesWarn) {
   EXPECT_FALSE(missing.ok());
   EXPECT_TRUE(issue_for(missing, "value.converter.schema.registry.url"));
 
-  auto no_user_info = validate({{"schema.registry.url", "http://a:8081"},
-                                {"basic.auth.credentials.source", "USER_INFO"}});
+  auto no_user_info = validate(
+      {{"schema.registry.url", "http://a:8081"}, {"basic.auth.credentials.source", "USER_INFO"}});
   EXPECT_FALSE(no_user_info.ok());
   EXPECT_TRUE(issue_for(no_user_info, "value.converter.basic.auth.credentials.source"));
 
@@ -454,7 +452,8 @@ TEST(SchemaRegistryConfigTest, SslKeysAreCheckedAsTheKafkaClientKeys) {
   const auto* issue = issue_for(jks, "value.converter.schema.registry.ssl.truststore.location");
   ASSERT_TRUE(issue) << (jks.issues.empty() ? "" : jks.issues[0].to_string());
   EXPECT_NE(issue->message.find("keytool"), std::string::npos) << issue->message;
-  for (const auto& i : jks.issues) EXPECT_EQ(i.to_string().find("changeit-secret"), std::string::npos);
+  for (const auto& i : jks.issues)
+    EXPECT_EQ(i.to_string().find("changeit-secret"), std::string::npos);
 }
 
 TEST(SchemaRegistryConfigTest, CredentialsInTheUrlAreUsedButNeverShown) {
