@@ -15,6 +15,7 @@ RUN apt-get update \
       build-essential cmake ninja-build pkg-config \
       librdkafka-dev libssl-dev libboost-dev nlohmann-json3-dev libyaml-cpp-dev libsimdjson-dev \
       libfmt-dev libexpected-dev libcli11-dev prometheus-cpp-dev \
+      libavro-dev libprotobuf-dev libprotoc-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .

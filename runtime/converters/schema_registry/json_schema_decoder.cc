@@ -102,6 +102,8 @@ class JsonSchemaDecoder final : public Decoder {
 
   Result<const Node*> build(dom::element e, dom::element doc, bool optional, int depth) {
     if (depth > 64) return tl::unexpected(schema_error("nested (or $ref'd) deeper than 64 levels"));
+    // A $ref used several times is expanded each time: bound the whole, not just the depth.
+    if (nodes_.size() > 20000) return tl::unexpected(schema_error("more than 20000 types"));
     dom::object obj;
     if (e.get(obj)) {
       bool b = false;
