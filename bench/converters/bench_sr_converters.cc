@@ -11,21 +11,20 @@
 // thread (CLOCK_THREAD_CPUTIME_ID), the median of `runs`. The registry is the test registry,
 // in-process; every schema is fetched once, before timing starts.
 
-#include <avro.h>
-#include <google/protobuf/compiler/parser.h>
-#include <google/protobuf/descriptor.pb.h>
-#include <google/protobuf/dynamic_message.h>
-#include <google/protobuf/io/tokenizer.h>
-#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
-#include <time.h>
-
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
 #include <vector>
 
+#include <avro.h>
 #include <fmt/format.h>
+#include <google/protobuf/compiler/parser.h>
+#include <google/protobuf/descriptor.pb.h>
+#include <google/protobuf/dynamic_message.h>
+#include <google/protobuf/io/tokenizer.h>
+#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
+#include <time.h>
 
 #include "runtime/converters/json_converter.h"
 #include "runtime/converters/schema_registry/registry_converters.h"
@@ -84,7 +83,7 @@ std::string avro_order(avro_value_iface_t* iface, int n) {
   avro_generic_value_new(iface, &rec);
   auto id = field(rec, "id");
   id.iface->set_long(id.iface, id.self, 1'000'000 + n);
-  set_string(field(rec, "customer"), fmt::format("customer-{:05}", n % 50'000));
+  set_string(field(rec, "customer"), fmt::format("cust-{:05}", n % 50'000));
   set_string(field(rec, "sku"), fmt::format("SKU-{:06}", (n * 7919) % 1'000'000));
   auto qty = field(rec, "quantity");
   qty.iface->set_int(qty.iface, qty.self, 1 + n % 9);
@@ -108,10 +107,10 @@ std::string avro_order(avro_value_iface_t* iface, int n) {
     branch.iface->set_null(branch.iface, branch.self);
   } else {
     note.iface->set_branch(note.iface, note.self, 1, &branch);
-    set_string(branch, "leave the parcel at the door");
+    set_string(branch, "ring twice");
   }
   auto ship = field(rec, "ship_to");
-  set_string(field(ship, "street"), fmt::format("Bahnhofstrasse {}", n % 200));
+  set_string(field(ship, "street"), fmt::format("Bahnhofstr. {}", n % 200));
   set_string(field(ship, "city"), "Zurich");
   set_string(field(ship, "zip"), "8001");
   set_string(field(ship, "country"), "CH");
@@ -217,10 +216,12 @@ int main(int argc, char** argv) {
   auto avro = converter(kc::converters::avro_converter_plugin(), sr);
   auto protobuf = converter(kc::converters::protobuf_converter_plugin(), sr);
   auto json_schemas = converter(kc::converters::json_converter_plugin(), {});
-  auto json_plain = converter(kc::converters::json_converter_plugin(), {{"schemas.enable", "false"}});
+  auto json_plain =
+      converter(kc::converters::json_converter_plugin(), {{"schemas.enable", "false"}});
 
   avro_schema_t schema;
-  if (avro_schema_from_json_length(kAvroSchema, std::strlen(kAvroSchema), &schema)) die(avro_strerror());
+  if (avro_schema_from_json_length(kAvroSchema, std::strlen(kAvroSchema), &schema))
+    die(avro_strerror());
   avro_value_iface_t* iface = avro_generic_class_from_schema(schema);
   pb::DescriptorPool pool(pb::DescriptorPool::generated_pool());
   pb::FileDescriptorProto file;
@@ -239,8 +240,8 @@ int main(int argc, char** argv) {
     auto read = avro->to_connect("orders", framed);
     if (!read) die(read.error().message());
     read->value.own();
-    proto_messages.push_back(
-        kc::schema_registry::frame_protobuf(proto_id, {0}, protobuf_order(order, factory, read->value)));
+    proto_messages.push_back(kc::schema_registry::frame_protobuf(
+        proto_id, {0}, protobuf_order(order, factory, read->value)));
     json_messages.push_back(**json_plain->from_connect("orders", *read));
     envelope_messages.push_back(**json_schemas->from_connect("orders", *read));
     avro_messages.push_back(std::move(framed));
@@ -252,20 +253,22 @@ int main(int argc, char** argv) {
   std::vector<Figure> figures = {
       measure("JsonConverter, schemas.enable=true (baseline: same record model)", *json_schemas,
               envelope_messages, records, runs),
-      measure("JsonConverter, schemas.enable=false (no schema; value left as raw JSON)", *json_plain,
-              json_messages, records, runs),
+      measure("JsonConverter, schemas.enable=false (no schema; value left as raw JSON)",
+              *json_plain, json_messages, records, runs),
       measure("AvroConverter", *avro, avro_messages, records, runs),
       measure("ProtobufConverter", *protobuf, proto_messages, records, runs),
   };
-  std::printf("| converter | bytes/record | records/s per core | vs baseline |\n|---|---|---|---|\n");
+  std::printf(
+      "| converter | bytes/record | records/s per core | vs baseline |\n|---|---|---|---|\n");
   for (const auto& f : figures) {
     std::printf("| %s | %.0f | %.0f | %.2fx |\n", f.name.c_str(), f.bytes_per_record,
                 f.records_per_cpu_second,
                 f.records_per_cpu_second / figures[0].records_per_cpu_second);
   }
-  std::printf("\n%ld records per run (cycling through %d distinct), median of %d runs; registry "
-              "requests: %zu\n",
-              records, distinct, runs, (*registry)->requests("/schemas/ids/"));
+  std::printf(
+      "\n%ld records per run (cycling through %d distinct), median of %d runs; registry "
+      "requests: %zu\n",
+      records, distinct, runs, (*registry)->requests("/schemas/ids/"));
   avro_value_iface_decref(iface);
   avro_schema_decref(schema);
   return 0;

@@ -6,7 +6,8 @@
 
 namespace {
 
-constexpr std::string_view kSchema = R"({"type":"record","name":"Everything","namespace":"com.example",
+constexpr std::string_view kSchema =
+    R"({"type":"record","name":"Everything","namespace":"com.example",
 "fields":[{"name":"b","type":"boolean"},{"name":"i","type":"int"},{"name":"l","type":"long"},
 {"name":"f","type":"float"},{"name":"d","type":"double"},{"name":"s","type":"string"},
 {"name":"raw","type":"bytes"},{"name":"color","type":{"type":"enum","name":"Color","symbols":["RED","GREEN","BLUE"]}},

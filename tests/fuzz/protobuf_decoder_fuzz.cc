@@ -58,6 +58,6 @@ std::unique_ptr<kc::schema_registry::Decoder> make(const kc::schema_registry::Re
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  return kc::fuzz::decode_or_parse(data, size, kc::schema_registry::SchemaType::kProtobuf,
-                                   kSchema, make);
+  return kc::fuzz::decode_or_parse(data, size, kc::schema_registry::SchemaType::kProtobuf, kSchema,
+                                   make);
 }

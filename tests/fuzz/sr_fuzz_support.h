@@ -15,10 +15,9 @@ namespace kc::fuzz {
 
 // Input layout: byte 0 even -> the rest is a payload for `schema`; odd -> the rest is a schema
 // text of `type` (a hostile registry), then a payload-less decode of an empty message.
-inline int decode_or_parse(const uint8_t* data, size_t size, schema_registry::SchemaType type,
-                           std::string_view schema,
-                           std::unique_ptr<schema_registry::Decoder> (*make)(
-                               const schema_registry::RegisteredSchema&)) {
+inline int decode_or_parse(
+    const uint8_t* data, size_t size, schema_registry::SchemaType type, std::string_view schema,
+    std::unique_ptr<schema_registry::Decoder> (*make)(const schema_registry::RegisteredSchema&)) {
   if (size == 0) return 0;
   std::string_view rest(reinterpret_cast<const char*>(data + 1), size - 1);
   static auto fixed = make({.id = 1, .type = type, .text = std::string(schema)});

@@ -10,6 +10,8 @@
 #include <map>
 #include <mutex>
 #include <tuple>
+#include <unordered_set>
+#include <vector>
 
 #include <avro.h>
 #include <fmt/format.h>
@@ -17,6 +19,7 @@
 
 #include "libs/base/strings.h"
 #include "runtime/api/json.h"
+#include "runtime/converters/schema_registry/connect_properties.h"
 #include "runtime/converters/schema_registry/decoder.h"
 
 namespace kc::schema_registry {
@@ -32,27 +35,48 @@ using api::Value;
 // libavro allocates what a payload announces (a string length, an array block count) before it
 // checks that the bytes are there. While a payload is read, this thread's allocations are
 // bounded, so a corrupt length fails the read (ENOMEM) instead of exhausting memory.
+//
+// libavro also leaks on some failed reads (a string buffer allocated before its bytes turn out to
+// be missing), and after a refused realloc it has overwritten its only pointer to the old block
+// with NULL. So every allocation and free during a read is recorded (a cheap append); when the
+// read fails, the value is destroyed and whatever the read allocated that is still alive, and the
+// blocks libavro lost, are freed here.
 
+struct AllocationEvent {
+  void* ptr;
+  bool allocated;  // false: freed
+};
 thread_local bool budget_active = false;
 thread_local size_t budget_left = 0;
-// Blocks whose growth was refused. libavro overwrites its only pointer to such a block with the
-// NULL it got back (raw arrays and strings), so after the failed read they are freed here.
-thread_local std::vector<void*> orphans;
+thread_local std::vector<AllocationEvent> events;
+thread_local std::vector<void*> orphans;                 // blocks whose growth was refused
+thread_local std::unordered_set<void*>* live = nullptr;  // during the cleanup of a failed read
 
 void* budget_allocator(void*, void* ptr, size_t old_size, size_t new_size) {
   if (new_size == 0) {
+    if (budget_active && ptr) events.push_back({ptr, false});
+    if (live) live->erase(ptr);
     std::free(ptr);
     return nullptr;
   }
-  if (budget_active && new_size > old_size) {
+  if (!budget_active) return std::realloc(ptr, new_size);
+  if (new_size > old_size) {
     size_t grow = new_size - old_size;
     if (grow > budget_left) {
-      if (ptr) orphans.push_back(ptr);
+      if (ptr) {
+        events.push_back({ptr, false});
+        orphans.push_back(ptr);
+      }
       return nullptr;
     }
     budget_left -= grow;
   }
-  return std::realloc(ptr, new_size);
+  void* out = std::realloc(ptr, new_size);
+  if (out) {
+    if (ptr) events.push_back({ptr, false});
+    events.push_back({out, true});
+  }
+  return out;
 }
 
 void install_allocator() {
@@ -63,6 +87,8 @@ void install_allocator() {
 class ReadBudget {
  public:
   explicit ReadBudget(size_t payload_size) {
+    events.clear();
+    orphans.clear();
     budget_active = true;
     budget_left = (64u << 20) + 64 * payload_size;
   }
@@ -70,6 +96,27 @@ class ReadBudget {
   ReadBudget(const ReadBudget&) = delete;
   ReadBudget& operator=(const ReadBudget&) = delete;
 };
+
+// After a failed read: runs `destroy` (which frees what the value owns), then frees what the
+// read allocated that nothing owns any more.
+template <class Destroy>
+void clean_up_failed_read(Destroy destroy) {
+  std::unordered_set<void*> alive;
+  for (const auto& e : events) {
+    if (e.allocated) {
+      alive.insert(e.ptr);
+    } else {
+      alive.erase(e.ptr);
+    }
+  }
+  live = &alive;
+  destroy();
+  live = nullptr;
+  for (void* p : alive) std::free(p);
+  for (void* p : orphans) std::free(p);
+  events.clear();
+  orphans.clear();
+}
 
 // ---- the schema, as Connect needs it ------------------------------------------------------
 
@@ -121,10 +168,6 @@ struct Node {
   bool emitted = false;  // written into libavro's schema text
 };
 
-Error schema_error(std::string message) {
-  return Error(Errc::kData, "Avro schema: " + std::move(message));
-}
-
 class SchemaParser {
  public:
   explicit SchemaParser(std::vector<std::unique_ptr<Node>>& nodes) : nodes_(nodes) {}
@@ -135,7 +178,7 @@ class SchemaParser {
     dom::element root;
     if (auto err = parser_.parse(text.data(), text.size()).get(root)) {
       return tl::unexpected(
-          schema_error(fmt::format("not valid JSON: {}", simdjson::error_message(err))));
+          schema_error("Avro", fmt::format("not valid JSON: {}", simdjson::error_message(err))));
     }
     return parse(root, "");
   }
@@ -164,12 +207,15 @@ class SchemaParser {
         return it->second;
     }
     if (auto it = named_.find(name); it != named_.end()) return it->second;
-    return tl::unexpected(schema_error(fmt::format(
-        "unknown type '{}' (not a primitive, not defined before, not a reference)", name)));
+    return tl::unexpected(schema_error(
+        "Avro",
+        fmt::format("unknown type '{}' (not a primitive, not defined before, not a reference)",
+                    name)));
   }
 
   Result<Node*> parse(dom::element e, const std::string& ns) {
-    if (++depth_ > 200) return tl::unexpected(schema_error("nested deeper than 200 levels"));
+    if (++depth_ > 200)
+      return tl::unexpected(schema_error("Avro", "nested deeper than 200 levels"));
     auto result = parse_inner(e, ns);
     --depth_;
     return result;
@@ -188,17 +234,19 @@ class SchemaParser {
         KC_ASSIGN_OR_RETURN(auto branch, parse(item, ns));
         if (branch->kind == Kind::kNull) n->null_branch = static_cast<int>(n->branches.size());
         if (branch->kind == Kind::kUnion) {
-          return tl::unexpected(schema_error("a union may not directly contain a union"));
+          return tl::unexpected(schema_error("Avro", "a union may not directly contain a union"));
         }
         n->branches.push_back(branch);
       }
-      if (n->branches.empty()) return tl::unexpected(schema_error("empty union"));
+      if (n->branches.empty()) return tl::unexpected(schema_error("Avro", "empty union"));
       return n;
     }
     dom::object obj;
-    if (e.get(obj)) return tl::unexpected(schema_error("a type must be a string, array or object"));
+    if (e.get(obj))
+      return tl::unexpected(schema_error("Avro", "a type must be a string, array or object"));
     dom::element type_el;
-    if (obj["type"].get(type_el)) return tl::unexpected(schema_error("object without \"type\""));
+    if (obj["type"].get(type_el))
+      return tl::unexpected(schema_error("Avro", "object without \"type\""));
     std::string_view type;
     if (type_el.get(type)) return parse(type_el, ns);  // {"type": {...}} or {"type": [...]}
     Node* n = nullptr;
@@ -209,15 +257,15 @@ class SchemaParser {
       dom::array fields;
       if (obj["fields"].get(fields)) {
         return tl::unexpected(
-            schema_error(fmt::format("record {} has no fields array", n->full_name)));
+            schema_error("Avro", fmt::format("record {} has no fields array", n->full_name)));
       }
       auto inner_ns = namespace_of(n->full_name);
       for (auto f : fields) {
         std::string_view field_name;
         dom::element field_type;
         if (f["name"].get(field_name) || f["type"].get(field_type)) {
-          return tl::unexpected(
-              schema_error(fmt::format("a field of record {} has no name or type", n->full_name)));
+          return tl::unexpected(schema_error(
+              "Avro", fmt::format("a field of record {} has no name or type", n->full_name)));
         }
         KC_ASSIGN_OR_RETURN(auto t, parse(field_type, inner_ns));
         n->fields.emplace_back(std::string(field_name), t);
@@ -228,11 +276,12 @@ class SchemaParser {
       read_meta(*n, obj);
       dom::array symbols;
       if (obj["symbols"].get(symbols)) {
-        return tl::unexpected(schema_error(fmt::format("enum {} has no symbols", n->full_name)));
+        return tl::unexpected(
+            schema_error("Avro", fmt::format("enum {} has no symbols", n->full_name)));
       }
       for (auto s : symbols) {
         std::string_view sym;
-        if (s.get(sym)) return tl::unexpected(schema_error("enum symbols must be strings"));
+        if (s.get(sym)) return tl::unexpected(schema_error("Avro", "enum symbols must be strings"));
         n->symbols.emplace_back(sym);
       }
     } else if (type == "fixed") {
@@ -240,14 +289,14 @@ class SchemaParser {
       KC_RETURN_IF_ERROR(name_node(*n, obj, ns));
       if (obj["size"].get(n->fixed_size) || n->fixed_size < 0) {
         return tl::unexpected(
-            schema_error(fmt::format("fixed {} has no valid size", n->full_name)));
+            schema_error("Avro", fmt::format("fixed {} has no valid size", n->full_name)));
       }
     } else if (type == "array" || type == "map") {
       n = make(type == "array" ? Kind::kArray : Kind::kMap);
       dom::element items;
       if (obj[type == "array" ? "items" : "values"].get(items)) {
-        return tl::unexpected(
-            schema_error(fmt::format("{} without {}", type, type == "array" ? "items" : "values")));
+        return tl::unexpected(schema_error(
+            "Avro", fmt::format("{} without {}", type, type == "array" ? "items" : "values")));
       }
       KC_ASSIGN_OR_RETURN(n->items, parse(items, ns));
     } else if (auto k = primitive(type)) {
@@ -293,15 +342,7 @@ class SchemaParser {
     if (!obj["connect.name"].get(text)) n.connect_name = std::string(text);
     if (!obj["doc"].get(text)) n.doc = std::string(text);
     if (!obj["connect.doc"].get(text)) n.doc = std::string(text);
-    int64_t version = 0;
-    if (!obj["connect.version"].get(version)) n.connect_version = static_cast<int32_t>(version);
-    dom::object params;
-    if (!obj["connect.parameters"].get(params)) {
-      for (auto field : params) {
-        std::string_view v;
-        if (!field.value.get(v)) n.connect_parameters.emplace(field.key, v);
-      }
-    }
+    read_connect_properties(obj, n.connect_version, n.connect_parameters);
     if (!obj["connect.type"].get(text) && n.kind == Kind::kInt) {
       if (text == "int8") n.int_type = Type::kInt8;
       if (text == "int16") n.int_type = Type::kInt16;
@@ -463,10 +504,10 @@ class ConnectSchemas {
   Result<SchemaPtr> of(Node& n) {
     if (n.connect) return n.connect;
     if (n.building) {
-      return tl::unexpected(
-          schema_error(fmt::format("{} refers to itself; recursive schemas cannot be represented "
-                                   "as a Connect schema",
-                                   n.full_name)));
+      return tl::unexpected(schema_error(
+          "Avro", fmt::format("{} refers to itself; recursive schemas cannot be represented "
+                              "as a Connect schema",
+                              n.full_name)));
     }
     n.building = true;
     auto built = build(n);
@@ -662,10 +703,10 @@ class AvroDecoder final : public Decoder {
   // A value whose read failed may be inconsistent (libavro does not undo a half-grown array):
   // it is replaced, and the blocks libavro lost are freed.
   Status renew_value() {
-    if (value_.iface) avro_value_decref(&value_);
+    if (value_.iface) {
+      clean_up_failed_read([&] { avro_value_decref(&value_); });
+    }
     value_.iface = nullptr;
-    for (void* p : orphans) std::free(p);
-    orphans.clear();
     if (avro_generic_value_new(iface_, &value_) != 0) {
       value_.iface = nullptr;
       return tl::unexpected(read_error("Avro value not usable"));

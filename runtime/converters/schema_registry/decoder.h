@@ -19,6 +19,11 @@
 
 namespace kc::schema_registry {
 
+// A schema a decoder cannot use: a data error ("Avro schema: unknown type 'x'").
+inline Error schema_error(std::string_view format, std::string message) {
+  return Error(Errc::kData, std::string(format) + " schema: " + std::move(message));
+}
+
 class Decoder {
  public:
   virtual ~Decoder() = default;

@@ -9,6 +9,7 @@
 #include <simdjson.h>
 
 #include "libs/base/base64.h"
+#include "runtime/converters/schema_registry/connect_properties.h"
 #include "runtime/converters/schema_registry/decoder.h"
 
 namespace kc::schema_registry {
@@ -21,10 +22,6 @@ using api::Type;
 using api::Value;
 
 constexpr std::string_view kDecimalName = "org.apache.kafka.connect.data.Decimal";
-
-Error schema_error(std::string message) {
-  return Error(Errc::kData, "JSON Schema: " + std::move(message));
-}
 
 struct Node {
   SchemaPtr schema;
@@ -63,8 +60,8 @@ class JsonSchemaDecoder final : public Decoder {
     parsers_.push_back(std::make_unique<dom::parser>());
     dom::element e;
     if (auto err = parsers_.back()->parse(text.data(), text.size()).get(e)) {
-      return tl::unexpected(
-          schema_error(fmt::format("{} is not JSON: {}", what, simdjson::error_message(err))));
+      return tl::unexpected(schema_error(
+          "JSON", fmt::format("{} is not JSON: {}", what, simdjson::error_message(err))));
     }
     return e;
   }
@@ -78,13 +75,13 @@ class JsonSchemaDecoder final : public Decoder {
       auto it = references_.find(file);
       if (it == references_.end()) {
         return tl::unexpected(
-            schema_error(fmt::format("$ref {} names no reference of the schema", ref)));
+            schema_error("JSON", fmt::format("$ref {} names no reference of the schema", ref)));
       }
       doc = it->second;
     }
     dom::element target = doc;
     if (!pointer.empty() && target.at_pointer(pointer).get(target)) {
-      return tl::unexpected(schema_error(fmt::format("$ref {} does not resolve", ref)));
+      return tl::unexpected(schema_error("JSON", fmt::format("$ref {} does not resolve", ref)));
     }
     return std::make_pair(target, doc);
   }
@@ -101,14 +98,16 @@ class JsonSchemaDecoder final : public Decoder {
   static Schema& mutable_schema(Node* n) { return const_cast<Schema&>(*n->schema); }
 
   Result<const Node*> build(dom::element e, dom::element doc, bool optional, int depth) {
-    if (depth > 64) return tl::unexpected(schema_error("nested (or $ref'd) deeper than 64 levels"));
+    if (depth > 64)
+      return tl::unexpected(schema_error("JSON", "nested (or $ref'd) deeper than 64 levels"));
     // A $ref used several times is expanded each time: bound the whole, not just the depth.
-    if (nodes_.size() > 20000) return tl::unexpected(schema_error("more than 20000 types"));
+    if (nodes_.size() > 20000) return tl::unexpected(schema_error("JSON", "more than 20000 types"));
     dom::object obj;
     if (e.get(obj)) {
       bool b = false;
-      if (!e.get(b)) return tl::unexpected(schema_error("boolean schemas are not supported"));
-      return tl::unexpected(schema_error("a schema must be a JSON object"));
+      if (!e.get(b))
+        return tl::unexpected(schema_error("JSON", "boolean schemas are not supported"));
+      return tl::unexpected(schema_error("JSON", "a schema must be a JSON object"));
     }
     std::string_view ref;
     if (!obj["$ref"].get(ref)) {
@@ -129,22 +128,23 @@ class JsonSchemaDecoder final : public Decoder {
       }
       if (non_null.size() == 1) return build(non_null[0], doc, optional || has_null, depth + 1);
       return tl::unexpected(schema_error(
-          "oneOf/anyOf with several non-null alternatives is not supported by kconnect"));
+          "JSON", "oneOf/anyOf with several non-null alternatives is not supported by kconnect"));
     }
     std::string_view type;
     dom::array types;
     if (!obj["type"].get(types)) {
       for (auto t : types) {
         std::string_view name;
-        if (t.get(name)) return tl::unexpected(schema_error("\"type\" items must be strings"));
+        if (t.get(name))
+          return tl::unexpected(schema_error("JSON", "\"type\" items must be strings"));
         if (name == "null") {
           optional = true;
         } else if (type.empty()) {
           type = name;
         } else {
-          return tl::unexpected(
-              schema_error("a \"type\" list with several non-null types is not "
-                           "supported by kconnect"));
+          return tl::unexpected(schema_error("JSON",
+                                             "a \"type\" list with several non-null types is not "
+                                             "supported by kconnect"));
         }
       }
     } else if (obj["type"].get(type)) {
@@ -152,7 +152,7 @@ class JsonSchemaDecoder final : public Decoder {
       if (!obj["enum"].get(symbols)) type = "string";
       dom::object properties;
       if (!obj["properties"].get(properties)) type = "object";
-      if (type.empty()) return tl::unexpected(schema_error("a schema without \"type\""));
+      if (type.empty()) return tl::unexpected(schema_error("JSON", "a schema without \"type\""));
     }
     std::string_view connect_type;
     std::ignore = obj["connect.type"].get(connect_type);
@@ -179,8 +179,8 @@ class JsonSchemaDecoder final : public Decoder {
       } else {
         dom::element values;
         if (obj["additionalProperties"].get(values) || values.is_bool()) {
-          return tl::unexpected(
-              schema_error("an object needs \"properties\" or an \"additionalProperties\" schema"));
+          return tl::unexpected(schema_error(
+              "JSON", "an object needs \"properties\" or an \"additionalProperties\" schema"));
         }
         n = make(Type::kMap, optional);
         KC_ASSIGN_OR_RETURN(n->items, build(values, doc, true, depth + 1));
@@ -191,7 +191,8 @@ class JsonSchemaDecoder final : public Decoder {
       }
     } else if (type == "array") {
       dom::element items;
-      if (obj["items"].get(items)) return tl::unexpected(schema_error("array without \"items\""));
+      if (obj["items"].get(items))
+        return tl::unexpected(schema_error("JSON", "array without \"items\""));
       n = make(Type::kArray, optional);
       KC_ASSIGN_OR_RETURN(n->items, build(items, doc, false, depth + 1));
       mutable_schema(n).value_schema = n->items->schema;
@@ -217,21 +218,13 @@ class JsonSchemaDecoder final : public Decoder {
     } else if (type == "null") {
       n = make(Type::kNull, true);
     } else {
-      return tl::unexpected(schema_error(fmt::format("unknown type {}", type)));
+      return tl::unexpected(schema_error("JSON", fmt::format("unknown type {}", type)));
     }
     auto& s = mutable_schema(n);
     std::string_view text;
     if (!obj["title"].get(text)) s.name = std::string(text);
     if (!obj["description"].get(text)) s.doc = std::string(text);
-    int64_t version = 0;
-    if (!obj["connect.version"].get(version)) s.version = static_cast<int32_t>(version);
-    dom::object params;
-    if (!obj["connect.parameters"].get(params)) {
-      for (auto p : params) {
-        std::string_view v;
-        if (!p.value.get(v)) s.parameters.emplace(p.key, v);
-      }
-    }
+    read_connect_properties(obj, s.version, s.parameters);
     return n;
   }
 

@@ -4,6 +4,7 @@
 // ProtobufData does (docs/converters.md has the table).
 
 #include <map>
+#include <mutex>
 #include <set>
 #include <unordered_map>
 
@@ -14,6 +15,7 @@
 #include <google/protobuf/dynamic_message.h>
 #include <google/protobuf/io/tokenizer.h>
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
+#include <google/protobuf/stubs/logging.h>
 
 #include "runtime/converters/schema_registry/decoder.h"
 #include "runtime/converters/schema_registry/wire_format.h"
@@ -71,10 +73,6 @@ class Collector final : public pb::io::ErrorCollector, public pb::DescriptorPool
   std::string first;
 };
 
-Error schema_error(std::string message) {
-  return Error(Errc::kData, "Protobuf schema: " + std::move(message));
-}
-
 class Files {
  public:
   Files(pb::DescriptorPool& pool, const RegisteredSchema& schema) : pool_(pool) {
@@ -84,7 +82,8 @@ class Files {
   Result<const pb::FileDescriptor*> build(const std::string& name, std::string_view text,
                                           int depth = 0) {
     if (const auto* done = pool_.FindFileByName(name)) return done;
-    if (depth > 64) return tl::unexpected(schema_error("imports nest deeper than 64 levels"));
+    if (depth > 64)
+      return tl::unexpected(schema_error("Protobuf", "imports nest deeper than 64 levels"));
     pb::FileDescriptorProto proto;
     Collector errors;
     pb::io::ArrayInputStream input(text.data(), static_cast<int>(text.size()));
@@ -92,7 +91,8 @@ class Files {
     pb::compiler::Parser parser;
     parser.RecordErrorsTo(&errors);
     if (!parser.Parse(&tokenizer, &proto) || !errors.first.empty()) {
-      return tl::unexpected(schema_error(fmt::format("{} does not parse: {}", name, errors.first)));
+      return tl::unexpected(
+          schema_error("Protobuf", fmt::format("{} does not parse: {}", name, errors.first)));
     }
     proto.set_name(name);
     for (const auto& dependency : proto.dependency()) {
@@ -103,16 +103,18 @@ class Files {
       } else if (auto known = known_files().find(dependency); known != known_files().end()) {
         dep_text = known->second;
       } else {
-        return tl::unexpected(schema_error(fmt::format(
-            "{} imports {}, which is neither among the schema's references nor a known type", name,
-            dependency)));
+        return tl::unexpected(schema_error(
+            "Protobuf",
+            fmt::format(
+                "{} imports {}, which is neither among the schema's references nor a known type",
+                name, dependency)));
       }
       KC_RETURN_IF_ERROR(build(dependency, dep_text, depth + 1));
     }
     const auto* file = pool_.BuildFileCollectingErrors(proto, &errors);
     if (!file) {
-      return tl::unexpected(
-          schema_error(fmt::format("{} is not a valid schema: {}", name, errors.first)));
+      return tl::unexpected(schema_error(
+          "Protobuf", fmt::format("{} is not a valid schema: {}", name, errors.first)));
     }
     return file;
   }
@@ -155,7 +157,7 @@ class ProtobufDecoder final : public Decoder {
     KC_ASSIGN_OR_RETURN(
         d->file_, files.build(fmt::format("schema-{}.proto", registered.id), registered.text));
     if (d->file_->message_type_count() == 0) {
-      return tl::unexpected(schema_error("the schema defines no message"));
+      return tl::unexpected(schema_error("Protobuf", "the schema defines no message"));
     }
     return std::unique_ptr<Decoder>(std::move(d));
   }
@@ -195,8 +197,10 @@ class ProtobufDecoder final : public Decoder {
     auto key = std::make_pair(d, optional);
     if (auto it = schemas_.find(key); it != schemas_.end()) return it->second;
     if (building_.count(d)) {
-      return tl::unexpected(schema_error(fmt::format(
-          "{} refers to itself; recursive messages cannot be a Connect schema", d->full_name())));
+      return tl::unexpected(schema_error(
+          "Protobuf",
+          fmt::format("{} refers to itself; recursive messages cannot be a Connect schema",
+                      d->full_name())));
     }
     building_.insert(d);
     auto built = build_message_schema(d, optional);
@@ -452,7 +456,7 @@ class ProtobufDecoder final : public Decoder {
     return Value::structure(std::move(fields));
   }
 
-  const ConverterSettings& settings_;
+  const ConverterSettings settings_;  // a copy: callers may pass a temporary
   std::unique_ptr<pb::DescriptorPool> pool_;
   pb::DynamicMessageFactory factory_;
   const pb::FileDescriptor* file_ = nullptr;
@@ -465,6 +469,10 @@ class ProtobufDecoder final : public Decoder {
 
 Result<std::unique_ptr<Decoder>> make_protobuf_decoder(const RegisteredSchema& schema,
                                                        const ConverterSettings& settings) {
+  // libprotobuf logs every payload it refuses (e.g. a string that is not UTF-8) to stderr; the
+  // converter reports those as data errors already, through the task's error handling.
+  static std::once_flag quiet;
+  std::call_once(quiet, [] { pb::SetLogHandler(nullptr); });
   return ProtobufDecoder::create(schema, settings);
 }
 
