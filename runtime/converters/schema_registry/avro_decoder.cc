@@ -71,9 +71,16 @@ void* budget_allocator(void*, void* ptr, size_t old_size, size_t new_size) {
     }
     budget_left -= grow;
   }
+  // Recorded before the call: the old block is gone once realloc moved it. Should realloc fail,
+  // libavro loses the block as after a refusal, so it stays an orphan.
+  bool had_block = ptr != nullptr;
+  if (had_block) {
+    events.push_back({ptr, false});
+    orphans.push_back(ptr);
+  }
   void* out = std::realloc(ptr, new_size);
   if (out) {
-    if (ptr) events.push_back({ptr, false});
+    if (had_block) orphans.pop_back();
     events.push_back({out, true});
   }
   return out;

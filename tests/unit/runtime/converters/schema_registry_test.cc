@@ -30,7 +30,8 @@ std::string bytes(std::initializer_list<int> list) {
 // ---- wire format ----------------------------------------------------------------------------
 
 TEST(WireFormatTest, ReadsTheSchemaIdBigEndian) {
-  auto framed = parse_frame(bytes({0, 0x01, 0x02, 0x03, 0x04, 'x'}));
+  auto message = bytes({0, 0x01, 0x02, 0x03, 0x04, 'x'});
+  auto framed = parse_frame(message);  // the payload borrows the message
   ASSERT_TRUE(framed);
   EXPECT_EQ(framed->schema_id, 0x01020304);
   EXPECT_EQ(framed->payload, "x");
@@ -47,8 +48,7 @@ TEST(WireFormatTest, RefusesShortMessagesAndOtherMagicBytes) {
 }
 
 TEST(WireFormatTest, ProtobufMessageIndexes) {
-  std::string_view first = "\x00rest";
-  first = std::string_view("\x00rest", 5);
+  std::string_view first("\x00rest", 5);
   auto zero = read_message_indexes(first);
   ASSERT_TRUE(zero);
   EXPECT_EQ(*zero, std::vector<int32_t>{0});
