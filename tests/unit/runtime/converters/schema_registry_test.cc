@@ -444,6 +444,16 @@ TEST(SchemaRegistryConfigTest, ConfluentKeysAreCheckedAndUnknownOnesWarn) {
   EXPECT_FALSE(not_http.ok());
 }
 
+TEST(SchemaRegistryConfigTest, CredentialKeysAreSensitive) {
+  for (std::string_view key :
+       {"value.converter.basic.auth.user.info",
+        "key.converter.schema.registry.basic.auth.user.info", "value.converter.bearer.auth.token",
+        "value.converter.sasl.jaas.config",
+        "value.converter.schema.registry.ssl.keystore.password"}) {
+    EXPECT_TRUE(api::is_sensitive_key(key)) << key;
+  }
+}
+
 TEST(SchemaRegistryConfigTest, SslKeysAreCheckedAsTheKafkaClientKeys) {
   auto jks = validate({{"schema.registry.url", "https://a:8081"},
                        {"schema.registry.ssl.truststore.location", "/etc/x/truststore.jks"},
