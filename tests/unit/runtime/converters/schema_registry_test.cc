@@ -14,6 +14,8 @@
 #include "runtime/converters/schema_registry/wire_format.h"
 #include "runtime/registry/builtin_plugins.h"
 #include "tests/fakes/schema_registry/fake_schema_registry.h"
+#include "tests/support/files.h"
+#include "tests/support/test_certs.h"
 
 namespace kc::schema_registry {
 namespace {
@@ -464,6 +466,57 @@ TEST(SchemaRegistryConfigTest, SslKeysAreCheckedAsTheKafkaClientKeys) {
   EXPECT_NE(issue->message.find("keytool"), std::string::npos) << issue->message;
   for (const auto& i : jks.issues)
     EXPECT_EQ(i.to_string().find("changeit-secret"), std::string::npos);
+}
+
+TEST(SchemaRegistryConfigTest, MutualTlsWithTheJavaKeystoreKeys) {
+  auto ca = testing::TestCa::create("sr-ca");
+  auto server = ca.issue({.common_name = "registry", .ip_sans = {"127.0.0.1"}});
+  auto client = ca.issue({.common_name = "kconnect"});
+  testing::TempDir dir;
+  testing::write_file(dir.file("ca.pem"), ca.cert_pem());
+  testing::write_file(dir.file("client.p12"), testing::make_pkcs12(client, ca.cert_pem(), "ks-pw"));
+  auto started = testing::FakeSchemaRegistry::start(
+      {.tls = http::ServerTlsOptions{.cert_pem = server.cert_pem,
+                                     .key_pem = server.key_pem,
+                                     .client_ca_pem = ca.cert_pem(),
+                                     .require_client_cert = true}});
+  ASSERT_TRUE(started) << started.error().message();
+  auto& registry = *started;
+  int id = registry->register_schema("s", std::string(kAvroRecord));
+  auto fetch = [&](api::RawConfig raw) -> Result<RegisteredSchema> {
+    raw["schema.registry.url"] = registry->url();
+    std::vector<api::ConfigIssue> issues;
+    auto config = api::Config::parse(converter_config_def(Format::kAvro), raw, issues);
+    EXPECT_TRUE(issues.empty()) << issues[0].to_string();
+    KC_ASSIGN_OR_RETURN(auto settings, load_settings(config, Format::kAvro, "value.converter."));
+    KC_ASSIGN_OR_RETURN(auto c, RegistryClient::create(settings.client));
+    return c->schema_by_id(id);
+  };
+  api::RawConfig tls = {{"schema.registry.ssl.truststore.location", dir.file("ca.pem")},
+                        {"schema.registry.ssl.truststore.type", "PEM"},
+                        {"schema.registry.ssl.keystore.location", dir.file("client.p12")},
+                        {"schema.registry.ssl.keystore.type", "PKCS12"},
+                        {"schema.registry.ssl.keystore.password", "ks-pw"}};
+  auto fetched = fetch(tls);
+  ASSERT_TRUE(fetched) << fetched.error().message();
+  EXPECT_EQ(fetched->text, kAvroRecord);
+
+  auto no_client_cert = tls;
+  no_client_cert.erase("schema.registry.ssl.keystore.location");
+  no_client_cert.erase("schema.registry.ssl.keystore.type");
+  no_client_cert.erase("schema.registry.ssl.keystore.password");
+  EXPECT_FALSE(fetch(no_client_cert));  // the registry wants a client certificate
+
+  auto untrusted = fetch({});  // the system trust store does not know the test CA
+  ASSERT_FALSE(untrusted);
+  EXPECT_EQ(untrusted.error().code(), Errc::kPermissionDenied);
+  EXPECT_FALSE(untrusted.error().retriable());
+
+  auto wrong_password = tls;
+  wrong_password["schema.registry.ssl.keystore.password"] = "nope-secret";
+  auto refused = fetch(wrong_password);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().message().find("nope-secret"), std::string::npos);
 }
 
 TEST(SchemaRegistryConfigTest, CredentialsInTheUrlAreUsedButNeverShown) {
