@@ -519,6 +519,36 @@ TEST(SchemaRegistryConfigTest, MutualTlsWithTheJavaKeystoreKeys) {
   EXPECT_EQ(refused.error().message().find("nope-secret"), std::string::npos);
 }
 
+TEST(SchemaRegistryConfigTest, EmptyEndpointIdentificationSkipsOnlyTheHostNameCheck) {
+  auto ca = testing::TestCa::create("sr-ca");
+  auto server = ca.issue({.common_name = "registry", .dns_sans = {"registry.example"}});
+  testing::TempDir dir;
+  testing::write_file(dir.file("ca.pem"), ca.cert_pem());
+  auto started = testing::FakeSchemaRegistry::start(
+      {.tls = http::ServerTlsOptions{.cert_pem = server.cert_pem, .key_pem = server.key_pem}});
+  ASSERT_TRUE(started) << started.error().message();
+  auto& registry = *started;
+  int id = registry->register_schema("s", std::string(kAvroRecord));
+  auto fetch = [&](api::RawConfig raw) -> Result<RegisteredSchema> {
+    raw["schema.registry.url"] = registry->url();
+    raw["schema.registry.ssl.truststore.location"] = dir.file("ca.pem");
+    std::vector<api::ConfigIssue> issues;
+    auto config = api::Config::parse(converter_config_def(Format::kAvro), raw, issues);
+    KC_ASSIGN_OR_RETURN(auto settings, load_settings(config, Format::kAvro, "value.converter."));
+    KC_ASSIGN_OR_RETURN(auto c, RegistryClient::create(settings.client));
+    return c->schema_by_id(id);
+  };
+  // The certificate names registry.example, not 127.0.0.1.
+  auto checked = fetch({});
+  ASSERT_FALSE(checked);
+  EXPECT_EQ(checked.error().code(), Errc::kPermissionDenied);
+  EXPECT_TRUE(fetch({{"schema.registry.ssl.endpoint.identification.algorithm", ""}}));
+  // The chain is still verified.
+  auto other_ca = testing::TestCa::create("other-ca");
+  testing::write_file(dir.file("ca.pem"), other_ca.cert_pem());
+  EXPECT_FALSE(fetch({{"schema.registry.ssl.endpoint.identification.algorithm", ""}}));
+}
+
 TEST(SchemaRegistryConfigTest, CredentialsInTheUrlAreUsedButNeverShown) {
   EXPECT_EQ(display_url("https://user:pw@registry:8081/x"), "https://registry:8081/x");
   auto registry = start_registry("user:pw");
