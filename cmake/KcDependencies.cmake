@@ -28,3 +28,8 @@ if(NOT CLI11_FOUND)
   add_library(CLI11::CLI11 INTERFACE IMPORTED)
   target_include_directories(CLI11::CLI11 INTERFACE ${CLI11_INCLUDE_DIR})
 endif()
+
+# Schema Registry converters (runtime/converters/schema_registry): Apache Avro C (libavro-dev),
+# protobuf with libprotoc's .proto parser (libprotobuf-dev, libprotoc-dev).
+pkg_check_modules(AVRO REQUIRED IMPORTED_TARGET avro-c)
+find_package(Protobuf REQUIRED)

@@ -18,6 +18,7 @@ RUN apt-get update \
       librdkafka-dev libssl-dev libboost-dev nlohmann-json3-dev libyaml-cpp-dev libsimdjson-dev \
       libpcre2-dev \
       libfmt-dev libexpected-dev libcli11-dev prometheus-cpp-dev \
+      libavro-dev libprotobuf-dev libprotoc-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .

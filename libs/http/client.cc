@@ -97,9 +97,9 @@ Result<std::unique_ptr<Transport>> Client::Impl::connect(const Url& url,
     bool base_origin = url.origin() == base.origin();
     std::string name =
         base_origin && !options.tls_server_name.empty() ? options.tls_server_name : url.host;
-    KC_RETURN_IF_ERROR(raw->handshake_client(tls.get(), name, !options.insecure_skip_verify,
-                                             fmt::format("{} as '{}'", url.authority(), name),
-                                             deadline));
+    KC_RETURN_IF_ERROR(raw->handshake_client(
+        tls.get(), name, !options.insecure_skip_verify && options.verify_host_name,
+        fmt::format("{} as '{}'", url.authority(), name), deadline));
   }
   return transport;
 }

@@ -57,6 +57,9 @@ struct ClientOptions {
   std::string tls_server_name;
   // Skips all server certificate checks. Only ever set explicitly, e.g. for a local test.
   bool insecure_skip_verify = false;
+  // Whether the certificate must name the host (Java's
+  // ssl.endpoint.identification.algorithm=https); false still verifies the chain.
+  bool verify_host_name = true;
 
   // Called before every request (so a rotating token file can be re-read), possibly from several
   // threads at once; a non-empty result is sent as "Authorization: Bearer <token>" unless the

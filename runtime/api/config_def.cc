@@ -119,8 +119,9 @@ bool is_sensitive_key(std::string_view key) {
       lower == "ssl.truststore.certificates" || lower == "ssl.keystore.certificate.chain") {
     return false;  // public certificates
   }
-  for (std::string_view needle : {"password", "secret", "jaas", "ssl.key.pem", "ssl.keystore.key",
-                                  "token", "credential", "apikey", "api.key", "private"}) {
+  for (std::string_view needle :
+       {"password", "secret", "jaas", "ssl.key.pem", "ssl.keystore.key", "token", "credential",
+        "apikey", "api.key", "private", "user.info"}) {
     if (lower.find(needle) != std::string::npos) return true;
   }
   return false;

@@ -43,6 +43,11 @@ struct ConverterPlugin {
   // `config` holds the role's sub-keys (e.g. value.converter.schemas.enable -> schemas.enable).
   std::function<Result<std::unique_ptr<Converter>>(const Config& config, ConverterRole role)>
       create;
+  // Optional: checks that need several keys at once, appending issues whose keys start with
+  // `prefix` (e.g. "value.converter."). Must not read files or the network.
+  std::function<void(const Config& config, std::string_view prefix,
+                     std::vector<ConfigIssue>& issues)>
+      validate;
 };
 
 struct TransformPlugin {

@@ -130,6 +130,7 @@ ConverterSpec resolve_converter(std::string_view role, const WorkerConfig& worke
   auto sub = source.with_prefix(prefix);
   const auto& def = spec.plugin->info.config_def();
   spec.config = api::Config::parse(def, sub, issues, prefix);
+  if (spec.plugin->validate) spec.plugin->validate(spec.config, shown_key + ".", issues);
   for (const auto& [k, val] : sub) {
     if (!def.find(k) && k != "converter.type") {
       issues.push_back({ConfigIssue::Severity::kWarning, prefix + k, val,

@@ -29,6 +29,13 @@ bool tolerable(Stage stage) {
          stage == Stage::kHeaderConverter || stage == Stage::kTransformation;
 }
 
+bool tolerable(const RecordError& error) {
+  if (!tolerable(error.stage)) return false;
+  bool converter = error.stage != Stage::kTransformation;
+  auto code = error.error.code();
+  return !(converter && (code == Errc::kPermissionDenied || code == Errc::kInvalidConfig));
+}
+
 std::string_view exception_class(const Error& error) {
   if (error.code() == Errc::kData) return "org.apache.kafka.connect.errors.DataException";
   if (error.retriable()) return "org.apache.kafka.connect.errors.RetriableException";

@@ -42,6 +42,11 @@ struct RecordError {
   Error error;
 };
 
+// Whether errors.tolerance=all may skip (or dead-letter) the record: tolerable(stage), except a
+// converter's permission or configuration error (a Schema Registry refusing the credentials),
+// which no record can fix: that fails the task instead of dead-lettering every record.
+bool tolerable(const RecordError& error);
+
 // The consumed record's coordinates, as the log line and the context headers need them.
 struct RecordCoordinates {
   std::string_view topic;

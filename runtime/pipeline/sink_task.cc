@@ -587,11 +587,14 @@ struct SinkTask::Impl final : kafka::RebalanceListener {
     return "org.apache.kafka.connect.runtime.TransformationChain";
   }
 
-  // Converts and transforms one message, retrying errors marked retriable for
-  // errors.retry.timeout (Kafka retries these stages too).
+  // Converts and transforms one message, retrying errors marked retriable. Such an error is an
+  // outage (a Schema Registry down), not a bad record: like a sink error it is retried for
+  // errors.retry.timeout when that is set and without limit otherwise, so it is neither skipped
+  // nor dead-lettered while the outage lasts.
   std::optional<RecordError> prepare(const rd_kafka_message_t* msg, SinkRecord& r, bool& keep) {
     std::optional<RecordError> error;
-    (void)with_retries(errors.retry_timeout, "conversion", [&]() -> Status {
+    auto timeout = errors.retry_timeout_set ? errors.retry_timeout : milliseconds(-1);
+    (void)with_retries(timeout, "conversion", [&]() -> Status {
       error = convert(msg, r);
       if (!error) error = transform(r, keep);
       if (error) return tl::unexpected(error->error);
@@ -624,7 +627,7 @@ struct SinkTask::Impl final : kafka::RebalanceListener {
     auto what = fmt::format("{} failed in {} ({}) for record topic={} partition={} offset={}: {}",
                             stage_name(error.stage), id(), error.executing_class, where.topic,
                             where.partition, where.offset, error.error.message());
-    if (errors.tolerance == config::ErrorSettings::Tolerance::kNone || !tolerable(error.stage))
+    if (errors.tolerance == config::ErrorSettings::Tolerance::kNone || !tolerable(error))
       return make_error(error.error.code(), "Tolerance exceeded in error handler: {}", what);
     if (errors.log_enable) {
       logger().error(error_log_message(id(), error, where, errors.log_include_messages),

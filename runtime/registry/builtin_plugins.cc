@@ -2,6 +2,7 @@
 
 #include "runtime/converters/byte_array_converter.h"
 #include "runtime/converters/json_converter.h"
+#include "runtime/converters/schema_registry/registry_converters.h"
 #include "runtime/converters/simple_header_converter.h"
 #include "runtime/converters/string_converter.h"
 #include "runtime/sinks/file/file_sink.h"
@@ -47,10 +48,10 @@ const Plugins& builtin() {
         sink::null::null_sink_plugin(),
     };
     p.converters = {
-        converters::json_converter_plugin(),
-        converters::string_converter_plugin(),
-        converters::byte_array_converter_plugin(),
-        converters::simple_header_converter_plugin(),
+        converters::json_converter_plugin(),        converters::string_converter_plugin(),
+        converters::byte_array_converter_plugin(),  converters::simple_header_converter_plugin(),
+        converters::avro_converter_plugin(),        converters::protobuf_converter_plugin(),
+        converters::json_schema_converter_plugin(),
     };
     // Kafka Connect's single message transforms and predicates.
     append(p.transforms, transforms::insert_field_plugins());
