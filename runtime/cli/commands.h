@@ -31,7 +31,8 @@ struct ManagedOptions {
 int run_managed(const ManagedOptions& options);
 int run_validate(const std::vector<std::string>& files);
 int run_plugins();
-int run_config_reference();
+// All keys; with `sink`, that sink connector's section only (exit 2 when there is none).
+int run_config_reference(const std::string& sink = {});
 
 // The REST API's settings from the worker configuration (standalone and managed).
 rest::RestSettings rest_settings(const config::WorkerConfig& worker);

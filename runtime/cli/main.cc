@@ -67,6 +67,10 @@ int main(int argc, char** argv) {
       app.add_subcommand("plugins", "List built-in connectors, converters and transforms");
   auto* reference =
       app.add_subcommand("config-reference", "Print every configuration key as Markdown");
+  std::string reference_sink;
+  reference->add_option("--sink", reference_sink,
+                        "Only this sink connector's keys (its name, class or alias), for its page "
+                        "in docs/sinks/");
 
   CLI11_PARSE(app, argc, argv);
 
@@ -82,6 +86,6 @@ int main(int argc, char** argv) {
   if (*managed) return kc::cli::run_managed(managed_options);
   if (*validate) return kc::cli::run_validate(validate_files);
   if (*plugins) return kc::cli::run_plugins();
-  if (*reference) return kc::cli::run_config_reference();
+  if (*reference) return kc::cli::run_config_reference(reference_sink);
   return 2;
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The README's tables stay true: every top-level folder is in the layout table, every document
-# under docs/ (and docs/decisions/) is linked from the documentation table, and every relative
-# link in README.md and docs/*.md names a file or folder that exists.
+# under docs/ is linked from the documentation table (decisions through docs/decisions/, sink
+# pages through docs/sinks/README.md), and every relative link in README.md and docs/ names a file
+# or folder that exists.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 status=0
@@ -11,8 +12,13 @@ for dir in $(git ls-files | cut -d/ -f1 | sort -u); do
   [[ -d $dir ]] || continue
   grep -qF "| \`$dir/\` |" README.md || fail "README.md layout table has no row for $dir/"
 done
-for doc in $(git ls-files 'docs/*.md' | grep -v '^docs/decisions/'); do
+for doc in $(git ls-files 'docs/*.md' | grep -vE '^docs/(decisions|sinks)/'); do
   grep -qF "]($doc)" README.md || fail "README.md documentation table does not link $doc"
+done
+# Sink pages: listed in docs/sinks/README.md, which the README links.
+grep -qF "](docs/sinks/README.md)" README.md || fail "README.md does not link docs/sinks/README.md"
+for doc in $(git ls-files 'docs/sinks/*.md' | grep -v '/README.md$'); do
+  grep -qF "]($(basename "$doc"))" docs/sinks/README.md || fail "docs/sinks/README.md does not link $doc"
 done
 git ls-files 'docs/decisions/*.md' | grep -q . && { grep -qF "](docs/decisions/)" README.md || fail "README.md does not link docs/decisions/"; }
 
