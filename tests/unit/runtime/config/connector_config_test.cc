@@ -304,6 +304,7 @@ TEST(ConnectorConfigTest, BadInputCorpusConfigurationsAreRefusedNamingTheKey) {
 TEST(ConnectorConfigTest, UnknownKeysAreReportedWithoutTheirValues) {
   auto raw = valid();
   raw["aad.auth.appkey"] = "s3cr3t-app-key";
+  raw["value.converter"] = "org.apache.kafka.connect.json.JsonConverter";
   raw["value.converter.vendor.token"] = "s3cr3t-token";
   raw["transforms"] = "stamp";
   raw["transforms.stamp.type"] = "InsertField$Value";
