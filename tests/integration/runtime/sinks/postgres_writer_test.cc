@@ -15,11 +15,8 @@ using testing::PostgresServer;
 
 class PostgresWriterTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() { server_ = new PostgresServer(); }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
-  }
+  static void SetUpTestSuite() { server_ = std::make_unique<PostgresServer>(); }
+  static void TearDownTestSuite() { server_.reset(); }
 
   PgConfig config(api::RawConfig raw) {
     raw.emplace("connection.url", server_->jdbc_url());
@@ -58,10 +55,10 @@ class PostgresWriterTest : public ::testing::Test {
 
   std::string q(const std::string& sql) { return server_->scalar(sql); }
 
-  static PostgresServer* server_;
+  static std::unique_ptr<PostgresServer> server_;
 };
 
-PostgresServer* PostgresWriterTest::server_ = nullptr;
+std::unique_ptr<PostgresServer> PostgresWriterTest::server_;
 
 TEST_F(PostgresWriterTest, InsertCopiesRowsAndStoresOffsetsInTheSameTransaction) {
   auto c = config({{"auto.create", "true"}, {"table.name.format", "ins_${topic}"}});
