@@ -163,7 +163,7 @@ std::string protobuf_order(const pb::Descriptor* d, pb::DynamicMessageFactory& f
 }
 
 std::unique_ptr<kc::api::Converter> converter(const kc::api::ConverterPlugin& plugin,
-                                              kc::api::RawConfig raw) {
+                                              const kc::api::RawConfig& raw) {
   std::vector<kc::api::ConfigIssue> issues;
   auto config = kc::api::Config::parse(plugin.info.config_def(), raw, issues);
   if (!issues.empty()) die(issues[0].to_string());

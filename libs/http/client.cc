@@ -36,9 +36,9 @@ log::Logger& logger() {
 // A pooled connection idle for longer is closed rather than reused: servers close idle
 // keep-alive connections after 30-90 s, and reusing one they are about to close loses the race.
 constexpr auto kMaxIdle = std::chrono::seconds(25);
-constexpr size_t kMaxResponseHeader = 64 * 1024;
+constexpr size_t kMaxResponseHeader = size_t{64} * 1024;
 // Bodies up to this size go out in the same write as the head.
-constexpr size_t kCoalesceBody = 16 * 1024;
+constexpr size_t kCoalesceBody = size_t{16} * 1024;
 
 bool is_redirect(int status) {
   return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;

@@ -52,6 +52,8 @@ thread_local std::vector<AllocationEvent> events;
 thread_local std::vector<void*> orphans;                 // blocks whose growth was refused
 thread_local std::unordered_set<void*>* live = nullptr;  // during the cleanup of a failed read
 
+// libavro's allocator hook speaks malloc/realloc/free: manual memory is its contract here.
+// NOLINTBEGIN(cppcoreguidelines-no-malloc,cppcoreguidelines-owning-memory)
 void* budget_allocator(void*, void* ptr, size_t old_size, size_t new_size) {
   if (new_size == 0) {
     if (budget_active && ptr) events.push_back({ptr, false});
@@ -124,6 +126,7 @@ void clean_up_failed_read(Destroy destroy) {
   events.clear();
   orphans.clear();
 }
+// NOLINTEND(cppcoreguidelines-no-malloc,cppcoreguidelines-owning-memory)
 
 // ---- the schema, as Connect needs it ------------------------------------------------------
 
@@ -831,10 +834,13 @@ class AvroDecoder final : public Decoder {
         size_t non_null = n.branches.size() - (n.null_branch >= 0 ? 1 : 0);
         if (non_null == 1) return inner;
         Value::Fields fields;
+        size_t chosen_field = 0;
         for (const auto* b : n.branches) {
           if (b->kind == Kind::kNull) continue;
-          fields.emplace_back(union_member_name(*b), b == &chosen ? std::move(inner) : Value());
+          if (b == &chosen) chosen_field = fields.size();
+          fields.emplace_back(union_member_name(*b), Value());
         }
+        fields[chosen_field].second = std::move(inner);
         return Value::structure(std::move(fields));
       }
     }

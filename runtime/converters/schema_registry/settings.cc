@@ -248,7 +248,7 @@ Result<Auth> resolve_auth(const api::Config& config, std::string_view prefix) {
                         key("basic.auth.credentials.source"), key("basic.auth.user.info"));
     }
   } else if (source == "SASL_INHERIT") {
-    auto jaas = config.get_string("sasl.jaas.config");
+    const auto& jaas = config.get_string("sasl.jaas.config");
     if (jaas.empty()) {
       return make_error(Errc::kInvalidConfig,
                         "{}: SASL_INHERIT needs {} with a username and password",
@@ -280,7 +280,7 @@ Result<Auth> resolve_auth(const api::Config& config, std::string_view prefix) {
           Errc::kInvalidConfig, "{}={}: not supported by kconnect; use STATIC_TOKEN with {}",
           key("bearer.auth.credentials.source"), bearer_source, key("bearer.auth.token"));
     }
-    auto token = config.get_string("bearer.auth.token");
+    const auto& token = config.get_string("bearer.auth.token");
     if (token.empty()) {
       return make_error(Errc::kInvalidConfig, "{}: STATIC_TOKEN needs {}",
                         key("bearer.auth.credentials.source"), key("bearer.auth.token"));
@@ -291,10 +291,10 @@ Result<Auth> resolve_auth(const api::Config& config, std::string_view prefix) {
                         key("bearer.auth.credentials.source"));
     }
     auth.authorization = "Bearer " + token;
-    if (auto cluster = config.get_string("bearer.auth.logical.cluster"); !cluster.empty()) {
+    if (const auto& cluster = config.get_string("bearer.auth.logical.cluster"); !cluster.empty()) {
       auth.headers.set("target-sr-cluster", cluster);
     }
-    if (auto pool = config.get_string("bearer.auth.identity.pool.id"); !pool.empty()) {
+    if (const auto& pool = config.get_string("bearer.auth.identity.pool.id"); !pool.empty()) {
       auth.headers.set("Confluent-Identity-Pool-Id", pool);
     }
     return auth;

@@ -122,22 +122,22 @@ class SchemaRegistryTest : public ::testing::Test {
   static void SetUpTestSuite() {
     auto c = kafka::EmbeddedCluster::start(1);
     ASSERT_TRUE(c);
-    cluster_ = c->release();
+    cluster_ = std::move(*c);
     auto r = testing::FakeSchemaRegistry::start({.basic_user_info = std::string(kUserInfo)});
     ASSERT_TRUE(r) << r.error().message();
-    registry_ = r->release();
-    dir_ = new testing::TempDir();
-    encoded_ = new std::vector<Encoded>(encode_with_npm(*registry_, *dir_));
+    registry_ = std::move(*r);
+    dir_ = std::make_unique<testing::TempDir>();
+    encoded_ = std::make_unique<std::vector<Encoded>>(encode_with_npm(*registry_, *dir_));
     ASSERT_FALSE(encoded_->empty());
   }
   static void TearDownTestSuite() {
-    delete encoded_;
-    delete dir_;
-    delete registry_;
-    delete cluster_;
+    encoded_.reset();
+    dir_.reset();
+    registry_.reset();
+    cluster_.reset();
   }
 
-  std::shared_ptr<const config::ConnectorConfig> connector(api::RawConfig raw) {
+  std::shared_ptr<const config::ConnectorConfig> connector(const api::RawConfig& raw) {
     std::vector<api::ConfigIssue> issues;
     auto worker = config::parse_worker_config(
         {{"bootstrap.servers", cluster_->bootstrap_servers()},
@@ -185,11 +185,11 @@ class SchemaRegistryTest : public ::testing::Test {
   }
 
   // Runs `config` until `count` records are committed; returns the file's lines as JSON.
-  std::vector<json> run(api::RawConfig config, const std::string& topic, int64_t count) {
-    auto name = config["name"];
-    auto file = config["file"];
+  std::vector<json> run(const api::RawConfig& config, const std::string& topic, int64_t count) {
+    auto name = config.at("name");
+    auto file = config.at("file");
     auto w = worker();
-    EXPECT_TRUE(w->add_connector(connector(std::move(config))));
+    EXPECT_TRUE(w->add_connector(connector(config)));
     EXPECT_TRUE(eventually([&] { return committed(name, topic) == count; }, 60s))
         << task(*w, name).trace;
     w->stop();
@@ -205,17 +205,13 @@ class SchemaRegistryTest : public ::testing::Test {
     return std::stod(text.substr(text.find('}', pos) + 2));
   }
 
-  static kafka::EmbeddedCluster* cluster_;
-  static testing::FakeSchemaRegistry* registry_;
-  static testing::TempDir* dir_;
-  static std::vector<Encoded>* encoded_;
+  inline static std::unique_ptr<kafka::EmbeddedCluster> cluster_;
+  inline static std::unique_ptr<testing::FakeSchemaRegistry> registry_;
+  inline static std::unique_ptr<testing::TempDir> dir_;
+  inline static std::unique_ptr<std::vector<Encoded>> encoded_;
   metrics::Registry metrics_;
   testing::TempDir tmp_;
 };
-kafka::EmbeddedCluster* SchemaRegistryTest::cluster_ = nullptr;
-testing::FakeSchemaRegistry* SchemaRegistryTest::registry_ = nullptr;
-testing::TempDir* SchemaRegistryTest::dir_ = nullptr;
-std::vector<Encoded>* SchemaRegistryTest::encoded_ = nullptr;
 
 TEST_F(SchemaRegistryTest, EveryAvroTypeAndBothSchemaVersionsOfATopicReachTheFileSink) {
   auto records = of_set(*encoded_, "avro");
@@ -376,7 +372,7 @@ TEST_F(SchemaRegistryTest, RegistryDownMidStreamIsRetriedAndNothingIsLost) {
   // Version 2's id (not fetched yet) and a record of version 1 (cached) behind it.
   testing::produce(
       cluster_->bootstrap_servers(), "avro-down", 2,
-      [&](int i) { return avro[static_cast<size_t>(3 + i)]; }, nullptr, 0);
+      [&](int i) { return avro[size_t{3} + static_cast<size_t>(i)]; }, nullptr, 0);
   // The task meets the unfetched id and retries (at least twice) instead of skipping the record.
   ASSERT_TRUE(eventually([&] { return retries("avro-down") >= 2; }, 60s)) << metrics_.expose();
   EXPECT_EQ(committed("avro-down", "avro-down"), 3);

@@ -21,7 +21,6 @@ namespace kc::schema_registry {
 namespace {
 
 using api::Type;
-using api::Value;
 
 std::string bytes(std::initializer_list<int> list) {
   std::string out;
@@ -188,6 +187,7 @@ TEST(SchemaCacheTest, FetchesEachIdOnceUnderConcurrentCallers) {
   auto client = RegistryClient::create(settings_for({registry->url()}));
   SchemaCache cache(std::move(*client), 10);
   std::vector<std::thread> threads;
+  threads.reserve(8);
   std::atomic<int> good{0};
   for (int t = 0; t < 8; ++t) {
     threads.emplace_back([&] {
@@ -203,6 +203,7 @@ TEST(SchemaCacheTest, FetchesEachIdOnceUnderConcurrentCallers) {
 TEST(SchemaCacheTest, IsBoundedAndDoesNotCacheFailures) {
   auto registry = start_registry();
   std::vector<int> ids;
+  ids.reserve(3);
   for (int i = 0; i < 3; ++i) {
     ids.push_back(registry->register_schema(
         "s", fmt::format(R"({{"type":"fixed","name":"F{}","size":1}})", i)));
@@ -384,7 +385,7 @@ TEST(JsonSchemaDecoderTest, MapsTypesAndRefs) {
 
 // ---- configuration ------------------------------------------------------------------------
 
-config::ValidationResult validate(api::RawConfig converter_keys) {
+config::ValidationResult validate(const api::RawConfig& converter_keys) {
   std::vector<api::ConfigIssue> issues;
   auto worker = config::parse_worker_config({{"bootstrap.servers", "localhost:9092"}}, issues);
   api::RawConfig raw = {{"name", "c"}, {"connector.class", "null"}, {"topics", "t"}};
