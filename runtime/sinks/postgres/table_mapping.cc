@@ -24,7 +24,7 @@ bool has_name(const Schema& schema, std::string_view name) {
   return schema.name && *schema.name == name;
 }
 
-std::string sql_type(const Schema& schema) {
+std::string_view sql_type(const Schema& schema) {
   if (has_name(schema, kDecimal)) return "DECIMAL";
   if (has_name(schema, kDate)) return "DATE";
   if (has_name(schema, kTime)) return "TIME";
@@ -55,7 +55,7 @@ std::string sql_type(const Schema& schema) {
   }
 }
 
-std::string inferred_type(const Value& value) {
+std::string_view inferred_type(const Value& value) {
   switch (value.type()) {
     case Type::kInt8:
     case Type::kInt16:
@@ -255,20 +255,64 @@ bool contains(const std::vector<std::string>& names, std::string_view name) {
   return std::find(names.begin(), names.end(), name) != names.end();
 }
 
+// Builds a row's shape while values are added: as long as the columns match `candidate` (the
+// shape of the previous record, usually the same), nothing is allocated for them.
+class ShapeBuilder {
+ public:
+  explicit ShapeBuilder(const Columns* candidate) : candidate_(candidate) {}
+
+  void add(std::string_view name, std::string_view type, bool optional, bool key) {
+    if (built_.empty() && candidate_ != nullptr && count_ < candidate_->size()) {
+      const Column& c = (*candidate_)[count_];
+      if (c.name == name && c.sql_type == type && c.optional == optional && c.key == key) {
+        ++count_;
+        return;
+      }
+    }
+    if (built_.empty() && count_ > 0)
+      built_.assign(candidate_->begin(), candidate_->begin() + static_cast<std::ptrdiff_t>(count_));
+    built_.push_back({std::string(name), std::string(type), optional, key});
+    ++count_;
+  }
+
+  size_t size() const { return count_; }
+  // True when the shape is exactly `candidate`.
+  bool matches_candidate() const {
+    return built_.empty() && candidate_ != nullptr && count_ == candidate_->size();
+  }
+  Columns take() {
+    if (built_.empty() && count_ > 0)
+      built_.assign(candidate_->begin(), candidate_->begin() + static_cast<std::ptrdiff_t>(count_));
+    return std::move(built_);
+  }
+
+ private:
+  const Columns* candidate_;
+  size_t count_ = 0;
+  Columns built_;
+};
+
+const Schema& fixed_schema(Type type) {
+  static const Schema kString{.type = Type::kString};
+  static const Schema kInt32{.type = Type::kInt32};
+  static const Schema kInt64{.type = Type::kInt64};
+  return type == Type::kInt32 ? kInt32 : type == Type::kInt64 ? kInt64 : kString;
+}
+
 }  // namespace
 
 Result<std::optional<Row>> RecordMapper::map(const api::SinkRecord& record) {
   Row row;
   row.table = table_name(config_.table_name_format, record.topic);
-  Columns columns;
+  ShapeBuilder shape(recent_.empty() ? nullptr : recent_.front().get());
+  // Key columns are NOT NULL; value columns nullable unless their schema says required.
   auto add = [&](std::string_view name, const Value& v, const Schema* schema, bool key) -> Status {
     auto text = value_text(v, schema);
     if (!text) {
       return make_error(Errc::kData, "field '{}': {}", name, text.error().message());
     }
-    bool optional = schema != nullptr ? schema->optional : !key;
-    columns.push_back({std::string(name), schema != nullptr ? sql_type(*schema) : inferred_type(v),
-                       optional, key});
+    bool optional = !key && (schema == nullptr || schema->optional);
+    shape.add(name, schema != nullptr ? sql_type(*schema) : inferred_type(v), optional, key);
     row.values.push_back(std::move(*text));
     return ok();
   };
@@ -295,13 +339,12 @@ Result<std::optional<Row>> RecordMapper::map(const api::SinkRecord& record) {
     case PkMode::kRecordValue:
       break;
     case PkMode::kKafka:
-      KC_RETURN_IF_ERROR(
-          add(config_.pk_fields[0], Value::string_view(record.topic), nullptr, true));
-      columns.back().sql_type = "TEXT";
-      KC_RETURN_IF_ERROR(add(config_.pk_fields[1], Value::int32(record.partition), nullptr, true));
-      columns.back().sql_type = "INT";
-      KC_RETURN_IF_ERROR(add(config_.pk_fields[2], Value::int64(record.offset), nullptr, true));
-      columns.back().sql_type = "BIGINT";
+      KC_RETURN_IF_ERROR(add(config_.pk_fields[0], Value::string_view(record.topic),
+                             &fixed_schema(Type::kString), true));
+      KC_RETURN_IF_ERROR(add(config_.pk_fields[1], Value::int32(record.partition),
+                             &fixed_schema(Type::kInt32), true));
+      KC_RETURN_IF_ERROR(add(config_.pk_fields[2], Value::int64(record.offset),
+                             &fixed_schema(Type::kInt64), true));
       break;
     case PkMode::kRecordKey: {
       if (key_value.is_null()) {
@@ -312,7 +355,6 @@ Result<std::optional<Row>> RecordMapper::map(const api::SinkRecord& record) {
       if (!structured) {
         std::string name = config_.pk_fields.empty() ? "__connect_key" : config_.pk_fields[0];
         KC_RETURN_IF_ERROR(add(name, key_value, ks, true));
-        columns.back().optional = false;
         key_names.push_back(std::move(name));
         break;
       }
@@ -320,7 +362,6 @@ Result<std::optional<Row>> RecordMapper::map(const api::SinkRecord& record) {
       for (const auto& f : fields) {
         if (!config_.pk_fields.empty() && !contains(config_.pk_fields, f.name)) continue;
         KC_RETURN_IF_ERROR(add(f.name, *f.value, f.schema, true));
-        columns.back().optional = false;
         key_names.emplace_back(f.name);
       }
       for (const auto& wanted : config_.pk_fields) {
@@ -346,7 +387,6 @@ Result<std::optional<Row>> RecordMapper::map(const api::SinkRecord& record) {
       }
       KC_RETURN_IF_ERROR(add(f.name, *f.value, f.schema, is_key));
       if (is_key) {
-        columns.back().optional = false;
         value_keys.emplace_back(f.name);
         if (!row.values.back()) {
           return make_error(Errc::kData, "primary key field '{}' is null", f.name);
@@ -365,8 +405,8 @@ Result<std::optional<Row>> RecordMapper::map(const api::SinkRecord& record) {
       }
     }
   }
-  if (columns.empty()) return make_error(Errc::kData, "the record gives no columns");
-  row.columns = intern(std::move(columns));
+  if (shape.size() == 0) return make_error(Errc::kData, "the record gives no columns");
+  row.columns = shape.matches_candidate() ? recent_.front() : intern(shape.take());
   return std::optional<Row>(std::move(row));
 }
 
