@@ -1,5 +1,6 @@
 #include "libs/http/client.h"
 
+#include <algorithm>
 #include <limits>
 #include <map>
 #include <mutex>
@@ -39,6 +40,16 @@ constexpr auto kMaxIdle = std::chrono::seconds(25);
 constexpr size_t kMaxResponseHeader = size_t{64} * 1024;
 // Bodies up to this size go out in the same write as the head.
 constexpr size_t kCoalesceBody = size_t{16} * 1024;
+
+// A redirect target gets the caller's credentials when it is the first request's origin or a
+// host the caller trusts (RFC 9110 §15.4: user agents must not leak them to other hosts).
+bool may_receive_credentials(const Url& url, const std::string& first_origin,
+                             const std::vector<std::string>& trusted_hosts) {
+  if (url.origin() == first_origin) return true;
+  return std::ranges::any_of(trusted_hosts, [&](const std::string& host) {
+    return host == "*" || strings::iequals(host, url.host);
+  });
+}
 
 bool is_redirect(int status) {
   return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
@@ -153,7 +164,13 @@ Result<Response> Client::Impl::execute(const Call& call, std::string_view target
 
   Method method = call.method;
   std::string_view body = call.body;
+  const std::string first_origin = url.origin();
   for (int hop = 0;; ++hop) {
+    if (hop > 0 && !may_receive_credentials(url, first_origin, options.redirect_credential_hosts) &&
+        headers.remove("Authorization") > 0) {
+      logger().debug("redirect leaves the origin: Authorization not sent",
+                     {{"from", first_origin}, {"to", url.origin()}});
+    }
     KC_ASSIGN_OR_RETURN(auto response, exchange(url, method, body, headers, call));
     auto location = response.headers.get("Location");
     if (!options.follow_redirects || !is_redirect(response.status) || !location) return response;

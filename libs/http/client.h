@@ -72,12 +72,15 @@ struct ClientOptions {
   // With "Expect: 100-continue": how long to wait for "100 Continue" before sending the body.
   std::chrono::milliseconds expect_continue_timeout{1'000};
 
-  // Follow 301/302/303/307/308 (up to max_redirects), re-sending the method, body and every
-  // header including Authorization to the new location, whichever host it names (303 switches to
-  // GET without body). Off by default: only enable it for servers you trust to redirect, such
-  // as StarRocks' FE redirecting a Stream Load to a BE.
+  // Follow 301/302/303/307/308 (up to max_redirects), re-sending the method, body and headers
+  // to the new location (303 switches to GET without body). Off by default: only enable it for
+  // servers you trust to redirect, such as StarRocks' FE redirecting a Stream Load to a BE.
   bool follow_redirects = false;
   int max_redirects = 5;
+  // Authorization (set by the caller or bearer_token) goes with a redirect only to the request's
+  // own origin and to these hosts (any port; "*": every host, like curl's --location-trusted).
+  // A StarRocks FE names BE hosts the caller cannot list in advance, hence "*" there.
+  std::vector<std::string> redirect_credential_hosts;
 
   size_t max_idle_connections = 4;  // per origin (scheme, host, port)
   // request(): larger response bodies fail with kProtocol. stream_lines(): the longest line.

@@ -1,5 +1,8 @@
 #include "libs/http/url.h"
 
+#include <algorithm>
+#include <vector>
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
@@ -71,6 +74,52 @@ void set_target(std::string_view target, Url& url) {
   if (url.path.empty()) url.path = "/";
 }
 
+// RFC 3986 §5.2.4 for an absolute path: "." and ".." segments removed ("/a/b/../c" -> "/a/c";
+// ".." at the root stays at the root).
+std::string remove_dot_segments(std::string_view path) {
+  std::vector<std::string_view> kept;
+  bool ends_in_directory = false;  // the last segment was "." or ".."
+  size_t pos = 1;                  // after the leading '/'
+  while (pos <= path.size()) {
+    size_t end = std::min(path.find('/', pos), path.size());
+    auto segment = path.substr(pos, end - pos);
+    ends_in_directory = segment == "." || segment == "..";
+    if (segment == "..") {
+      if (!kept.empty()) kept.pop_back();
+    } else if (segment != ".") {
+      kept.push_back(segment);
+    }
+    pos = end + 1;
+  }
+  std::string out = "/";
+  for (size_t i = 0; i < kept.size(); ++i) {
+    if (i > 0) out += '/';
+    out += kept[i];
+  }
+  if (ends_in_directory && !out.ends_with('/')) out += '/';
+  return out;
+}
+
+// The target of a reference, dot segments not yet removed.
+Result<Url> resolve_reference(const Url& base, std::string_view location) {
+  if (location.find("://") != std::string_view::npos) return parse_url(location);
+  Url url = base;
+  if (strings::starts_with(location, "//")) {
+    auto rest = location.substr(2);
+    auto path_start = rest.find_first_of("/?");
+    KC_RETURN_IF_ERROR(parse_authority(rest.substr(0, path_start), url));
+    set_target(path_start == std::string_view::npos ? std::string_view() : rest.substr(path_start),
+               url);
+  } else if (strings::starts_with(location, "/")) {
+    set_target(location, url);
+  } else {
+    // Relative reference: replace the last segment of the base path.
+    std::string dir = base.path.substr(0, base.path.rfind('/') + 1);
+    set_target(dir + std::string(location), url);
+  }
+  return url;
+}
+
 }  // namespace
 
 std::string Url::target() const { return query.empty() ? path : path + "?" + query; }
@@ -106,23 +155,9 @@ Result<Url> parse_url(std::string_view text) {
 }
 
 Result<Url> resolve_url(const Url& base, std::string_view location) {
-  if (location.find("://") != std::string_view::npos) return parse_url(location);
-  if (location.find('#') != std::string_view::npos)
-    location = location.substr(0, location.find('#'));
-  Url url = base;
-  if (strings::starts_with(location, "//")) {
-    auto rest = location.substr(2);
-    auto path_start = rest.find_first_of("/?");
-    KC_RETURN_IF_ERROR(parse_authority(rest.substr(0, path_start), url));
-    set_target(path_start == std::string_view::npos ? std::string_view() : rest.substr(path_start),
-               url);
-  } else if (strings::starts_with(location, "/")) {
-    set_target(location, url);
-  } else {
-    // Relative reference: replace the last segment of the base path.
-    std::string dir = base.path.substr(0, base.path.rfind('/') + 1);
-    set_target(dir + std::string(location), url);
-  }
+  location = location.substr(0, location.find('#'));
+  KC_ASSIGN_OR_RETURN(auto url, resolve_reference(base, location));
+  url.path = remove_dot_segments(url.path);
   return url;
 }
 

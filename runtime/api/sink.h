@@ -1,5 +1,9 @@
 #pragma once
 
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <map>
 #include <span>
 #include <string>
 #include <vector>
@@ -15,22 +19,57 @@ struct SinkContext {
   int task_id = 0;
 };
 
+// Per original partition (the record's original_topic / original_partition, before transforms):
+// the next offset to consume, as Kafka commits it (last offset + 1).
+using Offsets = std::map<TopicPartition, int64_t>;
+
+// When the runtime calls flush() on its own (besides revocation, rollover and stop): as soon as
+// one limit is reached by what was put since the last flush. 0 means "the connector's setting":
+// max_bytes kconnect.flush.max.bytes, linger the worker's offset.flush.interval.ms; max_records 0
+// is no record limit. Bytes are the records' serialized key + value sizes as consumed.
+struct BatchLimits {
+  size_t max_records = 0;
+  size_t max_bytes = 0;
+  std::chrono::milliseconds linger{0};
+};
+
 // A sink task (SinkTask in Kafka Connect). All methods are called from one thread, the task's
-// sink thread, never concurrently.
+// sink thread, never concurrently, in this order: check() once, then open() / stored_offsets() /
+// put() / flush() / close() as partitions come and go, then stop() once.
 //
-// Delivery contract: after flush() returns ok, every record passed to put() before it must be
-// durable; the runtime then commits their offsets. Errors marked retriable make the runtime retry
-// the same call with backoff; other errors fail the task.
+// Delivery contract (docs/decisions/0005-sink-offsets-and-exactly-once.md): after flush() returns
+// ok, every record passed to put() before it must be durable; the runtime then commits their
+// offsets to Kafka. Errors marked retriable make the runtime retry the same call with backoff;
+// other errors go to the task's errors.* policy (by default: the task fails).
+//
+// Exactly once: a sink that stores `offsets` with the data in one transaction (flush) and returns
+// them from stored_offsets() makes the runtime resume each partition exactly where its data ends,
+// whatever Kafka's committed offset says.
 class Sink {
  public:
   virtual ~Sink() = default;
 
+  // Once, before the first open(): can the target be reached with these settings (address,
+  // credentials, table)? An error stops the task before it consumes anything; its message must
+  // name the URL / host it tried. Retriable errors are retried like put()'s.
+  virtual Status check() { return ok(); }
   // Partitions newly assigned to this task.
   virtual Status open(const std::vector<TopicPartition>& /*partitions*/) { return ok(); }
+  // For sinks that own their offsets: where each of `partitions` (just assigned, after open())
+  // resumes. The runtime starts consuming each partition present at its offset; absent ones start
+  // at the group's committed Kafka offset. Called on every assignment.
+  virtual Result<Offsets> stored_offsets(const std::vector<TopicPartition>& /*partitions*/) {
+    return Offsets{};
+  }
+  // How the runtime batches records between flushes; asked once, after check().
+  virtual BatchLimits batch_limits() const { return {}; }
   // Accepts records (may buffer: copy what you keep, see record.h).
   virtual Status put(std::span<SinkRecord> records) = 0;
-  // Makes everything accepted so far durable.
-  virtual Status flush() = 0;
+  // Makes everything accepted so far durable. `offsets`: per original partition assigned, the
+  // offset after the last record handed to put() (or skipped by a transform or the errors.*
+  // policy) since its assignment. A sink owning its offsets writes them in the same transaction
+  // as the data.
+  virtual Status flush(const Offsets& offsets) = 0;
   // Partitions being revoked; called after a successful flush of everything they had.
   virtual Status close(const std::vector<TopicPartition>& /*partitions*/) { return ok(); }
   // Releases resources. Called once, last.

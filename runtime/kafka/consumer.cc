@@ -118,6 +118,13 @@ void Consumer::on_rebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partition_li
   bool cooperative = std::strcmp(rd_kafka_rebalance_protocol(rk_.get()), "COOPERATIVE") == 0;
   auto parts = from_partition_list(partitions);
   if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
+    if (listener_) {
+      for (const auto& [tp, offset] : listener_->starting_offsets(parts)) {
+        auto* entry =
+            rd_kafka_topic_partition_list_find(partitions, tp.topic.c_str(), tp.partition);
+        if (entry && offset >= 0) entry->offset = offset;
+      }
+    }
     if (cooperative) {
       if (auto* e = rd_kafka_incremental_assign(rk_.get(), partitions)) {
         logger().error("incremental assign failed", {{"error", to_error(e, "assign").message()}});

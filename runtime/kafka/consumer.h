@@ -27,6 +27,12 @@ using OffsetMap = std::vector<std::pair<TopicPartition, int64_t>>;  // next offs
 class RebalanceListener {
  public:
   virtual ~RebalanceListener() = default;
+  // Before the partitions are added to the assignment: where to start some of them (next offset
+  // to consume). Partitions absent start at the group's committed offset (auto.offset.reset
+  // without one). Called on the polling thread, inside poll_batch().
+  virtual OffsetMap starting_offsets(const std::vector<TopicPartition>& /*partitions*/) {
+    return {};
+  }
   // After the partitions were added to the assignment.
   virtual void on_assigned(const std::vector<TopicPartition>& partitions) = 0;
   // Before the partitions leave the assignment. `lost`: another member may already own them, so

@@ -54,4 +54,12 @@ int64_t OffsetTracker::position(const TopicPartition& tp) const {
   return it == partitions_.end() ? -1 : it->second.delivered;
 }
 
+api::Offsets OffsetTracker::positions() const {
+  api::Offsets out;
+  for (const auto& [tp, state] : partitions_) {
+    if (state.delivered >= 0) out.emplace(tp, state.delivered);
+  }
+  return out;
+}
+
 }  // namespace kc::pipeline

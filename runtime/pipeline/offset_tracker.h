@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "runtime/api/record.h"
+#include "runtime/api/sink.h"
 
 namespace kc::pipeline {
 
@@ -51,6 +52,8 @@ class OffsetTracker {
   int64_t committed(const TopicPartition& tp) const;
   // Delivered position (next offset), or -1.
   int64_t position(const TopicPartition& tp) const;
+  // Delivered positions of every partition with a delivered record (what Sink::flush is told).
+  api::Offsets positions() const;
 
  private:
   struct State {

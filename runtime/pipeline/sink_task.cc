@@ -44,8 +44,10 @@ constexpr milliseconds kMetricsInterval{1000};
 struct Batch {
   std::vector<kafka::MessagePtr> messages;
 };
+// Open the partitions and answer where the sink wants them to start (Sink::stored_offsets).
 struct Assigned {
   std::vector<TopicPartition> partitions;
+  std::promise<kafka::OffsetMap>* done = nullptr;
 };
 struct Revoked {
   std::vector<TopicPartition> partitions;
@@ -108,6 +110,8 @@ struct SinkTask::Impl final : kafka::RebalanceListener {
   std::atomic<bool> started{false};
   std::atomic<bool> user_paused{false};
   std::atomic<bool> backpressure_paused{false};  // written by the poll thread
+  // The sink thread's Sink::check() outcome; the poll thread subscribes only after a success.
+  std::promise<bool> checked;
 
   // Poll thread only.
   bool partitions_paused = false;
@@ -128,7 +132,9 @@ struct SinkTask::Impl final : kafka::RebalanceListener {
   std::vector<SinkRecord> records;
   std::vector<std::pair<TopicPartition, int64_t>> runs;  // scratch for mark_handled
   int64_t bytes_since_flush = 0;
-  bool dirty = false;  // records handled since the last flush
+  size_t records_since_flush = 0;
+  api::BatchLimits limits;  // the sink's, with the connector's settings filled in
+  bool dirty = false;       // records handled since the last flush
   std::optional<Error> dlq_failure;
   std::set<std::string, std::less<>> seen_topics;
   uint64_t seen_generation = 0;
@@ -204,6 +210,16 @@ struct SinkTask::Impl final : kafka::RebalanceListener {
 
   // ---- poll thread ------------------------------------------------------------------------
 
+  // Before librdkafka assigns: the sink thread puts what came before, opens the partitions and
+  // says where they start (a sink owning its offsets); the consumer starts there.
+  kafka::OffsetMap starting_offsets(const std::vector<TopicPartition>& partitions) override {
+    if (sink_done.load()) return {};
+    std::promise<kafka::OffsetMap> done;
+    auto future = done.get_future();
+    queue.push(Assigned{partitions, &done}, 0);
+    return future.get();  // the sink thread always answers, also after a failure
+  }
+
   void on_assigned(const std::vector<TopicPartition>& partitions) override {
     if (rollover_from && !rollover_assigned_at) rollover_assigned_at = Clock::now();
     {
@@ -211,7 +227,6 @@ struct SinkTask::Impl final : kafka::RebalanceListener {
       assignment.insert(assignment.end(), partitions.begin(), partitions.end());
     }
     if (partitions_paused) (void)consumer->pause(partitions);
-    queue.push(Assigned{partitions}, 0);
   }
 
   void on_revoked(const std::vector<TopicPartition>& partitions, bool lost) override {
@@ -423,8 +438,12 @@ struct SinkTask::Impl final : kafka::RebalanceListener {
   }
 
   void poll_loop() {
-    auto subscribed = consumer->subscribe(connector.topics, connector.topics_subscription);
-    if (!subscribed) queue.push(Fail{subscribed.error()}, 0);
+    // Nothing is consumed before the sink proved it reaches its target (Sink::check).
+    Status subscribed = checked.get_future().get()
+                            ? consumer->subscribe(connector.topics, connector.topics_subscription)
+                            : make_error(Errc::kCancelled, "the sink check failed");
+    if (!subscribed && !failed.load() && !stop_requested.load())
+      queue.push(Fail{subscribed.error()}, 0);
     std::vector<kafka::MessagePtr> batch;
     auto max = static_cast<size_t>(connector.consumer.max_poll_records);
     while (subscribed && !stop_requested.load() && !failed.load()) {
@@ -649,13 +668,13 @@ struct SinkTask::Impl final : kafka::RebalanceListener {
     return ok();
   }
 
-  // The first `count` messages of `batch` are handled (written, tolerated or dropped).
-  void mark_handled(const Batch& batch, size_t count) {
+  // Messages [from, to) of `batch` are handled (written, tolerated or dropped).
+  void mark_handled(const Batch& batch, size_t from, size_t to) {
     // Messages arrive grouped by partition; update the tracker once per run.
     runs.clear();
-    for (size_t i = 0; i < count; ++i) {
+    for (size_t i = from; i < to; ++i) {
       const auto* m = batch.messages[i].get();
-      if (i + 1 < count && batch.messages[i + 1]->partition == m->partition &&
+      if (i + 1 < to && batch.messages[i + 1]->partition == m->partition &&
           batch.messages[i + 1]->rkt == m->rkt) {
         continue;
       }
@@ -664,7 +683,7 @@ struct SinkTask::Impl final : kafka::RebalanceListener {
       runs.emplace_back(std::move(tp), m->offset + 1);
     }
     std::lock_guard lock(mu);
-    if (!first_record_at && count > 0) first_record_at = Clock::now();
+    if (!first_record_at && to > from) first_record_at = Clock::now();
     for (auto& [tp, next] : runs) {
       auto& d = delivered[std::move(tp)];
       d = std::max(d, next);
@@ -682,18 +701,57 @@ struct SinkTask::Impl final : kafka::RebalanceListener {
     settings.topics->record(topic);
   }
 
-  // Everything before the group's committed offset counts as delivered (by an earlier run), so
-  // progress and "caught up" are right before the first new record arrives.
-  void record_starting_positions(const std::vector<TopicPartition>& partitions) {
+  // Everything before where a partition starts (the sink's stored offset, else the group's
+  // committed offset) counts as delivered (by an earlier run), so progress and "caught up" are
+  // right before the first new record arrives.
+  void record_starting_positions(const std::vector<TopicPartition>& partitions,
+                                 const kafka::OffsetMap& stored) {
     auto committed_offsets = current_consumer()->committed(partitions, std::chrono::seconds(10));
-    if (!committed_offsets) return;
     std::lock_guard lock(mu);
+    for (const auto& [tp, offset] : stored) delivered[tp] = offset;
+    if (!committed_offsets) return;
     for (const auto& [tp, offset] : *committed_offsets) {
       if (offset < 0) continue;
-      auto& d = delivered[tp];
-      d = std::max(d, offset);
       committed.emplace(tp, offset);
+      if (std::none_of(stored.begin(), stored.end(),
+                       [&](const auto& s) { return s.first == tp; })) {
+        auto& d = delivered[tp];
+        d = std::max(d, offset);
+      }
     }
+  }
+
+  // Sink::open and Sink::stored_offsets for newly assigned partitions; the offsets to start at.
+  kafka::OffsetMap open_partitions(const std::vector<TopicPartition>& partitions) {
+    if (auto st = sink->open(partitions); !st) {
+      fail(Error(st.error().code(), fmt::format("sink open failed: {}", st.error().message())));
+      return {};
+    }
+    auto stored = sink->stored_offsets(partitions);
+    if (!stored) {
+      fail(Error(stored.error().code(),
+                 fmt::format("sink stored_offsets failed: {}", stored.error().message())));
+      return {};
+    }
+    kafka::OffsetMap out;
+    for (const auto& tp : partitions) {
+      auto it = stored->find(tp);
+      if (it == stored->end()) continue;
+      if (it->second < 0) {
+        fail(make_error(Errc::kInvalidArgument,
+                        "sink stored_offsets returned offset {} for topic={} partition={}; "
+                        "offsets must be >= 0",
+                        it->second, tp.topic, tp.partition)
+                 .value());
+        return {};
+      }
+      out.emplace_back(tp, it->second);
+    }
+    if (!out.empty()) {
+      logger().info("resuming at the sink's stored offsets",
+                    {{"task", id()}, {"partitions", out.size()}});
+    }
+    return out;
   }
 
   Status put_records(size_t count) {
@@ -709,9 +767,38 @@ struct SinkTask::Impl final : kafka::RebalanceListener {
                       first.original_offset, put.error().message());
   }
 
+  // A batch is full by the sink's limits (BatchLimits): time to flush.
+  bool batch_full() const {
+    return bytes_since_flush >= static_cast<int64_t>(limits.max_bytes) ||
+           (limits.max_records > 0 && records_since_flush >= limits.max_records);
+  }
+
+  // Puts records[0, good) and marks batch.messages[from, to) handled. False when the task failed.
+  bool deliver(const Batch& batch, size_t good, size_t from, size_t to) {
+    if (good > 0) {
+      auto put = put_records(good);
+      for (size_t i = 0; i < good; ++i) records[i] = SinkRecord{};  // drop borrowed views
+      if (!put) {
+        probe.records_failed->Increment(static_cast<double>(good));
+        fail(put.error());
+        return false;
+      }
+      probe.records_written->Increment(static_cast<double>(good));
+      probe.batch_records->Observe(static_cast<double>(good));
+    }
+    if (to > from) {
+      mark_handled(batch, from, to);
+      dirty = true;
+    }
+    return true;
+  }
+
+  // Prepares the batch's records and puts them; a batch full by the sink's limits is put and
+  // flushed there, so one put() never takes more than BatchLimits::max_records records.
   void process(Batch& batch) {
     if (records.size() < batch.messages.size()) records.resize(batch.messages.size());
     size_t good = 0;     // records[0, good) go to the sink
+    size_t marked = 0;   // batch.messages[0, marked) were marked handled
     size_t handled = 0;  // batch.messages[0, handled) have an outcome
     std::optional<Error> failure;
     for (const auto& msg : batch.messages) {
@@ -734,29 +821,23 @@ struct SinkTask::Impl final : kafka::RebalanceListener {
       }
       note_topic(r.topic);
       bytes_since_flush += static_cast<int64_t>(msg->len + msg->key_len);
+      ++records_since_flush;
       ++good;
-    }
-    if (good > 0) {
-      auto put = put_records(good);
-      for (size_t i = 0; i < good; ++i) records[i] = SinkRecord{};  // drop borrowed views
-      if (!put) {
-        probe.records_failed->Increment(static_cast<double>(good));
-        fail(put.error());
-        return;
+      if (batch_full()) {
+        if (!deliver(batch, good, marked, handled)) return;
+        good = 0;
+        marked = handled;
+        flush_and_commit();
+        if (failed.load()) return;
       }
-      probe.records_written->Increment(static_cast<double>(good));
-      probe.batch_records->Observe(static_cast<double>(good));
     }
-    if (handled > 0) {
-      mark_handled(batch, handled);
-      dirty = true;
-    }
+    if (!deliver(batch, good, marked, handled)) return;
     if (failure) {
       flush_and_commit();  // what came before the bad record is kept
       fail(*failure);
       return;
     }
-    if (bytes_since_flush >= connector.flush_max_bytes) flush_and_commit();
+    if (batch_full()) flush_and_commit();
   }
 
   // Serves dead-letter acknowledgements; a failed write fails the task (after committing what
@@ -774,7 +855,8 @@ struct SinkTask::Impl final : kafka::RebalanceListener {
     if (dirty) {
       auto t0 = Clock::now();
       auto timeout = errors.retry_timeout_set ? errors.retry_timeout : milliseconds(-1);
-      auto flushed = with_retries(timeout, "sink flush", [&] { return sink->flush(); });
+      auto offsets = tracker.positions();
+      auto flushed = with_retries(timeout, "sink flush", [&] { return sink->flush(offsets); });
       probe.flush_seconds->Observe(std::chrono::duration<double>(Clock::now() - t0).count());
       if (!flushed) {
         fail(Error(flushed.error().code(),
@@ -783,6 +865,7 @@ struct SinkTask::Impl final : kafka::RebalanceListener {
       }
       dirty = false;
       bytes_since_flush = 0;
+      records_since_flush = 0;
     }
     commit();
     if (dlq_failure) fail(*dlq_failure);  // committed below the record that could not be written
@@ -860,10 +943,10 @@ struct SinkTask::Impl final : kafka::RebalanceListener {
         serve_dead_letters();
       }
     } else if (auto* assigned = std::get_if<Assigned>(&item)) {
-      if (!failed.load()) {
-        if (auto st = sink->open(assigned->partitions); !st) fail(st.error());
-        record_starting_positions(assigned->partitions);
-      }
+      kafka::OffsetMap start;
+      if (!failed.load()) start = open_partitions(assigned->partitions);
+      assigned->done->set_value(start);
+      if (!failed.load()) record_starting_positions(assigned->partitions, start);
     } else if (auto* revoked = std::get_if<Revoked>(&item)) {
       if (!failed.load()) {
         if (!revoked->lost) flush_and_commit();
@@ -891,8 +974,23 @@ struct SinkTask::Impl final : kafka::RebalanceListener {
     return true;
   }
 
+  // Sink::check (retried like put) and the sink's batch limits; false when the task cannot start.
+  bool check_sink() {
+    auto timeout = errors.retry_timeout_set ? errors.retry_timeout : milliseconds(-1);
+    if (auto st = with_retries(timeout, "sink check", [&] { return sink->check(); }); !st) {
+      fail(Error(st.error().code(), fmt::format("sink check failed: {}", st.error().message())));
+      return false;
+    }
+    limits = sink->batch_limits();
+    if (limits.max_bytes == 0) limits.max_bytes = static_cast<size_t>(connector.flush_max_bytes);
+    if (limits.linger <= milliseconds(0)) limits.linger = settings.flush_interval;
+    return true;
+  }
+
   void sink_loop() {
-    auto next_flush = Clock::now() + settings.flush_interval;
+    bool ready = check_sink();
+    checked.set_value(ready && !stop_requested.load());
+    auto next_flush = Clock::now() + limits.linger;
     auto next_tick = Clock::now() + kMetricsInterval;
     while (true) {
       auto item = queue.pop(std::min(next_flush, next_tick));
@@ -905,7 +1003,7 @@ struct SinkTask::Impl final : kafka::RebalanceListener {
       }
       if (now >= next_flush) {
         if (!failed.load()) flush_and_commit();
-        next_flush = Clock::now() + settings.flush_interval;
+        next_flush = Clock::now() + limits.linger;
       }
     }
   }

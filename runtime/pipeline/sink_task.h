@@ -14,8 +14,17 @@
 // Guarantees
 //  - At-least-once: offsets are committed only for records the sink accepted and flushed, or
 //    that were handled otherwise (tolerated errors, transform drops, dead-letter queue writes the
-//    broker acknowledged; see OffsetTracker). Flushes happen every offset.flush.interval.ms,
-//    after kconnect.flush.max.bytes, before partitions are revoked, and on stop.
+//    broker acknowledged; see OffsetTracker). Flushes happen when a batch is full by the sink's
+//    BatchLimits (records, bytes: kconnect.flush.max.bytes by default) or its linger passed
+//    (offset.flush.interval.ms by default), before partitions are revoked, and on stop; each
+//    flush is told the delivered offsets (Sink::flush).
+//  - Sink check: Sink::check() runs on the sink thread before the poll thread subscribes; when it
+//    fails the task is FAILED without having consumed anything.
+//  - Stored offsets (exactly once): on every assignment, inside librdkafka's rebalance callback
+//    and before the partitions are assigned, the poll thread hands the sink thread an Assigned
+//    marker and waits; the sink thread opens the partitions and asks Sink::stored_offsets(); the
+//    consumer assigns the partitions at those offsets (the others at the committed offset), so
+//    no record before them is fetched.
 //  - Revoke: the poll thread hands the sink thread a revoke marker and waits; everything queued
 //    before it is put, flushed and committed before librdkafka releases the partitions.
 //  - Pause (REST / operator): every assigned partition is paused and the poll thread keeps

@@ -42,7 +42,7 @@ class FileSink final : public api::Sink {
     return ok();
   }
 
-  Status flush() override {
+  Status flush(const api::Offsets& /*offsets*/) override {
     KC_RETURN_IF_ERROR(write_buffer());
     if (::fsync(fd_.get()) != 0 && errno != EINVAL && errno != EROFS) {
       return make_error(Errc::kIo, "fsync {}: {}", path_, std::strerror(errno));

@@ -6,7 +6,7 @@ namespace {
 class NullSink final : public api::Sink {
  public:
   Status put(std::span<api::SinkRecord>) override { return ok(); }
-  Status flush() override { return ok(); }
+  Status flush(const api::Offsets& /*offsets*/) override { return ok(); }
 };
 
 const api::ConfigDef& config_def() {

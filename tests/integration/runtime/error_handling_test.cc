@@ -59,7 +59,7 @@ class FlakySink final : public api::Sink {
     for (const auto& r : records) log_->written.emplace_back(r.value.as_text());
     return ok();
   }
-  Status flush() override { return ok(); }
+  Status flush(const api::Offsets& /*offsets*/) override { return ok(); }
 
  private:
   std::shared_ptr<FlakyLog> log_;

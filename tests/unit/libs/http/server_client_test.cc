@@ -615,7 +615,8 @@ TEST(HttpServerClientTest, ExpectContinueSendsTheBodyAnywayWhenTheServerStaysQui
 }
 
 // StarRocks Stream Load: the FE answers "PUT + Expect: 100-continue" with a 307 to a BE before
-// reading the body; the client re-sends method, body and Authorization to the BE.
+// reading the body; the client re-sends method, body and (the BE's host being trusted)
+// Authorization to the BE.
 TEST(HttpServerClientTest, FollowsRedirectResendingMethodBodyAndAuth) {
   Router be_router;
   be_router.add(Method::kPut, "/api/db/t/_stream_load", [](const Request& r) {
@@ -639,8 +640,9 @@ TEST(HttpServerClientTest, FollowsRedirectResendingMethodBodyAndAuth) {
     }
   });
   Headers headers{{"Authorization", "Basic cm9vdDo="}, {"Expect", "100-continue"}};
-  auto follow = make_client(
-      fe.port(), {.expect_continue_timeout = std::chrono::seconds(10), .follow_redirects = true});
+  auto follow = make_client(fe.port(), {.expect_continue_timeout = std::chrono::seconds(10),
+                                        .follow_redirects = true,
+                                        .redirect_credential_hosts = {"127.0.0.1"}});
   auto start = Clock::now();
   auto r = follow->request(Method::kPut, "/api/db/t/_stream_load", "1,a\n2,b\n", headers);
   ASSERT_TRUE(r) << r.error().to_string();
@@ -655,6 +657,48 @@ TEST(HttpServerClientTest, FollowsRedirectResendingMethodBodyAndAuth) {
   ASSERT_TRUE(redirected) << redirected.error().to_string();
   EXPECT_EQ(redirected->status, 307);
   EXPECT_TRUE(redirected->headers.get("Location"));
+}
+
+// RFC 9110 §15.4: credentials are not handed to whichever origin a redirect names; a
+// same-origin redirect keeps them.
+TEST(HttpServerClientTest, RedirectToAnotherOriginDropsAuthorizationUnlessItsHostIsTrusted) {
+  Router other_router;
+  other_router.add(Method::kGet, "/landing", [](const Request& r) {
+    return Response::text(200, std::string(r.headers.get("Authorization").value_or("-")));
+  });
+  auto other = start_server(std::move(other_router));
+  ASSERT_TRUE(other);
+  Router first_router;
+  first_router.add(Method::kGet, "/away", [&](const Request&) {
+    Response r = Response::text(302, "");
+    r.headers.set("Location", fmt::format("http://127.0.0.1:{}/landing", other->port()));
+    return r;
+  });
+  first_router.add(Method::kGet, "/here", [](const Request&) {
+    Response r = Response::text(302, "");
+    r.headers.set("Location", "/a/../landing");
+    return r;
+  });
+  first_router.add(Method::kGet, "/landing", [](const Request& r) {
+    return Response::text(200, std::string(r.headers.get("Authorization").value_or("-")));
+  });
+  auto first = start_server(std::move(first_router));
+  ASSERT_TRUE(first);
+  Headers auth{{"Authorization", "Basic cm9vdDo="}};
+
+  auto plain = make_client(first->port(), {.follow_redirects = true});
+  auto away = plain->request(Method::kGet, "/away", "", auth);
+  ASSERT_TRUE(away) << away.error().to_string();
+  EXPECT_EQ(away->body, "-");
+  auto here = plain->request(Method::kGet, "/here", "", auth);
+  ASSERT_TRUE(here) << here.error().to_string();
+  EXPECT_EQ(here->body, "Basic cm9vdDo=");
+
+  auto trusting =
+      make_client(first->port(), {.follow_redirects = true, .redirect_credential_hosts = {"*"}});
+  auto trusted = trusting->request(Method::kGet, "/away", "", auth);
+  ASSERT_TRUE(trusted) << trusted.error().to_string();
+  EXPECT_EQ(trusted->body, "Basic cm9vdDo=");
 }
 
 TEST(HttpServerClientTest, RefusesInvalidRoutersAndTargets) {

@@ -57,6 +57,31 @@ TEST(UrlTest, ResolvesRedirectLocations) {
   EXPECT_EQ(resolve_url(base, "sibling")->path, "/api/db/tbl/sibling");
 }
 
+// RFC 3986 §5.4's examples that apply to http(s) URLs (base "http://a/b/c/d;p?q").
+TEST(UrlTest, ResolvedPathsHaveNoDotSegments) {
+  auto base = *parse_url("http://a/b/c/d;p?q");
+  auto path = [&](std::string_view ref) { return resolve_url(base, ref)->target(); };
+  EXPECT_EQ(path("./g"), "/b/c/g");
+  EXPECT_EQ(path("g/"), "/b/c/g/");
+  EXPECT_EQ(path("."), "/b/c/");
+  EXPECT_EQ(path("./"), "/b/c/");
+  EXPECT_EQ(path(".."), "/b/");
+  EXPECT_EQ(path("../g"), "/b/g");
+  EXPECT_EQ(path("../.."), "/");
+  EXPECT_EQ(path("../../g"), "/g");
+  EXPECT_EQ(path("../../../g"), "/g");
+  EXPECT_EQ(path("/./g"), "/g");
+  EXPECT_EQ(path("/../g"), "/g");
+  EXPECT_EQ(path("g."), "/b/c/g.");
+  EXPECT_EQ(path("..g"), "/b/c/..g");
+  EXPECT_EQ(path("./../g"), "/b/g");
+  EXPECT_EQ(path("./g/."), "/b/c/g/");
+  EXPECT_EQ(path("g/./h"), "/b/c/g/h");
+  EXPECT_EQ(path("g/../h"), "/b/c/h");
+  EXPECT_EQ(path("g?y/./x"), "/b/c/g?y/./x");  // the query keeps its dots
+  EXPECT_EQ(path("http://be/x/../y"), "/y");
+}
+
 TEST(UrlTest, PercentEncodesAllButUnreserved) {
   EXPECT_EQ(percent_encode("a b/c~d.e_f-g+h%"), "a%20b%2Fc~d.e_f-g%2Bh%25");
   EXPECT_EQ(percent_encode("/a b/c", "/"), "/a%20b/c");

@@ -35,7 +35,7 @@ TEST(FileSinkTest, WritesOneLinePerRecordAndAppends) {
     records[2].value = api::Value::null();
     records[3].value = api::Value::structure({{"n", api::Value::int32(7)}});
     ASSERT_TRUE((*sink)->put(records));
-    ASSERT_TRUE((*sink)->flush());
+    ASSERT_TRUE((*sink)->flush({}));
     (*sink)->stop();
   }
   EXPECT_EQ(slurp(path),

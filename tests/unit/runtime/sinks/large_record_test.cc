@@ -36,7 +36,7 @@ TEST(LargeRecordTest, TenMebibyteJsonRecordIsConvertedAndWrittenWhole) {
   std::vector<api::SinkRecord> records(1);
   records[0].value = value->value;
   ASSERT_TRUE((*sink)->put(records));
-  ASSERT_TRUE((*sink)->flush());
+  ASSERT_TRUE((*sink)->flush({}));
   (*sink)->stop();
   std::ifstream in(path);
   std::stringstream content;
