@@ -254,7 +254,8 @@ const api::ConfigDef& config_def() {
               .type = ConfigType::kPassword,
               .importance = Importance::kHigh,
               .documentation = "JDBC connection password (config providers work: "
-                               "${file:...}, ${env:...}, ${secrets:...}).",
+                               "${file:...}, ${directory:...}, ${env:...}, and "
+                               "${secret:<Secret>:<key>} in managed mode).",
               .group = "Connection"});
     d.define({.name = "table.name.format",
               .type = ConfigType::kString,

@@ -28,12 +28,13 @@
 
 #include "libs/base/error.h"
 #include "runtime/api/record.h"
+#include "runtime/api/sink.h"
 #include "runtime/sinks/postgres/pg_config.h"
 #include "runtime/sinks/postgres/table_mapping.h"
 
 namespace kc::sink::postgres {
 
-using Offsets = std::map<api::TopicPartition, int64_t>;  // next offset to consume
+using Offsets = api::Offsets;  // per original partition: the next offset to consume
 
 // Called for a row PostgreSQL refuses (a type or constraint error): `index` into the rows given to
 // write(), `error` (Errc::kData) carries PostgreSQL's message. Returning an error aborts the
