@@ -734,7 +734,7 @@ struct SinkTask::Impl final : kafka::RebalanceListener {
       if (offset < 0) continue;
       committed.emplace(tp, offset);
       if (std::none_of(stored.begin(), stored.end(),
-                       [&](const auto& s) { return s.first == tp; })) {
+                       [&partition = tp](const auto& s) { return s.first == partition; })) {
         auto& d = delivered[tp];
         d = std::max(d, offset);
       }

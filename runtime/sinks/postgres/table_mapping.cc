@@ -521,7 +521,7 @@ std::string upsert_sql(std::string_view table, std::span<const Row* const> rows)
     if (c.key) continue;
     if (!updates.empty()) updates += ", ";
     auto q = quote_identifier(c.name);
-    updates += q + " = EXCLUDED." + q;
+    updates += fmt::format("{} = EXCLUDED.{}", q, q);
   }
   sql += updates.empty() ? "NOTHING" : "UPDATE SET " + updates;
   return sql;
@@ -536,10 +536,10 @@ std::string update_sql(std::string_view table, std::span<const Row* const> rows,
     auto expr = fmt::format("v.{}::{}", q, column_type(c.name));
     if (c.key) {
       if (!where.empty()) where += " AND ";
-      where += "t." + q + " = " + expr;
+      where += fmt::format("t.{} = {}", q, expr);
     } else {
       if (!sets.empty()) sets += ", ";
-      sets += q + " = " + expr;
+      sets += fmt::format("{} = {}", q, expr);
     }
   }
   std::string sql = fmt::format("UPDATE {} AS t SET {} FROM (VALUES ", quote_table(table), sets);

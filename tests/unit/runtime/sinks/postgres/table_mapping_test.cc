@@ -15,7 +15,7 @@ using api::SchemaPtr;
 using api::Type;
 using api::Value;
 
-PgConfig parse(api::RawConfig raw) {
+PgConfig parse(const api::RawConfig& raw) {
   std::vector<api::ConfigIssue> issues;
   auto config = api::Config::parse(config_def(), raw, issues);
   EXPECT_TRUE(issues.empty()) << issues.front().to_string();
@@ -24,7 +24,7 @@ PgConfig parse(api::RawConfig raw) {
   return parsed ? *parsed : PgConfig{};
 }
 
-Error parse_error(api::RawConfig raw) {
+Error parse_error(const api::RawConfig& raw) {
   std::vector<api::ConfigIssue> issues;
   auto config = api::Config::parse(config_def(), raw, issues);
   auto parsed = parse_config(config, "conn");
