@@ -23,6 +23,11 @@ const kube::ResourceType& kafka_connectors() {
   return type;
 }
 
+std::string cluster_ref_of(const kube::Object& connector) {
+  const auto* ref = kube::find_path(connector, "spec.clusterRef.name");
+  return ref != nullptr && ref->is_string() ? ref->get<std::string>() : "";
+}
+
 std::optional<std::string> refused_connector_config_key(const std::string& k) {
   if (k == "name") return "the connector is named after metadata.name";
   if (k == "connector.class") return "set spec.class instead";

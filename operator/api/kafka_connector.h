@@ -10,12 +10,17 @@
 #include <vector>
 
 #include "libs/kube/core/condition.h"
+#include "libs/kube/core/object.h"
 #include "libs/kube/core/resource.h"
 #include "operator/api/common.h"
 
 namespace kc::operator_api {
 
 const kube::ResourceType& kafka_connectors();
+
+// spec.clusterRef.name of a KafkaConnector object, read without validating the rest of its spec
+// (empty when absent or not a string): how the operator indexes connectors by cluster.
+std::string cluster_ref_of(const kube::Object& connector);
 
 struct AutoRestart {
   std::optional<bool> enabled;          // default true

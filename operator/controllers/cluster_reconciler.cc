@@ -4,6 +4,7 @@
 
 #include "libs/base/log.h"
 #include "libs/kube/runtime/finalizer.h"
+#include "operator/api/kafka_connector.h"
 #include "operator/model/connectors_document.h"
 #include "operator/model/names.h"
 #include "operator/model/status.h"
@@ -33,23 +34,6 @@ std::string template_hash(const kube::Object& deployment) {
 }
 
 }  // namespace
-
-void ClusterReconciler::event_once(const kube::Object& object, kube::runtime::EventType type,
-                                   const std::string& reason, const std::string& message) {
-  std::string key = kube::uid_of(object) + "/" + reason;
-  {
-    std::lock_guard lock(mu_);
-    auto it = events_.find(key);
-    if (it != events_.end() && it->second == message) return;
-    if (events_.size() > 10'000) events_.clear();
-    events_[key] = message;
-  }
-  auto recorded = ctx_.events.record(object, type, reason, "Reconcile", message);
-  if (!recorded) {
-    logger().warn("event not recorded",
-                  {{"reason", reason}, {"error", recorded.error().to_string()}});
-  }
-}
 
 Result<Action> ClusterReconciler::reconcile(const kube::ObjectKey& key, const std::stop_token&) {
   auto obj = ctx_.caches.clusters->get(key);
@@ -84,8 +68,7 @@ Result<Action> ClusterReconciler::reconcile(const kube::ObjectKey& key, const st
     std::set<std::string> secrets = view.worker.referenced_secrets;
     for (const auto& c : ctx_.caches.connectors->list(key.ns)) {
       if (kube::is_being_deleted(*c)) continue;
-      const auto* ref = kube::find_path(*c, "spec.clusterRef.name");
-      if (ref == nullptr || !ref->is_string() || ref->get<std::string>() != key.name) continue;
+      if (operator_api::cluster_ref_of(*c) != key.name) continue;
       auto cv = validations_.view(*c, view);
       model::ConnectorSlot slot{cv.connector.metadata.name, std::nullopt};
       if (cv.validation.ok()) {
@@ -101,9 +84,10 @@ Result<Action> ClusterReconciler::reconcile(const kube::ObjectKey& key, const st
         cluster, slots, model::parse_connectors_document(connectors_json_of(cm)));
     if (deployment && template_hash(*deployment) != view.worker.hash &&
         !template_hash(*deployment).empty()) {
-      event_once(*obj, kube::runtime::EventType::kNormal, "WorkerConfigChanged",
-                 fmt::format("worker configuration changed (hash {}): rolling the workers",
-                             view.worker.hash));
+      ctx_.events.record_on_change(
+          *obj, kube::runtime::EventType::kNormal, "WorkerConfigChanged",
+          fmt::format("worker configuration changed (hash {}): rolling the workers",
+                      view.worker.hash));
     }
     write_error = apply_children(view, doc, secrets);
     if (auto rack = reconcile_rack(*obj, view); !rack && write_error.empty()) {
@@ -112,7 +96,8 @@ Result<Action> ClusterReconciler::reconcile(const kube::ObjectKey& key, const st
     obs.missing = view.worker.missing;
     obs.certificates = cluster_certificates(ctx_, cluster);
   } else if (!obs.invalid.empty()) {
-    event_once(*obj, kube::runtime::EventType::kWarning, "InvalidSpec", obs.invalid.summary());
+    ctx_.events.record_on_change(*obj, kube::runtime::EventType::kWarning, "InvalidSpec",
+                                 obs.invalid.summary());
   }
   obs.write_error = write_error;
   auto status = model::cluster_status(cluster, obs, std::chrono::system_clock::now());

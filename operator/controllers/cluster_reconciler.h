@@ -33,14 +33,9 @@ class ClusterReconciler {
   std::string apply_children(const ClusterView& view, const std::string& connectors_json,
                              const std::set<std::string>& secrets);
   Status reconcile_rack(const kube::Object& object, const ClusterView& view);
-  void event_once(const kube::Object& object, kube::runtime::EventType type,
-                  const std::string& reason, const std::string& message);
 
   Context& ctx_;
   ValidationCache& validations_;
-  std::mutex mu_;
-  std::map<std::string, std::string> events_;  // uid + reason -> message last recorded
-  std::map<std::string, bool> pdb_warned_;
 };
 
 }  // namespace kc::operator_controllers

@@ -6,6 +6,7 @@
 
 #include "libs/base/log.h"
 #include "libs/kube/runtime/finalizer.h"
+#include "operator/api/kafka_connector.h"
 #include "operator/controllers/auto_restart.h"
 #include "operator/controllers/secret_summary.h"
 #include "operator/model/connectors_document.h"
@@ -22,11 +23,6 @@ namespace model = operator_model;
 log::Logger& logger() {
   static auto& l = log::get("kc.operator.connector");
   return l;
-}
-
-std::string cluster_ref(const kube::Object& connector) {
-  const auto* ref = kube::find_path(connector, "spec.clusterRef.name");
-  return ref != nullptr && ref->is_string() ? ref->get<std::string>() : "";
 }
 
 // The connector's entry in its cluster's ConfigMap (null when absent).
@@ -49,23 +45,6 @@ std::string earliest(std::string a, const std::string& b) {
 }
 
 }  // namespace
-
-void ConnectorReconciler::event_once(const kube::Object& object, kube::runtime::EventType type,
-                                     const std::string& reason, const std::string& message) {
-  std::string key = kube::uid_of(object) + "/" + reason;
-  {
-    std::lock_guard lock(mu_);
-    auto it = events_.find(key);
-    if (it != events_.end() && it->second == message) return;
-    if (events_.size() > 100'000) events_.clear();
-    events_[key] = message;
-  }
-  auto recorded = ctx_.events.record(object, type, reason, "Reconcile", message);
-  if (!recorded) {
-    logger().warn("event not recorded",
-                  {{"reason", reason}, {"error", recorded.error().to_string()}});
-  }
-}
 
 Status ConnectorReconciler::write_status(const kube::Object& object,
                                          const operator_api::KafkaConnectorStatus& status) {
@@ -92,7 +71,7 @@ Result<Action> ConnectorReconciler::reconcile(const kube::ObjectKey& key,
 
 Result<Action> ConnectorReconciler::cleanup(const kube::Object& object) {
   const std::string ns = kube::namespace_of(object), name = kube::name_of(object);
-  const std::string cluster = cluster_ref(object);
+  const std::string cluster = operator_api::cluster_ref_of(object);
   auto cluster_obj = ctx_.caches.clusters->get({ns, cluster});
   if (!cluster_obj) return Action::await_change();
   const auto* paused = kube::find_path(*cluster_obj, "spec.paused");
@@ -108,7 +87,7 @@ Result<Action> ConnectorReconciler::cleanup(const kube::Object& object) {
 
 Result<Action> ConnectorReconciler::apply(const kube::Object& object, const std::stop_token& stop) {
   const std::string ns = kube::namespace_of(object), name = kube::name_of(object);
-  const std::string cluster_name = cluster_ref(object);
+  const std::string cluster_name = operator_api::cluster_ref_of(object);
   auto now = std::chrono::system_clock::now();
   model::ConnectorObservation obs;
   obs.cluster = cluster_name;
@@ -137,13 +116,14 @@ Result<Action> ConnectorReconciler::apply(const kube::Object& object, const std:
   if (!view.validation.ok()) {
     obs.stage = Stage::kInvalid;
     obs.errors = view.validation.errors;
-    event_once(object, kube::runtime::EventType::kWarning, "InvalidSpec", obs.errors.summary());
+    ctx_.events.record_on_change(object, kube::runtime::EventType::kWarning, "InvalidSpec",
+                                 obs.errors.summary());
     KC_RETURN_IF_ERROR(write_status(object, model::connector_status(connector, obs, now)));
     return Action::await_change();  // no retry loop: the next spec change wakes us
   }
   if (!view.validation.warnings.empty()) {
-    event_once(object, kube::runtime::EventType::kWarning, "ConfigWarning",
-               fmt::format("{}", fmt::join(view.validation.warnings, "; ")));
+    ctx_.events.record_on_change(object, kube::runtime::EventType::kWarning, "ConfigWarning",
+                                 fmt::format("{}", fmt::join(view.validation.warnings, "; ")));
   }
 
   // Certificates the connector depends on: its cluster's and its own ${secret:...} references.
@@ -169,12 +149,13 @@ Result<Action> ConnectorReconciler::apply(const kube::Object& object, const std:
   // The ConfigMap carries the current tokens: they are handled.
   if (operator_api::restart_requested(connector)) {
     obs.handled_restart = connector.spec.restart_request;
-    event_once(object, kube::runtime::EventType::kNormal, "RestartRequested",
-               fmt::format("restartRequest {} passed to the workers", obs.handled_restart));
+    ctx_.events.record_on_change(
+        object, kube::runtime::EventType::kNormal, "RestartRequested",
+        fmt::format("restartRequest {} passed to the workers", obs.handled_restart));
   }
   if (operator_api::force_commit_requested(connector)) {
     obs.handled_force_commit = connector.spec.force_commit_request;
-    event_once(
+    ctx_.events.record_on_change(
         object, kube::runtime::EventType::kNormal, "ForceCommitRequested",
         fmt::format("forceCommitRequest {} passed to the workers", obs.handled_force_commit));
   }
@@ -206,17 +187,18 @@ Result<Action> ConnectorReconciler::apply(const kube::Object& object, const std:
   if (decision.kind == Kind::kRestart) {
     connector.status.restart_count += 1;
     connector.status.last_auto_restart_time = kube::format_time(now);
-    event_once(object, kube::runtime::EventType::kNormal, "AutoRestart",
-               fmt::format("restarting failed connector (restart {} of this series)",
-                           connector.status.restart_count));
+    ctx_.events.record_on_change(
+        object, kube::runtime::EventType::kNormal, "AutoRestart",
+        fmt::format("restarting failed connector (restart {} of this series)",
+                    connector.status.restart_count));
     ctx_.enqueue_cluster({ns, cluster_name});
   } else if (decision.kind == Kind::kReset) {
     connector.status.restart_count = 0;
   } else if (decision.kind == Kind::kWait) {
     due = std::chrono::duration_cast<std::chrono::milliseconds>(decision.due - now);
   } else if (decision.kind == Kind::kGaveUp) {
-    event_once(object, kube::runtime::EventType::kWarning, "AutoRestartGaveUp",
-               "autoRestart.maxRestarts reached: restart it with restartRequest");
+    ctx_.events.record_on_change(object, kube::runtime::EventType::kWarning, "AutoRestartGaveUp",
+                                 "autoRestart.maxRestarts reached: restart it with restartRequest");
   }
   auto status = model::connector_status(connector, obs, now);
   KC_RETURN_IF_ERROR(write_status(object, status));

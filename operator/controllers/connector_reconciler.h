@@ -33,13 +33,9 @@ class ConnectorReconciler {
   Result<kube::runtime::Action> apply(const kube::Object& object, const std::stop_token& stop);
   Result<kube::runtime::Action> cleanup(const kube::Object& object);
   Status write_status(const kube::Object& object, const operator_api::KafkaConnectorStatus& status);
-  void event_once(const kube::Object& object, kube::runtime::EventType type,
-                  const std::string& reason, const std::string& message);
 
   Context& ctx_;
   ValidationCache& validations_;
-  std::mutex mu_;
-  std::map<std::string, std::string> events_;
 };
 
 }  // namespace kc::operator_controllers

@@ -6,6 +6,7 @@
 #include "libs/base/log.h"
 #include "libs/kube/runtime/owner_mapping.h"
 #include "libs/kube/runtime/sleep.h"
+#include "operator/api/kafka_connector.h"
 #include "operator/controllers/secret_summary.h"
 #include "operator/model/connectors_document.h"
 #include "operator/model/names.h"
@@ -19,11 +20,6 @@ namespace model = operator_model;
 log::Logger& logger() {
   static auto& l = log::get("kc.operator");
   return l;
-}
-
-std::string cluster_ref(const kube::Object& connector) {
-  const auto* ref = kube::find_path(connector, "spec.clusterRef.name");
-  return ref != nullptr && ref->is_string() ? ref->get<std::string>() : "";
 }
 
 const kube::Object* path_or_null(const ObjectPtr& o, std::string_view path) {
@@ -185,7 +181,7 @@ void Operator::wire() {
   auto connectors_of_cluster = [connector_cache, connectors](const std::string& ns,
                                                              const std::string& cluster) {
     for (const auto& c : connector_cache->list(ns)) {
-      if (cluster_ref(*c) == cluster) connectors->enqueue(kube::key_of(*c));
+      if (operator_api::cluster_ref_of(*c) == cluster) connectors->enqueue(kube::key_of(*c));
     }
   };
 
@@ -203,7 +199,7 @@ void Operator::wire() {
     if (spec_changed(before, after) || !same_at(before, after, "status.lastAutoRestartTime")) {
       std::set<std::string> names;
       for (const auto* p : {&before, &after}) {
-        if (*p) names.insert(cluster_ref(**p));
+        if (*p) names.insert(operator_api::cluster_ref_of(**p));
       }
       for (const auto& n : names) clusters->enqueue({kube::namespace_of(*o), n});
     }
@@ -269,10 +265,11 @@ void Operator::wire() {
     const std::string needle = "${secret:" + name + ":";
     for (const auto& c : connector_cache->list(ns)) {
       const auto* config = kube::find_path(*c, "spec.config");
-      bool refers = affected.count(cluster_ref(*c)) > 0;
+      bool refers = affected.count(operator_api::cluster_ref_of(*c)) > 0;
       if (!refers && config != nullptr && config->dump().find(needle) != std::string::npos) {
         refers = true;
-        clusters->enqueue({ns, cluster_ref(*c)});  // the Role lists referenced Secrets
+        clusters->enqueue(
+            {ns, operator_api::cluster_ref_of(*c)});  // the Role lists referenced Secrets
       }
       if (refers) connectors->enqueue(kube::key_of(*c));
     }

@@ -69,10 +69,10 @@ std::vector<WorkerEndpoint> ready_workers(const Cache& cache, bool slices, const
   return out;
 }
 
-http::Client* WorkerStatusClient::client_for(const std::string& base_url) {
+std::shared_ptr<http::Client> WorkerStatusClient::client_for(const std::string& base_url) {
   std::lock_guard lock(mu_);
   auto it = clients_.find(base_url);
-  if (it != clients_.end()) return it->second.get();
+  if (it != clients_.end()) return it->second;
   if (clients_.size() > 1024) clients_.clear();  // pods come and go; keep the pool bounded
   auto client = http::Client::create({.base_url = base_url,
                                       .connect_timeout = options_.connect_timeout,
@@ -81,7 +81,7 @@ http::Client* WorkerStatusClient::client_for(const std::string& base_url) {
                                       .max_response_bytes = 4 * 1024 * 1024,
                                       .user_agent = "kconnect-operator"});
   if (!client) return nullptr;
-  return (clients_[base_url] = std::move(*client)).get();
+  return clients_[base_url] = std::move(*client);
 }
 
 operator_model::WorkerReport WorkerStatusClient::fetch(const WorkerEndpoint& worker,
@@ -92,7 +92,7 @@ operator_model::WorkerReport WorkerStatusClient::fetch(const WorkerEndpoint& wor
   bool v6 = worker.address.find(':') != std::string::npos;
   std::string base = v6 ? fmt::format("http://[{}]:{}", worker.address, worker.port)
                         : fmt::format("http://{}:{}", worker.address, worker.port);
-  http::Client* client = client_for(base);
+  std::shared_ptr<http::Client> client = client_for(base);  // alive even if the pool is cleared
   if (client == nullptr) {
     report.error = "bad worker address " + base;
     ++failures_;

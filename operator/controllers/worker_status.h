@@ -48,11 +48,12 @@ class WorkerStatusClient {
   uint64_t failures() const { return failures_.load(); }
 
  private:
-  http::Client* client_for(const std::string& base_url);
+  // Shared: a caller keeps its client while another thread may clear the pool.
+  std::shared_ptr<http::Client> client_for(const std::string& base_url);
 
   Options options_;
   std::mutex mu_;
-  std::map<std::string, std::unique_ptr<http::Client>> clients_;
+  std::map<std::string, std::shared_ptr<http::Client>> clients_;
   std::atomic<uint64_t> failures_{0};
 };
 

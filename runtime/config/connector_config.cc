@@ -133,7 +133,8 @@ ConverterSpec resolve_converter(std::string_view role, const WorkerConfig& worke
   if (spec.plugin->validate) spec.plugin->validate(spec.config, shown_key + ".", issues);
   for (const auto& [k, val] : sub) {
     if (!def.find(k) && k != "converter.type") {
-      issues.push_back({ConfigIssue::Severity::kWarning, prefix + k, val,
+      // The value of a key nobody declared is never shown: it may be anyone's secret.
+      issues.push_back({ConfigIssue::Severity::kWarning, prefix + k, "",
                         fmt::format("unknown configuration key for {} (ignored)",
                                     spec.plugin->info.class_name)});
     }
@@ -423,9 +424,9 @@ ValidationResult validate_connector(const WorkerConfig& worker, const api::RawCo
     for (auto prefix : kPassthroughPrefixes)
       passthrough = passthrough || strings::starts_with(key, prefix);
     if (passthrough) continue;
-    issues.push_back({ConfigIssue::Severity::kWarning, key,
-                      api::is_sensitive_key(key) ? std::string(api::kHidden) : value,
-                      "unknown configuration key (ignored)"});
+    // The value of a key nobody declared is never shown: it may be anyone's secret.
+    issues.push_back(
+        {ConfigIssue::Severity::kWarning, key, "", "unknown configuration key (ignored)"});
   }
 
   if (result.ok()) result.config = std::move(cfg);

@@ -99,7 +99,7 @@ struct ChainBuilder {
       const api::ConfigKey* key = def.find(k);
       if (!key) {
         issues.push_back(
-            {kWarning, prefix + k, shown(k, v),
+            {kWarning, prefix + k, "",  // never the value of an undeclared key
              fmt::format("unknown configuration key for {} (ignored)", plugin.info.class_name)});
       } else if (strings::starts_with(key->documentation, "Deprecated.")) {
         issues.push_back({kWarning, prefix + k, shown(k, v), key->documentation});

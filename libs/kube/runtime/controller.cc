@@ -77,10 +77,23 @@ void Controller::run(const std::stop_token& stop) {
   }  // workers join here
 }
 
+// The exception barrier: whatever a reconcile throws (a JSON type error on an object nobody
+// validated, an allocation failure) is one failed reconcile, retried with backoff, never the end
+// of the process.
+Result<Action> Controller::reconcile_guarded(const std::string& key, const std::stop_token& stop) {
+  try {
+    return reconcile_(ObjectKey::parse(key), stop);
+  } catch (const std::exception& e) {
+    return make_error(Errc::kInternal, "reconcile threw: {}", e.what());
+  } catch (...) {
+    return make_error(Errc::kInternal, "reconcile threw a non-standard exception");
+  }
+}
+
 void Controller::worker(const std::stop_token& stop) {
   while (auto key = queue_.get(stop)) {
     ++reconciles_;
-    auto result = reconcile_(ObjectKey::parse(*key), stop);
+    auto result = reconcile_guarded(*key, stop);
     if (!result) {
       ++failures_;
       auto delay = queue_.add_rate_limited(*key);

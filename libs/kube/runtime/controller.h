@@ -70,6 +70,7 @@ class Controller {
 
  private:
   void worker(const std::stop_token& stop);
+  Result<Action> reconcile_guarded(const std::string& key, const std::stop_token& stop);
 
   ControllerOptions options_;
   ReconcileFn reconcile_;

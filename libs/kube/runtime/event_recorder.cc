@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "libs/base/log.h"
 #include "libs/kube/core/time.h"
 
 namespace kc::kube::runtime {
@@ -63,6 +64,25 @@ Status EventRecorder::record(const Object& regarding, EventType type, std::strin
   if (seen_.size() > 4096) seen_.clear();  // bounded: forgetting only costs a new Event
   seen_[key] = Seen{name, ns, 1};
   return ok();
+}
+
+void EventRecorder::record_on_change(const Object& regarding, EventType type,
+                                     const std::string& reason, const std::string& message,
+                                     std::string_view action) {
+  std::string key = uid_of(regarding) + "/" + reason;
+  {
+    std::lock_guard lock(mu_);
+    auto it = last_message_.find(key);
+    if (it != last_message_.end() && it->second == message) return;
+    if (last_message_.size() > 10'000) last_message_.clear();  // forgetting costs one repeat
+    last_message_[key] = message;
+  }
+  if (auto recorded = record(regarding, type, reason, action, message); !recorded) {
+    log::get("kc.kube.events")
+        .warn("event not recorded", {{"reason", reason}, {"error", recorded.error().to_string()}});
+    std::lock_guard lock(mu_);
+    last_message_.erase(key);
+  }
 }
 
 }  // namespace kc::kube::runtime

@@ -30,6 +30,12 @@ class EventRecorder {
   Status record(const Object& regarding, EventType type, std::string_view reason,
                 std::string_view action, std::string_view message);
 
+  // For a reconcile loop that re-derives the same finding on every pass: records only when
+  // `message` differs from the last one recorded for this object and reason. A failure is
+  // logged (an Event never fails a reconcile) and forgotten, so the next pass tries again.
+  void record_on_change(const Object& regarding, EventType type, const std::string& reason,
+                        const std::string& message, std::string_view action = "Reconcile");
+
  private:
   struct Seen {
     std::string name;
@@ -40,7 +46,8 @@ class EventRecorder {
   std::string component_;
   std::string instance_;
   std::mutex mu_;
-  std::map<std::string, Seen> seen_;  // aggregation key -> event
+  std::map<std::string, Seen> seen_;                 // aggregation key -> event
+  std::map<std::string, std::string> last_message_;  // "<uid>/<reason>" -> message
 };
 
 }  // namespace kc::kube::runtime

@@ -223,5 +223,29 @@ TEST_F(KubeTest, ControllerRequeuesAfterTheRequestedDelay) {
   EXPECT_TRUE(kc::testing::eventually([&] { return calls.load() >= 4; }, 10s));
 }
 
+// A reconcile that throws (nlohmann's type_error on a field of an unexpected type) is a failed
+// reconcile, retried with backoff; the process and the other keys carry on.
+TEST_F(KubeTest, ControllerTurnsAThrowingReconcileIntoARetriedFailure) {
+  ASSERT_TRUE(client_->create(cms, config_map("throws", "0")));
+  ASSERT_TRUE(client_->create(cms, config_map("fine", "0")));
+  Informer informer(*client_, cms, {.ns = "default"}, fast_retry());
+  std::atomic<int> throws{0}, fine{0};
+  Controller controller({.name = "barrier", .workers = 1},
+                        [&](const ObjectKey& key, const std::stop_token&) -> Result<Action> {
+                          if (key.name == "fine") {
+                            ++fine;
+                            return Action{};
+                          }
+                          ++throws;
+                          return Action::requeue(
+                              std::chrono::milliseconds(nlohmann::json("not a number").get<int>()));
+                        });
+  controller.watches(informer.store());
+  informer.start();
+  std::jthread loop([&](const std::stop_token& stop) { controller.run(stop); });
+  EXPECT_TRUE(kc::testing::eventually([&] { return throws.load() >= 2 && fine.load() >= 1; }, 10s));
+  EXPECT_GE(controller.failures(), 2u);
+}
+
 }  // namespace
 }  // namespace kc::kube::testing

@@ -299,6 +299,28 @@ TEST(ConnectorConfigTest, BadInputCorpusConfigurationsAreRefusedNamingTheKey) {
           "transforms.r.regex");
 }
 
+// A migrated config's keys we do not know (a Kusto app key, an HTTP sink's token, a converter's
+// credentials) are reported by name only: their values may be secrets under any key name.
+TEST(ConnectorConfigTest, UnknownKeysAreReportedWithoutTheirValues) {
+  auto raw = valid();
+  raw["aad.auth.appkey"] = "s3cr3t-app-key";
+  raw["value.converter.vendor.token"] = "s3cr3t-token";
+  raw["transforms"] = "stamp";
+  raw["transforms.stamp.type"] = "InsertField$Value";
+  raw["transforms.stamp.static.field"] = "f";
+  raw["transforms.stamp.static.value"] = "v";
+  raw["transforms.stamp.vendor.secret"] = "s3cr3t-transform";
+  auto r = validate_connector(default_worker(), raw);
+  ASSERT_TRUE(r.ok()) << r.issues.front().to_string();
+  for (const char* key :
+       {"aad.auth.appkey", "value.converter.vendor.token", "transforms.stamp.vendor.secret"}) {
+    const auto* issue = find(r, key, Severity::kWarning);
+    ASSERT_NE(issue, nullptr) << key;
+    EXPECT_EQ(issue->to_string().find("s3cr3t"), std::string::npos) << issue->to_string();
+    EXPECT_NE(issue->to_string().find("unknown configuration key"), std::string::npos);
+  }
+}
+
 TEST(ConnectorConfigTest, TransformKeysAreValidatedNotReportedAsUnknown) {
   auto raw = valid();
   raw["transforms"] = "route";

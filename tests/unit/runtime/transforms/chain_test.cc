@@ -58,7 +58,7 @@ TEST(ChainValidateTest, ReportsEveryProblemAtOnce) {
                                    "InsertField$Key, InsertField$Value,"));
   EXPECT_THAT(render(issues, Severity::kWarning),
               UnorderedElementsAre(
-                  HasSubstr("transforms.stamp.spelling = \"x\": unknown configuration key for "
+                  HasSubstr("transforms.stamp.spelling: unknown configuration key for "
                             "org.apache.kafka.connect.transforms.InsertField$Value (ignored)"),
                   HasSubstr("transforms.unlisted.type = \"Filter\": the alias is not listed in "
                             "transforms (ignored)"),
