@@ -33,3 +33,5 @@ endif()
 # protobuf with libprotoc's .proto parser (libprotobuf-dev, libprotoc-dev).
 pkg_check_modules(AVRO REQUIRED IMPORTED_TARGET avro-c)
 find_package(Protobuf REQUIRED)
+# The postgres sink (runtime/sinks/postgres): libpq (libpq-dev).
+pkg_check_modules(LIBPQ REQUIRED IMPORTED_TARGET libpq)

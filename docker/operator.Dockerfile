@@ -17,6 +17,7 @@ RUN apt-get update \
       libpcre2-dev \
       libfmt-dev libexpected-dev libcli11-dev prometheus-cpp-dev \
       libavro-dev libprotobuf-dev libprotoc-dev \
+      libpq-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <span>
 #include <string>
@@ -13,10 +14,21 @@
 
 namespace kc::api {
 
+// Kafka's ErrantRecordReporter (KIP-610): a sink hands over one record it cannot write (a row the
+// target refuses) with the reason, and the runtime applies the task's errors.* policy, stage
+// TASK_PUT. With errors.tolerance=all the record is logged (errors.log.enable) and sent to the
+// dead-letter queue, and ok is returned: the sink drops the record and goes on. Otherwise the
+// error to fail with is returned ("Tolerance exceeded in error handler: ..."). What is reported:
+// the record's original_* coordinates, timestamp and raw_* bytes and headers, read during the
+// call only (a sink that reports at flush() time keeps copies of those). Sink thread only.
+using ErrantRecordReporter = std::function<Status(const SinkRecord& record, const Error& error)>;
+
 // What the runtime tells a sink about where it runs.
 struct SinkContext {
   std::string connector_name;
   int task_id = 0;
+  // Null when the runtime offers no reporting (unit tests): the sink fails instead.
+  ErrantRecordReporter report_errant;
 };
 
 // Per original partition (the record's original_topic / original_partition, before transforms):

@@ -86,7 +86,36 @@ Status DeadLetterQueue::send(const rd_kafka_message_t& m, const RecordError& err
                                      : std::nullopt});
     }
   }
-  auto where = coordinates_of(m);
+  auto bytes = [](const void* data, size_t len) -> std::optional<std::string_view> {
+    if (!data) return std::nullopt;
+    return std::string_view(static_cast<const char*>(data), len);
+  };
+  return produce(bytes(m.key, m.key_len), bytes(m.payload, m.len), std::move(headers),
+                 coordinates_of(m), error, std::move(on_delivery));
+}
+
+Status DeadLetterQueue::send(const api::SinkRecord& record, const RecordError& error,
+                             kafka::Producer::DeliveryCallback on_delivery) {
+  std::vector<kafka::ProduceHeader> headers;
+  headers.reserve(record.raw_headers.size());
+  for (const auto& h : record.raw_headers) {
+    headers.push_back(
+        {std::string(h.key), h.value ? std::optional<std::string>(*h.value) : std::nullopt});
+  }
+  RecordCoordinates where{.topic = record.original_topic,
+                          .partition = record.original_partition,
+                          .offset = record.original_offset,
+                          .timestamp = record.timestamp,
+                          .timestamp_type = record.timestamp_type};
+  return produce(record.raw_key, record.raw_value, std::move(headers), where, error,
+                 std::move(on_delivery));
+}
+
+Status DeadLetterQueue::produce(std::optional<std::string_view> key,
+                                std::optional<std::string_view> value,
+                                std::vector<kafka::ProduceHeader> headers,
+                                const RecordCoordinates& where, const RecordError& error,
+                                kafka::Producer::DeliveryCallback on_delivery) {
   if (settings_.context_headers) {
     for (auto& h :
          dead_letter_context_headers(settings_.connector, settings_.task_id, error, where)) {
@@ -100,13 +129,8 @@ Status DeadLetterQueue::send(const rd_kafka_message_t& m, const RecordError& err
       headers.push_back(std::move(h));
     }
   }
-  auto bytes = [](const void* data, size_t len) -> std::optional<std::string_view> {
-    if (!data) return std::nullopt;
-    return std::string_view(static_cast<const char*>(data), len);
-  };
-  return producer_->produce(settings_.topic, -1, bytes(m.key, m.key_len), bytes(m.payload, m.len),
-                            headers, where.timestamp >= 0 ? where.timestamp : 0,
-                            std::move(on_delivery));
+  return producer_->produce(settings_.topic, -1, key, value, headers,
+                            where.timestamp >= 0 ? where.timestamp : 0, std::move(on_delivery));
 }
 
 void DeadLetterQueue::poll() { producer_->poll(std::chrono::milliseconds(0)); }

@@ -45,6 +45,10 @@ class DeadLetterQueue {
   // Queues the consumed message for the dead-letter topic. `on_delivery` runs later (poll/flush).
   Status send(const rd_kafka_message_t& message, const RecordError& error,
               kafka::Producer::DeliveryCallback on_delivery);
+  // The same for a record a sink reports (Sink's errant record reporter): its original
+  // coordinates, timestamp, raw key, value and headers. Reads `record` during the call only.
+  Status send(const api::SinkRecord& record, const RecordError& error,
+              kafka::Producer::DeliveryCallback on_delivery);
   // Serves delivery reports that are ready; does not wait.
   void poll();
   // Waits up to `timeout` for every queued write to be reported.
@@ -55,6 +59,10 @@ class DeadLetterQueue {
   DeadLetterQueue(Private, Settings settings) : settings_(std::move(settings)) {}
 
  private:
+  Status produce(std::optional<std::string_view> key, std::optional<std::string_view> value,
+                 std::vector<kafka::ProduceHeader> headers, const RecordCoordinates& where,
+                 const RecordError& error, kafka::Producer::DeliveryCallback on_delivery);
+
   Settings settings_;
   std::unique_ptr<kafka::Producer> producer_;
 };

@@ -641,12 +641,33 @@ struct SinkTask::Impl final : kafka::RebalanceListener {
   // A record failed in `error.stage`: tolerate it (log, dead-letter queue, skip) or return the
   // error that fails the task.
   Status handle_record_error(const rd_kafka_message_t& msg, const RecordError& error) {
+    return tolerate(error, coordinates_of(msg), tolerable(error),
+                    [&](kafka::Producer::DeliveryCallback on_delivery) {
+                      return dlq->send(msg, error, std::move(on_delivery));
+                    });
+  }
+
+  // A record the sink reported (SinkContext::report_errant, Kafka's ErrantRecordReporter): stage
+  // TASK_PUT, and with errors.tolerance=all any error is tolerated, as Kafka does for reports.
+  Status report_errant(const SinkRecord& record, const Error& error) {
+    RecordError failure{Stage::kTaskPut, connector.sink->info.class_name, error};
+    RecordCoordinates where{.topic = record.original_topic,
+                            .partition = record.original_partition,
+                            .offset = record.original_offset,
+                            .timestamp = record.timestamp,
+                            .timestamp_type = record.timestamp_type};
+    return tolerate(failure, where, true, [&](kafka::Producer::DeliveryCallback on_delivery) {
+      return dlq->send(record, failure, std::move(on_delivery));
+    });
+  }
+
+  Status tolerate(const RecordError& error, const RecordCoordinates& where, bool tolerable_error,
+                  const std::function<Status(kafka::Producer::DeliveryCallback)>& send) {
     probe.records_failed->Increment();
-    auto where = coordinates_of(msg);
     auto what = fmt::format("{} failed in {} ({}) for record topic={} partition={} offset={}: {}",
                             stage_name(error.stage), id(), error.executing_class, where.topic,
                             where.partition, where.offset, error.error.message());
-    if (errors.tolerance == config::ErrorSettings::Tolerance::kNone || !tolerable(error))
+    if (errors.tolerance == config::ErrorSettings::Tolerance::kNone || !tolerable_error)
       return make_error(error.error.code(), "Tolerance exceeded in error handler: {}", what);
     if (errors.log_enable) {
       logger().error(error_log_message(id(), error, where, errors.log_include_messages),
@@ -657,8 +678,7 @@ struct SinkTask::Impl final : kafka::RebalanceListener {
     TopicPartition tp{std::string(where.topic), where.partition};
     tracker.hold(tp, where.offset);
     auto offset = where.offset;
-    auto sent = dlq->send(
-        msg, error, [this, tp, offset](const Status& st) { on_dead_letter_ack(tp, offset, st); });
+    auto sent = send([this, tp, offset](const Status& st) { on_dead_letter_ack(tp, offset, st); });
     if (!sent) {
       probe.dead_letter_failures->Increment();
       return make_error(sent.error().code(),
@@ -714,7 +734,7 @@ struct SinkTask::Impl final : kafka::RebalanceListener {
       if (offset < 0) continue;
       committed.emplace(tp, offset);
       if (std::none_of(stored.begin(), stored.end(),
-                       [&](const auto& s) { return s.first == tp; })) {
+                       [&partition = tp](const auto& s) { return s.first == partition; })) {
         auto& d = delivered[tp];
         d = std::max(d, offset);
       }
@@ -1024,6 +1044,9 @@ Result<std::unique_ptr<SinkTask>> SinkTask::create(TaskSettings settings) {
       impl->header_converter,
       c.header_converter.plugin->create(c.header_converter.config, api::ConverterRole::kHeader));
   api::SinkContext context{c.name, s.task_id};
+  context.report_errant = [task = impl.get()](const SinkRecord& record, const Error& error) {
+    return task->report_errant(record, error);
+  };
   KC_ASSIGN_OR_RETURN(impl->sink, c.sink->create(c.sink_config, context));
   if (c.plugins) {
     KC_ASSIGN_OR_RETURN(auto chain, transforms::Chain::create(c.originals, *c.plugins));
