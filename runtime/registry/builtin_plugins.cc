@@ -7,6 +7,7 @@
 #include "runtime/converters/string_converter.h"
 #include "runtime/sinks/file/file_sink.h"
 #include "runtime/sinks/null/null_sink.h"
+#include "runtime/sinks/starrocks/starrocks_sink.h"
 #include "runtime/transforms/plugins.h"
 
 namespace kc::registry {
@@ -46,6 +47,7 @@ const Plugins& builtin() {
     p.sinks = {
         sink::file::file_sink_plugin(),
         sink::null::null_sink_plugin(),
+        sink::starrocks::starrocks_sink_plugin(),
     };
     p.converters = {
         converters::json_converter_plugin(),        converters::string_converter_plugin(),
