@@ -127,8 +127,8 @@ const api::ConfigDef& config_def() {
               .validator = v::range(64 * kMiB, 10240 * kMiB),
               .allowed = "[67108864,...,10737418240]",
               .importance = api::Importance::kMedium,
-              .documentation = "Records buffered (serialized key + value bytes) before a flush "
-                               "loads them.",
+              .documentation = "Bytes of rows buffered for one table and partition before "
+                               "they are loaded (a flush also loads what is buffered).",
               .group = "StarRocks"});
     d.define({.name = "bufferflush.maxrecords",
               .type = api::ConfigType::kLong,
@@ -136,7 +136,8 @@ const api::ConfigDef& config_def() {
               .validator = v::at_least(0),
               .allowed = "[0,...]",
               .importance = api::Importance::kLow,
-              .documentation = "kconnect only: records buffered before a flush; 0 means no limit.",
+              .documentation = "kconnect only: records buffered for one table and partition "
+                               "before they are loaded; 0 means no limit.",
               .group = "StarRocks"});
     d.define({.name = "bufferflush.intervalms",
               .type = api::ConfigType::kLong,
@@ -181,11 +182,13 @@ const api::ConfigDef& config_def() {
                     "CSV: the column separator (default \\t); \\x01 style hex is accepted.");
     define_property(d, "row_delimiter",
                     "CSV: the row delimiter (default \\n); \\x01 style hex is accepted.");
-    define_property(d, "partial_update", "true: update only the columns given (primary key "
-                                         "tables).");
+    define_property(d, "partial_update",
+                    "true: update only the columns given (primary key "
+                    "tables).");
     define_property(d, "partial_update_mode", "row or column.");
-    define_property(d, "merge_condition", "A column whose larger value wins on primary key "
-                                          "tables.");
+    define_property(d, "merge_condition",
+                    "A column whose larger value wins on primary key "
+                    "tables.");
     define_property(d, "where", "A filter rows must pass.");
     define_property(d, "partitions", "Partitions to load into.");
     define_property(d, "max_filter_ratio",
@@ -207,8 +210,8 @@ const api::ConfigDef& config_def() {
 Result<Settings> parse_settings(const api::Config& config) {
   Settings s;
   for (const auto& entry : strings::split_list(config.get_string("starrocks.http.url"))) {
-    bool has_scheme = strings::starts_with(entry, "http://") ||
-                      strings::starts_with(entry, "https://");
+    bool has_scheme =
+        strings::starts_with(entry, "http://") || strings::starts_with(entry, "https://");
     s.fe_urls.push_back(has_scheme ? entry : "http://" + entry);
   }
   s.database = config.get_string("starrocks.database.name");

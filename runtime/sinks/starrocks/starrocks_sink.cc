@@ -151,20 +151,19 @@ class StarRocksSink final : public api::Sink {
 }  // namespace
 
 api::SinkPlugin starrocks_sink_plugin() {
-  return {.info = {.name = "starrocks",
-                   .class_name = "com.starrocks.connector.kafka.StarRocksSinkConnector",
-                   .aliases = {"com.starrocks.connector.kafka.SinkConnector",
-                               "StarRocksSinkConnector"},
-                   .summary = "Loads records into StarRocks tables with Stream Load, one "
-                              "deterministic label per batch (replays are not loaded twice).",
-                   .config_def = config_def},
-          .create = [](const api::Config& config,
-                       const api::SinkContext& context) -> Result<std::unique_ptr<api::Sink>> {
-            KC_ASSIGN_OR_RETURN(auto settings, parse_settings(config));
-            KC_ASSIGN_OR_RETURN(auto loader, StreamLoader::create(settings));
-            return std::make_unique<StarRocksSink>(std::move(settings), std::move(loader),
-                                                   context);
-          }};
+  return {
+      .info = {.name = "starrocks",
+               .class_name = "com.starrocks.connector.kafka.StarRocksSinkConnector",
+               .aliases = {"com.starrocks.connector.kafka.SinkConnector", "StarRocksSinkConnector"},
+               .summary = "Loads records into StarRocks tables with Stream Load, one "
+                          "deterministic label per batch (replays are not loaded twice).",
+               .config_def = config_def},
+      .create = [](const api::Config& config,
+                   const api::SinkContext& context) -> Result<std::unique_ptr<api::Sink>> {
+        KC_ASSIGN_OR_RETURN(auto settings, parse_settings(config));
+        KC_ASSIGN_OR_RETURN(auto loader, StreamLoader::create(settings));
+        return std::make_unique<StarRocksSink>(std::move(settings), std::move(loader), context);
+      }};
 }
 
 }  // namespace kc::sink::starrocks

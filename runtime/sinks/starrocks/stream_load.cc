@@ -22,10 +22,9 @@ tl::unexpected<Error> retriable(Errc code, std::string message) {
 // Fail messages that a retry cannot fix: the rows, the table or the user's rights are at fault.
 bool permanent_failure(std::string_view message) {
   auto m = strings::to_lower(message);
-  for (std::string_view needle :
-       {"too many filtered rows", "data quality", "unknown database", "unknown table",
-        "does not exist", "access denied", "not have privilege", "parse", "column count",
-        "invalid"}) {
+  for (std::string_view needle : {"too many filtered rows", "data quality", "unknown database",
+                                  "unknown table", "does not exist", "access denied",
+                                  "not have privilege", "parse", "column count", "invalid"}) {
     if (m.find(needle) != std::string::npos) return true;
   }
   return false;
@@ -75,9 +74,11 @@ Result<LoadResult> interpret(const std::string& where, const std::string& label,
   }
   auto message = text("Message");
   auto error_url = text("ErrorURL");
-  auto detail = fmt::format("Stream Load to {} (label {}) answered Status {}: {}{}", where, label,
-                            r.status, message, error_url.empty() ? "" : " (rows: " + error_url + ")");
-  if (r.status == "Fail" && !permanent_failure(message)) return retriable(Errc::kUnavailable, detail);
+  auto detail =
+      fmt::format("Stream Load to {} (label {}) answered Status {}: {}{}", where, label, r.status,
+                  message, error_url.empty() ? "" : " (rows: " + error_url + ")");
+  if (r.status == "Fail" && !permanent_failure(message))
+    return retriable(Errc::kUnavailable, detail);
   return make_error(r.status == "Fail" ? Errc::kData : Errc::kProtocol, detail);
 }
 
@@ -105,8 +106,7 @@ Result<std::unique_ptr<StreamLoader>> StreamLoader::create(const Settings& setti
                               .max_response_bytes = 1 << 20}));
     loader->fes_.push_back({url, std::move(client)});
   }
-  loader->authorization_ =
-      "Basic " + base64::encode(settings.username + ":" + settings.password);
+  loader->authorization_ = "Basic " + base64::encode(settings.username + ":" + settings.password);
   return loader;
 }
 
@@ -121,9 +121,9 @@ Status StreamLoader::check() {
     }
     failures.push_back(fmt::format("{}: {}", fes_[i].url, r.error().message()));
   }
-  return retriable(Errc::kUnavailable,
-                   fmt::format("no StarRocks FE reachable (starrocks.http.url): {}",
-                               fmt::join(failures, "; ")));
+  // Not retriable: the task fails before it consumes (every FE was tried).
+  return make_error(Errc::kUnavailable, "no StarRocks FE reachable (starrocks.http.url): {}",
+                    fmt::join(failures, "; "));
 }
 
 Result<LoadResult> StreamLoader::attempt(const std::string& table, const std::string& label,
@@ -132,9 +132,8 @@ Result<LoadResult> StreamLoader::attempt(const std::string& table, const std::st
   auto target = fmt::format("/api/{}/{}/_stream_load", http::percent_encode(settings_.database),
                             http::percent_encode(table));
   auto where = fe.url + target;
-  http::Headers headers{{"Authorization", authorization_},
-                        {"Expect", "100-continue"},
-                        {"label", label}};
+  http::Headers headers{
+      {"Authorization", authorization_}, {"Expect", "100-continue"}, {"label", label}};
   if (settings_.format == Format::kJson) {
     headers.add("Content-Type", "application/json");
   }
@@ -144,9 +143,10 @@ Result<LoadResult> StreamLoader::attempt(const std::string& table, const std::st
   if (!response) {
     // Connection refused, reset, timeout: the next FE next time.
     current_ = (current_ + 1) % fes_.size();
-    return tl::unexpected(Error(response.error().code(),
-                                fmt::format("Stream Load to {}: {}", where, response.error().message()),
-                                response.error().retriable() ? Retry::kYes : Retry::kNo));
+    return tl::unexpected(
+        Error(response.error().code(),
+              fmt::format("Stream Load to {}: {}", where, response.error().message()),
+              response.error().retriable() ? Retry::kYes : Retry::kNo));
   }
   auto status = response->status;
   if (status == 200) return interpret(where, label, response->body);

@@ -53,18 +53,16 @@ Result<std::unique_ptr<FakeStarRocks>> FakeStarRocks::start(Options options) {
                                                   std::move(be)));
 
   http::Router fe;
-  fe.add(http::Method::kGet, "/api/health",
-         [](const http::Request&) {
-           return http::Response::json(200, R"({"status":"OK","msg":"Success"})");
-         })
-      .add(http::Method::kPut, "/api/{db}/{table}/_stream_load", [self](const http::Request& r) {
-        ++self->fe_loads_;
-        if (!self->authorized(r)) return http::Response::text(401, "Unauthorized");
-        auto response = http::Response::empty(307);
-        response.headers.set("Location",
-                             fmt::format("http://127.0.0.1:{}{}", self->be_->port(), r.target));
-        return response;
-      });
+  fe.add(http::Method::kGet, "/api/health", [](const http::Request&) {
+      return http::Response::json(200, R"({"status":"OK","msg":"Success"})");
+    }).add(http::Method::kPut, "/api/{db}/{table}/_stream_load", [self](const http::Request& r) {
+    ++self->fe_loads_;
+    if (!self->authorized(r)) return http::Response::text(401, "Unauthorized");
+    auto response = http::Response::empty(307);
+    response.headers.set("Location",
+                         fmt::format("http://127.0.0.1:{}{}", self->be_->port(), r.target));
+    return response;
+  });
   KC_ASSIGN_OR_RETURN(f->fe_, http::Server::start({.max_body_bytes = 256 * 1024 * 1024,
                                                    .name = "fake-starrocks-fe"},
                                                   std::move(fe)));
@@ -104,6 +102,7 @@ http::Response FakeStarRocks::be_load(const http::Request& request) {
   ++be_loads_;
   if (!request.headers.get("Expect")) ++without_expect_;
   if (!authorized(request)) return http::Response::text(401, "Unauthorized");
+  if (unavailable_) return http::Response::text(503, "Service Unavailable");
   if (throttle_count_ > 0) {
     --throttle_count_;
     auto r = http::Response::text(429, "Too Many Requests");
@@ -112,13 +111,10 @@ http::Response FakeStarRocks::be_load(const http::Request& request) {
   }
   auto label = header(request, "label", "");
   auto table = std::string(*request.param("table"));
-  json answer = {{"Label", label},
-                 {"NumberTotalRows", 0},
-                 {"NumberLoadedRows", 0},
-                 {"NumberFilteredRows", 0},
-                 {"NumberUnselectedRows", 0},
-                 {"LoadBytes", request.body.size()},
-                 {"LoadTimeMs", 1}};
+  json answer = {
+      {"Label", label},          {"NumberTotalRows", 0},      {"NumberLoadedRows", 0},
+      {"NumberFilteredRows", 0}, {"NumberUnselectedRows", 0}, {"LoadBytes", request.body.size()},
+      {"LoadTimeMs", 1}};
   auto reply = [&](std::string status, std::string message) {
     answer["Status"] = std::move(status);
     answer["Message"] = std::move(message);
@@ -168,6 +164,7 @@ http::Response FakeStarRocks::be_load(const http::Request& request) {
   auto hook = on_committed_;
   lock.unlock();
   if (hook) hook(label);
+  if (unavailable_) return http::Response::text(503, "Service Unavailable");  // answer lost
   if (publish_timeout_count_ > 0) {
     --publish_timeout_count_;
     return reply("Publish Timeout", "transaction commit successfully, but publish timeout");

@@ -25,8 +25,9 @@
 // real FE answers 307 without waiting for it); the client re-sends it to the BE either way.
 //
 // Fault injection (each for the next N loads reaching the BE): Status Fail with a message,
-// Status Publish Timeout (rows are loaded), HTTP 429 with Retry-After; and a hook run after a
-// load committed, before its answer is sent (to stop a worker between the load and its commit).
+// Status Publish Timeout (rows are loaded), HTTP 429 with Retry-After; HTTP 503 while
+// unavailable; and a hook run after a load committed, before its answer is sent (to lose that
+// answer, or stop a worker between the load and its Kafka commit).
 // Threading: every method may be called from any thread while the servers run.
 
 #include <atomic>
@@ -71,6 +72,9 @@ class FakeStarRocks {
     fail_count_ = count;
     fail_message_ = std::move(message);
   }
+  // While set, every load gets HTTP 503, and a load whose on_committed hook set it loses its
+  // answer the same way (its rows stay): a BE that went away after committing.
+  void set_unavailable(bool unavailable) { unavailable_ = unavailable; }
   void publish_timeout_next(int count) { publish_timeout_count_ = count; }
   void throttle_next(int count, int retry_after_seconds) {
     throttle_count_ = count;
@@ -91,6 +95,7 @@ class FakeStarRocks {
   std::unique_ptr<http::Server> be_;
   std::unique_ptr<http::Server> fe_;
   std::atomic<size_t> fe_loads_{0}, be_loads_{0}, duplicate_labels_{0}, without_expect_{0};
+  std::atomic<bool> unavailable_{false};
   std::atomic<int> publish_timeout_count_{0}, throttle_count_{0}, retry_after_seconds_{0};
   mutable std::mutex mu_;
   int fail_count_ = 0;

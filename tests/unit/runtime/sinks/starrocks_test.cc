@@ -22,8 +22,8 @@ bool valid_label(const std::string& label) {
 
 TEST(StarRocksLabelTest, IsValidForStarRocksWhateverTheNames) {
   std::string long_name(300, 'x');
-  for (std::string name : {std::string("orders"), std::string("my connector/ü.v2"), long_name,
-                           std::string("a:b@c")}) {
+  for (std::string name :
+       {std::string("orders"), std::string("my connector/ü.v2"), long_name, std::string("a:b@c")}) {
     auto label = make_label({.connector = name,
                              .database = "db",
                              .table = name,
@@ -37,8 +37,13 @@ TEST(StarRocksLabelTest, IsValidForStarRocksWhateverTheNames) {
 }
 
 TEST(StarRocksLabelTest, IsAFunctionOfConnectorTableTopicPartitionAndRange) {
-  LabelParts base{.connector = "c", .database = "db", .table = "t", .topic = "orders",
-                  .partition = 1, .first_offset = 10, .end_offset = 20};
+  LabelParts base{.connector = "c",
+                  .database = "db",
+                  .table = "t",
+                  .topic = "orders",
+                  .partition = 1,
+                  .first_offset = 10,
+                  .end_offset = 20};
   EXPECT_EQ(make_label(base), make_label(base));
   EXPECT_EQ(make_label(base), "c-t-1-10-20-" + make_label(base).substr(12));
   auto differs = [&](LabelParts other) { return make_label(other) != make_label(base); };
@@ -58,7 +63,8 @@ TEST(StarRocksLabelTest, IsAFunctionOfConnectorTableTopicPartitionAndRange) {
   EXPECT_NE(make_label(a), make_label(b));
 }
 
-Result<Settings> settings_from(api::RawConfig raw, std::vector<api::ConfigIssue>* issues_out = nullptr) {
+Result<Settings> settings_from(api::RawConfig raw,
+                               std::vector<api::ConfigIssue>* issues_out = nullptr) {
   raw.emplace("starrocks.database.name", "db");
   raw.emplace("starrocks.username", "root");
   raw.emplace("starrocks.password", "secret");
@@ -249,7 +255,9 @@ TEST_F(StreamLoaderTest, ADeadFeIsSkippedForTheNextOne) {
 
 TEST_F(StreamLoaderTest, CsvRowsKeepTheirDelimiters) {
   auto l = loader({{"sink.properties.format", "csv"}, {"sink.properties.row_delimiter", "\\x02"}});
-  ASSERT_TRUE(l->load("t", "csv", "1\tone\x02" "2\ttwo"));
+  ASSERT_TRUE(l->load("t", "csv",
+                      "1\tone\x02"
+                      "2\ttwo"));
   EXPECT_EQ(fake_->rows("t"), (std::vector<std::string>{"1\tone", "2\ttwo"}));
 }
 
