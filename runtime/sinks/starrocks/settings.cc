@@ -8,7 +8,7 @@ namespace kc::sink::starrocks {
 namespace {
 
 constexpr std::string_view kPropertiesPrefix = "sink.properties.";
-constexpr int64_t kMiB = 1024 * 1024;
+constexpr int64_t kMiB = int64_t{1024} * 1024;
 
 std::optional<std::string> check_topic_map(std::string_view value) {
   for (const auto& entry : strings::split_list(value)) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <tuple>
 
 #include <fmt/format.h>
 
@@ -30,7 +31,9 @@ struct Batch {
 struct BatchKey {
   std::string table;
   api::TopicPartition partition;  // original coordinates
-  auto operator<=>(const BatchKey&) const = default;
+  bool operator<(const BatchKey& other) const {
+    return std::tie(table, partition) < std::tie(other.table, other.partition);
+  }
 };
 
 class StarRocksSink final : public api::Sink {

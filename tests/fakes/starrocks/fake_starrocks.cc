@@ -48,7 +48,7 @@ Result<std::unique_ptr<FakeStarRocks>> FakeStarRocks::start(Options options) {
   http::Router be;
   be.add(http::Method::kPut, "/api/{db}/{table}/_stream_load",
          [self](const http::Request& r) { return self->be_load(r); });
-  KC_ASSIGN_OR_RETURN(f->be_, http::Server::start({.max_body_bytes = 256 * 1024 * 1024,
+  KC_ASSIGN_OR_RETURN(f->be_, http::Server::start({.max_body_bytes = size_t{256} * 1024 * 1024,
                                                    .name = "fake-starrocks-be"},
                                                   std::move(be)));
 
@@ -63,7 +63,7 @@ Result<std::unique_ptr<FakeStarRocks>> FakeStarRocks::start(Options options) {
                          fmt::format("http://127.0.0.1:{}{}", self->be_->port(), r.target));
     return response;
   });
-  KC_ASSIGN_OR_RETURN(f->fe_, http::Server::start({.max_body_bytes = 256 * 1024 * 1024,
+  KC_ASSIGN_OR_RETURN(f->fe_, http::Server::start({.max_body_bytes = size_t{256} * 1024 * 1024,
                                                    .name = "fake-starrocks-fe"},
                                                   std::move(fe)));
   return f;

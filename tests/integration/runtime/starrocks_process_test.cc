@@ -39,14 +39,12 @@ TEST(StarRocksProcessTest, KillDashNineAfterALoadBeforeItsCommitThenRestartLoads
   auto worker = dir.file("worker.properties");
   testing::write_text(worker, testing::process_worker_properties(bootstrap));
   auto connector = dir.file("starrocks.json");
-  testing::write_text(
-      connector,
-      fmt::format(R"({{"name": "sr-kill", "config": {{
+  testing::write_text(connector, fmt::format(R"({{"name": "sr-kill", "config": {{
           "connector.class": "com.starrocks.connector.kafka.StarRocksSinkConnector",
           "topics": "sr_kill", "starrocks.http.url": "{}", "starrocks.database.name": "db",
           "starrocks.username": "root", "starrocks.password": "secret",
           "bufferflush.maxrecords": "10"}}}})",
-                  starrocks.fe_address()));
+                                             starrocks.fe_address()));
   const auto runtime = testing::built_program("kconnect-runtime");
 
   std::atomic<pid_t> victim{-1};
@@ -74,11 +72,13 @@ TEST(StarRocksProcessTest, KillDashNineAfterALoadBeforeItsCommitThenRestartLoads
       90s))
       << second.err();
   std::vector<int> ids;
+  ids.reserve(kRecords);
   for (const auto& row : starrocks.rows("sr_kill")) {
     ids.push_back(nlohmann::json::parse(row).at("id").get<int>());
   }
   std::sort(ids.begin(), ids.end());
   std::vector<int> expected;
+  expected.reserve(kRecords);
   for (int i = 0; i < kRecords; ++i) expected.push_back(i);
   EXPECT_EQ(ids, expected);
   EXPECT_GE(starrocks.duplicate_labels(), 1u);

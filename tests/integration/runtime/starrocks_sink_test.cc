@@ -27,12 +27,9 @@ class StarRocksSinkTest : public ::testing::Test {
   static void SetUpTestSuite() {
     auto c = kafka::EmbeddedCluster::start(1);
     ASSERT_TRUE(c);
-    cluster_ = c->release();
+    cluster_ = std::move(*c);
   }
-  static void TearDownTestSuite() {
-    delete cluster_;
-    cluster_ = nullptr;
-  }
+  static void TearDownTestSuite() { cluster_.reset(); }
 
   void SetUp() override {
     auto f = testing::FakeStarRocks::start({});
@@ -43,16 +40,17 @@ class StarRocksSinkTest : public ::testing::Test {
   // A starrocks connector for `topic` (table = topic) with schemaless JSON values.
   std::shared_ptr<const config::ConnectorConfig> connector(const std::string& name,
                                                            const std::string& topic,
-                                                           api::RawConfig extra = {}) {
-    api::RawConfig raw = {{"name", name},
-                          {"connector.class", "com.starrocks.connector.kafka.StarRocksSinkConnector"},
-                          {"topics", topic},
-                          {"starrocks.http.url", starrocks_->fe_address()},
-                          {"starrocks.database.name", "db"},
-                          {"starrocks.username", "root"},
-                          {"starrocks.password", "secret"},
-                          {"value.converter", "org.apache.kafka.connect.json.JsonConverter"},
-                          {"value.converter.schemas.enable", "false"}};
+                                                           const api::RawConfig& extra = {}) {
+    api::RawConfig raw = {
+        {"name", name},
+        {"connector.class", "com.starrocks.connector.kafka.StarRocksSinkConnector"},
+        {"topics", topic},
+        {"starrocks.http.url", starrocks_->fe_address()},
+        {"starrocks.database.name", "db"},
+        {"starrocks.username", "root"},
+        {"starrocks.password", "secret"},
+        {"value.converter", "org.apache.kafka.connect.json.JsonConverter"},
+        {"value.converter.schemas.enable", "false"}};
     for (auto& [k, v] : extra) raw[k] = v;
     std::vector<api::ConfigIssue> issues;
     auto worker = config::parse_worker_config(
@@ -85,7 +83,9 @@ class StarRocksSinkTest : public ::testing::Test {
   // The "id" of every JSON row of `table`, sorted (duplicates kept).
   std::vector<int> ids(const std::string& table) {
     std::vector<int> out;
-    for (const auto& row : starrocks_->rows(table)) {
+    auto rows = starrocks_->rows(table);
+    out.reserve(rows.size());
+    for (const auto& row : rows) {
       out.push_back(nlohmann::json::parse(row).at("id").get<int>());
     }
     std::sort(out.begin(), out.end());
@@ -93,8 +93,8 @@ class StarRocksSinkTest : public ::testing::Test {
   }
 
   static std::vector<int> range(int n) {
-    std::vector<int> out;
-    for (int i = 0; i < n; ++i) out.push_back(i);
+    std::vector<int> out(static_cast<size_t>(n));
+    for (int i = 0; i < n; ++i) out[static_cast<size_t>(i)] = i;
     return out;
   }
 
@@ -105,11 +105,11 @@ class StarRocksSinkTest : public ::testing::Test {
         nullptr, partition);
   }
 
-  static kafka::EmbeddedCluster* cluster_;
+  static std::unique_ptr<kafka::EmbeddedCluster> cluster_;
   metrics::Registry metrics_;
   std::unique_ptr<testing::FakeStarRocks> starrocks_;
 };
-kafka::EmbeddedCluster* StarRocksSinkTest::cluster_ = nullptr;
+std::unique_ptr<kafka::EmbeddedCluster> StarRocksSinkTest::cluster_;
 
 TEST_F(StarRocksSinkTest, JsonRecordsBecomeRowsThroughTheFesRedirect) {
   const std::string topic = "sr_json";
@@ -195,9 +195,9 @@ TEST_F(StarRocksSinkTest, ABatchLoadedBeforeACrashIsNotLoadedAgainByTheReplay) {
   });
   auto w = worker();
   ASSERT_TRUE(w->add_connector(connector("sr-replay", topic, extra)));
-  ASSERT_TRUE(eventually(
-      [&] { return task(*w, "sr-replay").state == pipeline::TaskState::kFailed; }, 60s));
-  EXPECT_EQ(ids(topic), range(10));  // the first batch is in StarRocks...
+  ASSERT_TRUE(
+      eventually([&] { return task(*w, "sr-replay").state == pipeline::TaskState::kFailed; }, 60s));
+  EXPECT_EQ(ids(topic), range(10));                 // the first batch is in StarRocks...
   EXPECT_LT(committed("sr-replay", topic, 0), 10);  // ...and not committed to Kafka
   w->stop();
   w.reset();
@@ -256,8 +256,8 @@ TEST_F(StarRocksSinkTest, WrongCredentialsFailTheTaskWithAMessageNamingTheUser) 
   ASSERT_TRUE(cluster_->create_topic(topic, 1));
   produce_json(topic, 0, 3);
   auto w = worker();
-  ASSERT_TRUE(w->add_connector(
-      connector("sr-auth", topic, {{"starrocks.password", "not-the-password"}})));
+  ASSERT_TRUE(
+      w->add_connector(connector("sr-auth", topic, {{"starrocks.password", "not-the-password"}})));
   ASSERT_TRUE(
       eventually([&] { return task(*w, "sr-auth").state == pipeline::TaskState::kFailed; }, 60s));
   auto trace = task(*w, "sr-auth").trace;

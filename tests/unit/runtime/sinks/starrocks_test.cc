@@ -22,7 +22,7 @@ bool valid_label(const std::string& label) {
 
 TEST(StarRocksLabelTest, IsValidForStarRocksWhateverTheNames) {
   std::string long_name(300, 'x');
-  for (std::string name :
+  for (const std::string& name :
        {std::string("orders"), std::string("my connector/ü.v2"), long_name, std::string("a:b@c")}) {
     auto label = make_label({.connector = name,
                              .database = "db",
