@@ -8,6 +8,7 @@
 #include "runtime/sinks/file/file_sink.h"
 #include "runtime/sinks/null/null_sink.h"
 #include "runtime/sinks/postgres/postgres_sink.h"
+#include "runtime/sinks/starrocks/starrocks_sink.h"
 #include "runtime/transforms/plugins.h"
 
 namespace kc::registry {
@@ -48,6 +49,7 @@ const Plugins& builtin() {
         sink::file::file_sink_plugin(),
         sink::null::null_sink_plugin(),
         sink::postgres::postgres_sink_plugin(),
+        sink::starrocks::starrocks_sink_plugin(),
     };
     p.converters = {
         converters::json_converter_plugin(),        converters::string_converter_plugin(),

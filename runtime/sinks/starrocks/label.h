@@ -1,0 +1,30 @@
+#pragma once
+
+// Stream Load labels for the starrocks sink: one per load, a pure function of what the load holds
+// (docs/sinks/starrocks.md, "Exactly once"). StarRocks refuses a second load under a label it
+// has seen ("Label Already Exists"), so a replayed batch is not loaded twice.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace kc::sink::starrocks {
+
+struct LabelParts {
+  std::string_view connector;
+  std::string_view database;
+  std::string_view table;
+  std::string_view topic;  // the original (consumed) topic
+  int32_t partition = 0;
+  int64_t first_offset = 0;  // the batch's first record
+  int64_t end_offset = 0;    // after its last record
+};
+
+// "<connector>-<table>-<partition>-<first>-<end>-<hash>": the names with every character outside
+// [A-Za-z0-9_-] replaced by '_' and cut to 24 characters, the hash (16 hex digits, FNV-1a 64)
+// over the full connector, database, table and topic names, so names that sanitize or truncate
+// alike still get different labels. At most 117 characters (StarRocks allows 128), only
+// [A-Za-z0-9_-]. Stable across versions: changing it breaks deduplication of replays.
+std::string make_label(const LabelParts& parts);
+
+}  // namespace kc::sink::starrocks
