@@ -18,6 +18,7 @@
 #include "runtime/pipeline/error_reporter.h"
 #include "runtime/pipeline/handoff_queue.h"
 #include "runtime/pipeline/offset_tracker.h"
+#include "runtime/pipeline/retry.h"
 #include "runtime/transforms/chain.h"
 
 namespace kc::pipeline {
@@ -142,6 +143,9 @@ struct SinkTask::Impl final : kafka::RebalanceListener {
   // Interruptible waits between retries (stop() wakes them).
   std::mutex sleep_mu;
   std::condition_variable sleep_cv;
+  std::stop_source stopping;  // the sink's SinkContext::stop
+  Retrier conversion_retries = make_retrier(-1);
+  std::optional<Retrier> sink_retries;  // with the sink's max_retries(), set before check()
 
   // Shared status, guarded by mu.
   mutable std::mutex mu;
@@ -502,32 +506,23 @@ struct SinkTask::Impl final : kafka::RebalanceListener {
     return !sleep_cv.wait_for(lock, delay, [&] { return stop_requested.load(); });
   }
 
-  // Runs `attempt` until it succeeds, fails with an error that is not retriable, `timeout` has
-  // passed (negative: no limit) or the task stops, waiting between attempts as Kafka Connect
-  // does (300 ms doubling up to errors.retry.delay.max.ms).
-  Status with_retries(milliseconds timeout, std::string_view what,
-                      const std::function<Status()>& attempt) {
-    auto backoff = Backoff::kafka_connect(errors.retry_delay_max);
-    auto start = Clock::now();
-    for (int attempts = 1;; ++attempts) {
-      auto st = attempt();
-      if (st || !st.error().retriable()) return st;
-      auto elapsed = std::chrono::duration_cast<milliseconds>(Clock::now() - start);
-      if (timeout >= milliseconds(0) && elapsed >= timeout) {
-        if (attempts == 1) return st;
-        return make_error(st.error().code(), "{} (gave up after {} attempts in {} ms)",
-                          st.error().message(), attempts, elapsed.count());
-      }
-      auto delay = backoff.next();
-      if (timeout >= milliseconds(0)) delay = std::min(delay, timeout - elapsed);
-      probe.retries->Increment();
-      logger().warn("retriable error; retrying", {{"task", id()},
-                                                  {"operation", what},
-                                                  {"attempt", attempts},
-                                                  {"delay_ms", delay.count()},
-                                                  {"error", st.error().message()}});
-      if (!sleep_unless_stopping(delay)) return st;
-    }
+  // Retries with the task's errors.retry.* settings and `max_retries` (the sink's limit for its
+  // calls; -1 for conversions), counted in kconnect_task_retries_total and logged.
+  Retrier make_retrier(int max_retries) {
+    return Retrier(
+        {.timeout = errors.retry_timeout_set ? errors.retry_timeout : milliseconds(-1),
+         .delay_max = errors.retry_delay_max,
+         .max_retries = max_retries},
+        {.sleep = [this](milliseconds delay) { return sleep_unless_stopping(delay); },
+         .on_retry =
+             [this](std::string_view what, int attempt, milliseconds delay, const Error& error) {
+               probe.retries->Increment();
+               logger().warn("retriable error; retrying", {{"task", id()},
+                                                           {"operation", what},
+                                                           {"attempt", attempt},
+                                                           {"delay_ms", delay.count()},
+                                                           {"error", error.message()}});
+             }});
   }
 
   // Fills `r` from a consumed message and converts key, value and headers.
@@ -612,8 +607,7 @@ struct SinkTask::Impl final : kafka::RebalanceListener {
   // nor dead-lettered while the outage lasts.
   std::optional<RecordError> prepare(const rd_kafka_message_t* msg, SinkRecord& r, bool& keep) {
     std::optional<RecordError> error;
-    auto timeout = errors.retry_timeout_set ? errors.retry_timeout : milliseconds(-1);
-    (void)with_retries(timeout, "conversion", [&]() -> Status {
+    (void)conversion_retries.run("conversion", [&]() -> Status {
       error = convert(msg, r);
       if (!error) error = transform(r, keep);
       if (error) return tl::unexpected(error->error);
@@ -756,8 +750,7 @@ struct SinkTask::Impl final : kafka::RebalanceListener {
 
   Status put_records(size_t count) {
     std::span<SinkRecord> span(records.data(), count);
-    auto timeout = errors.retry_timeout_set ? errors.retry_timeout : milliseconds(-1);
-    auto put = with_retries(timeout, "sink put", [&] { return sink->put(span); });
+    auto put = sink_retries->run("sink put", [&] { return sink->put(span); });
     if (put) return ok();
     const auto& first = records[0];
     return make_error(put.error().code(),
@@ -854,9 +847,8 @@ struct SinkTask::Impl final : kafka::RebalanceListener {
     if (dlq && tracker.held() > 0) (void)dlq->flush(settings.flush_timeout);
     if (dirty) {
       auto t0 = Clock::now();
-      auto timeout = errors.retry_timeout_set ? errors.retry_timeout : milliseconds(-1);
       auto offsets = tracker.positions();
-      auto flushed = with_retries(timeout, "sink flush", [&] { return sink->flush(offsets); });
+      auto flushed = sink_retries->run("sink flush", [&] { return sink->flush(offsets); });
       probe.flush_seconds->Observe(std::chrono::duration<double>(Clock::now() - t0).count());
       if (!flushed) {
         fail(Error(flushed.error().code(),
@@ -976,8 +968,8 @@ struct SinkTask::Impl final : kafka::RebalanceListener {
 
   // Sink::check (retried like put) and the sink's batch limits; false when the task cannot start.
   bool check_sink() {
-    auto timeout = errors.retry_timeout_set ? errors.retry_timeout : milliseconds(-1);
-    if (auto st = with_retries(timeout, "sink check", [&] { return sink->check(); }); !st) {
+    sink_retries.emplace(make_retrier(sink->max_retries()));
+    if (auto st = sink_retries->run("sink check", [&] { return sink->check(); }); !st) {
       fail(Error(st.error().code(), fmt::format("sink check failed: {}", st.error().message())));
       return false;
     }
@@ -1023,7 +1015,10 @@ Result<std::unique_ptr<SinkTask>> SinkTask::create(TaskSettings settings) {
   KC_ASSIGN_OR_RETURN(
       impl->header_converter,
       c.header_converter.plugin->create(c.header_converter.config, api::ConverterRole::kHeader));
-  api::SinkContext context{c.name, s.task_id};
+  api::SinkContext context{.connector_name = c.name,
+                           .task_id = s.task_id,
+                           .metrics = s.metrics,
+                           .stop = impl->stopping.get_token()};
   KC_ASSIGN_OR_RETURN(impl->sink, c.sink->create(c.sink_config, context));
   if (c.plugins) {
     KC_ASSIGN_OR_RETURN(auto chain, transforms::Chain::create(c.originals, *c.plugins));
@@ -1102,6 +1097,7 @@ void SinkTask::request_rollover(Rollover rollover) {
 void SinkTask::stop() {
   if (!impl_) return;
   impl_->stop_requested.store(true);
+  impl_->stopping.request_stop();
   { std::lock_guard lock(impl_->sleep_mu); }
   impl_->sleep_cv.notify_all();
   impl_->queue.interrupt();

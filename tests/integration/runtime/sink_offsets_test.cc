@@ -26,7 +26,7 @@ using testing::eventually;
 // What a RecordingSink is told and what it answers, per connector name.
 struct SinkLog {
   std::mutex mu;
-  api::Offsets stored;                                // what stored_offsets() returns
+  api::Offsets stored;                                 // what stored_offsets() returns
   std::map<TopicPartition, std::vector<int64_t>> put;  // original offsets handed to put()
   std::vector<size_t> put_sizes;
   std::vector<api::Offsets> flushes;  // flush() arguments
@@ -65,8 +65,7 @@ class RecordingSink final : public api::Sink {
     std::lock_guard lock(log_->mu);
     log_->put_sizes.push_back(records.size());
     for (const auto& r : records) {
-      log_->put[{std::string(r.original_topic), r.original_partition}].push_back(
-          r.original_offset);
+      log_->put[{std::string(r.original_topic), r.original_partition}].push_back(r.original_offset);
     }
     return ok();
   }
@@ -197,8 +196,8 @@ TEST_F(SinkOffsetsTest, TheTaskResumesEachPartitionAtTheSinksStoredOffsetElseAtT
       << task(*w, "resume").trace;
   ASSERT_TRUE(eventually(
       [&] {
-        auto c = testing::committed_offsets(cluster_->bootstrap_servers(), "connect-resume",
-                                            topic, 3);
+        auto c =
+            testing::committed_offsets(cluster_->bootstrap_servers(), "connect-resume", topic, 3);
         return c[0] == 10 && c[1] == 10 && c[2] == 10;
       },
       30s));
@@ -214,16 +213,17 @@ TEST_F(SinkOffsetsTest, TheTaskResumesEachPartitionAtTheSinksStoredOffsetElseAtT
 TEST_F(SinkOffsetsTest, AFailedCheckFailsTheTaskBeforeItConsumesAnything) {
   const std::string topic = "unreachable";
   ASSERT_TRUE(cluster_->create_topic(topic, 1));
-  testing::produce(cluster_->bootstrap_servers(), topic, 3, [](int i) { return std::to_string(i); });
+  testing::produce(cluster_->bootstrap_servers(), topic, 3,
+                   [](int i) { return std::to_string(i); });
   auto w = worker();
-  ASSERT_TRUE(w->add_connector(connector(
-      {{"name", "unreachable"},
-       {"connector.class", "recording"},
-       {"topics", topic},
-       {"check.error", "cannot reach http://db.example:8030: connection refused"},
-       {"errors.retry.timeout", "0"}})));
-  ASSERT_TRUE(eventually([&] { return task(*w, "unreachable").state == pipeline::TaskState::kFailed; },
-                         30s));
+  ASSERT_TRUE(w->add_connector(
+      connector({{"name", "unreachable"},
+                 {"connector.class", "recording"},
+                 {"topics", topic},
+                 {"check.error", "cannot reach http://db.example:8030: connection refused"},
+                 {"errors.retry.timeout", "0"}})));
+  ASSERT_TRUE(eventually(
+      [&] { return task(*w, "unreachable").state == pipeline::TaskState::kFailed; }, 30s));
   auto status = task(*w, "unreachable");
   EXPECT_NE(status.trace.find("sink check failed: cannot reach http://db.example:8030"),
             std::string::npos)
@@ -239,8 +239,9 @@ TEST_F(SinkOffsetsTest, AFailedCheckFailsTheTaskBeforeItConsumesAnything) {
 TEST_F(SinkOffsetsTest, BatchLimitsBoundEachPutAndFlushWhenABatchIsFull) {
   const std::string topic = "batched";
   ASSERT_TRUE(cluster_->create_topic(topic, 1));
-  testing::produce(cluster_->bootstrap_servers(), topic, 10,
-                   [](int i) { return std::to_string(i); }, nullptr, 0);
+  testing::produce(
+      cluster_->bootstrap_servers(), topic, 10, [](int i) { return std::to_string(i); }, nullptr,
+      0);
   auto log = sink_log("batched");
   auto w = worker();
   ASSERT_TRUE(w->add_connector(connector({{"name", "batched"},
