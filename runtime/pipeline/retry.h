@@ -15,8 +15,7 @@
 // Caveats
 //  - Retries call the operation again with the same arguments: sinks make put() and flush()
 //    safe to repeat (what a failed call buffered stays buffered).
-//  - Not thread-safe: one run() at a time per Retrier is not required (run() keeps no state), but
-//    the hooks are called on the calling thread.
+//  - run() keeps no state between calls; the hooks run on the calling thread.
 
 #include <chrono>
 #include <functional>
@@ -27,7 +26,7 @@
 namespace kc::pipeline {
 
 struct RetryPolicy {
-  std::chrono::milliseconds timeout{-1};         // errors.retry.timeout; negative: no limit
+  std::chrono::milliseconds timeout{-1};        // errors.retry.timeout; negative: no limit
   std::chrono::milliseconds delay_max{60'000};  // errors.retry.delay.max.ms
   int max_retries = -1;                         // the sink's limit; negative: none
 };
