@@ -31,7 +31,7 @@ std::string_view without_query(std::string_view target) {
 bool retriable_status(int status) { return status == 408 || status == 429 || status >= 500; }
 
 std::optional<HttpTarget::Clock::time_point> parse_retry_after(std::string_view value,
-                                                                HttpTarget::Clock::time_point now) {
+                                                               HttpTarget::Clock::time_point now) {
   while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
   while (!value.empty() && value.back() == ' ') value.remove_suffix(1);
   if (value.empty()) return std::nullopt;
@@ -42,8 +42,8 @@ std::optional<HttpTarget::Clock::time_point> parse_retry_after(std::string_view 
     return now + std::chrono::seconds(std::min(seconds, kMaxRetryAfterSeconds));
   }
   std::string text(value);
-  for (const char* format : {"%a, %d %b %Y %H:%M:%S GMT", "%A, %d-%b-%y %H:%M:%S GMT",
-                             "%a %b %e %H:%M:%S %Y"}) {
+  for (const char* format :
+       {"%a, %d %b %Y %H:%M:%S GMT", "%A, %d-%b-%y %H:%M:%S GMT", "%a %b %e %H:%M:%S %Y"}) {
     std::tm tm{};
     const char* end = ::strptime(text.c_str(), format, &tm);
     if (!end || *end != '\0') continue;
@@ -58,8 +58,7 @@ Result<std::unique_ptr<HttpTarget>> HttpTarget::create(http::ClientOptions optio
   return std::unique_ptr<HttpTarget>(new HttpTarget(std::move(client), probe, std::move(stop)));
 }
 
-HttpTarget::HttpTarget(std::unique_ptr<http::Client> client, SinkProbe* probe,
-                       std::stop_token stop)
+HttpTarget::HttpTarget(std::unique_ptr<http::Client> client, SinkProbe* probe, std::stop_token stop)
     : client_(std::move(client)), probe_(probe), stop_(std::move(stop)) {}
 
 std::string HttpTarget::describe(http::Method method, std::string_view target) const {
@@ -109,14 +108,13 @@ Result<http::Response> HttpTarget::request(http::Method method, std::string_view
       not_before_ = until;
     }
     if (probe_) probe_->retried();
-    return make_error(Errc::kUnavailable,
-                      fmt::format("{}: HTTP {} {}{}: {}", what(), status,
-                                  http::reason_phrase(status),
-                                  until ? fmt::format(" (Retry-After {})",
-                                                      *response->headers.get("Retry-After"))
-                                        : "",
-                                  excerpt(response->body)),
-                      Retry::kYes);
+    return make_error(
+        Errc::kUnavailable,
+        fmt::format(
+            "{}: HTTP {} {}{}: {}", what(), status, http::reason_phrase(status),
+            until ? fmt::format(" (Retry-After {})", *response->headers.get("Retry-After")) : "",
+            excerpt(response->body)),
+        Retry::kYes);
   }
   {
     std::lock_guard lock(mu_);

@@ -78,6 +78,6 @@ bool retriable_status(int status);
 // A Retry-After value (delta-seconds or an IMF-fixdate / RFC 850 / asctime HTTP-date) as a point
 // in time; nullopt when it is neither.
 std::optional<HttpTarget::Clock::time_point> parse_retry_after(std::string_view value,
-                                                                HttpTarget::Clock::time_point now);
+                                                               HttpTarget::Clock::time_point now);
 
 }  // namespace kc::sink

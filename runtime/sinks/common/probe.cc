@@ -15,17 +15,15 @@ SinkProbe::SinkProbe(const api::SinkContext& context, const std::string& sink)
                                        {"sink", sink}}) {}
 
 SinkProbe::SinkProbe(metrics::Registry& r, const metrics::Labels& l)
-    : rows_written(r,
-                   r.counter("kconnect_sink_rows_written_total", "Rows the target acknowledged."),
-                   l),
+    : rows_written(
+          r, r.counter("kconnect_sink_rows_written_total", "Rows the target acknowledged."), l),
       bytes_written(r,
                     r.counter("kconnect_sink_bytes_written_total",
                               "Bytes of the acknowledged rows as sent to the target."),
                     l),
-      request_seconds(r,
-                      r.histogram("kconnect_sink_request_seconds",
-                                  "Latency of one request to the target."),
-                      l, metrics::latency_buckets_seconds()),
+      request_seconds(
+          r, r.histogram("kconnect_sink_request_seconds", "Latency of one request to the target."),
+          l, metrics::latency_buckets_seconds()),
       retries(r,
               r.counter("kconnect_sink_retries_total",
                         "Requests to the target that failed with a retriable error."),
@@ -52,7 +50,7 @@ void SinkProbe::Request::finish() {
   probe_->batches_in_flight->Decrement();
   probe_->request_seconds->Observe(
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count());
-  probe_= nullptr;
+  probe_ = nullptr;
 }
 
 }  // namespace kc::sink

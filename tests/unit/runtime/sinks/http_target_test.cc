@@ -1,6 +1,8 @@
 // HttpTarget against a local libs/http server: which answers become retriable errors, Retry-After
 // (never asked again earlier), connection refused and timeouts, and the sink metrics it updates.
 
+#include "runtime/sinks/common/http_target.h"
+
 #include <atomic>
 #include <mutex>
 #include <thread>
@@ -10,7 +12,6 @@
 #include <gtest/gtest.h>
 
 #include "libs/http/server.h"
-#include "runtime/sinks/common/http_target.h"
 
 namespace kc::sink {
 namespace {
