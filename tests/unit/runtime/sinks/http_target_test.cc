@@ -75,7 +75,8 @@ class ScriptedServer {
 
 std::unique_ptr<HttpTarget> target_for(const std::string& url, SinkProbe* probe = nullptr,
                                        std::stop_token stop = {}) {
-  auto target = HttpTarget::create({.base_url = url, .request_timeout = 500ms}, probe, stop);
+  auto target =
+      HttpTarget::create({.base_url = url, .request_timeout = 500ms}, probe, std::move(stop));
   EXPECT_TRUE(target) << target.error().message();
   return std::move(*target);
 }
