@@ -18,8 +18,8 @@
 #include "runtime/pipeline/error_reporter.h"
 #include "runtime/pipeline/handoff_queue.h"
 #include "runtime/pipeline/offset_tracker.h"
+#include "runtime/pipeline/record_preparer.h"
 #include "runtime/pipeline/retry.h"
-#include "runtime/transforms/chain.h"
 
 namespace kc::pipeline {
 namespace {
@@ -32,11 +32,6 @@ using std::chrono::milliseconds;
 auto& logger() {
   static auto& log = kc::log::get("kc.pipeline.task");
   return log;
-}
-
-std::optional<std::string_view> bytes_of(const void* data, size_t len) {
-  if (!data) return std::nullopt;
-  return std::string_view(static_cast<const char*>(data), len);
 }
 
 constexpr milliseconds kMetricsInterval{1000};
@@ -93,9 +88,8 @@ struct SinkTask::Impl final : kafka::RebalanceListener {
   TaskSettings settings;
   const config::ConnectorConfig& connector;
   const config::ErrorSettings& errors;
-  std::unique_ptr<api::Converter> key_converter, value_converter, header_converter;
+  std::unique_ptr<RecordPreparer> preparer;  // converters and transforms (sink thread)
   std::unique_ptr<api::Sink> sink;
-  std::optional<transforms::Chain> chain;  // empty when the connector has no transforms
   // Replaced by a rollover, on the poll thread only (which reads it without the lock); other
   // threads take a reference with current_consumer().
   std::shared_ptr<kafka::Consumer> consumer;
@@ -525,97 +519,6 @@ struct SinkTask::Impl final : kafka::RebalanceListener {
              }});
   }
 
-  // Fills `r` from a consumed message and converts key, value and headers.
-  std::optional<RecordError> convert(const rd_kafka_message_t* msg, SinkRecord& r) {
-    std::string_view topic = rd_kafka_topic_name(msg->rkt);
-    auto where = coordinates_of(*msg);
-    r.topic.assign(topic);
-    r.partition = msg->partition;
-    r.offset = msg->offset;
-    r.timestamp = where.timestamp;
-    r.timestamp_type = where.timestamp_type;
-    r.original_topic = topic;
-    r.original_partition = msg->partition;
-    r.original_offset = msg->offset;
-    r.raw_key = bytes_of(msg->key, msg->key_len);
-    r.raw_value = bytes_of(msg->payload, msg->len);
-    r.raw_headers.clear();
-    r.headers.clear();
-    rd_kafka_headers_t* hdrs = nullptr;
-    if (rd_kafka_message_headers(msg, &hdrs) == RD_KAFKA_RESP_ERR_NO_ERROR) {
-      const char* name;
-      const void* val;
-      size_t size;
-      for (size_t i = 0; !rd_kafka_header_get_all(hdrs, i, &name, &val, &size); ++i)
-        r.raw_headers.push_back({name, bytes_of(val, size)});
-    }
-    auto key = key_converter->to_connect(topic, r.raw_key);
-    if (!key)
-      return RecordError{Stage::kKeyConverter, connector.key_converter.plugin->info.class_name,
-                         key.error()};
-    r.key_schema = std::move(key->schema);
-    r.key = std::move(key->value);
-    auto value = value_converter->to_connect(topic, r.raw_value);
-    if (!value)
-      return RecordError{Stage::kValueConverter, connector.value_converter.plugin->info.class_name,
-                         value.error()};
-    r.value_schema = std::move(value->schema);
-    r.value = std::move(value->value);
-    for (const auto& raw : r.raw_headers) {
-      auto h = header_converter->to_connect(topic, raw.value);
-      if (!h) {
-        return RecordError{
-            Stage::kHeaderConverter, connector.header_converter.plugin->info.class_name,
-            Error(h.error().code(), fmt::format("header '{}': {}", raw.key, h.error().message()),
-                  h.error().retriable() ? Retry::kYes : Retry::kNo)};
-      }
-      r.headers.push_back({std::string(raw.key), std::move(h->schema), std::move(h->value)});
-    }
-    return std::nullopt;
-  }
-
-  // Single message transforms, after conversion. An error is stage TRANSFORMATION (tolerable
-  // with errors.tolerance=all, whatever its code, as in Kafka); kDrop means "not for the sink",
-  // and the record's offset is committed past like any handled record.
-  std::optional<RecordError> transform(SinkRecord& record, bool& keep) {
-    keep = true;
-    if (!chain || chain->empty()) return std::nullopt;
-    auto outcome = chain->apply(record);
-    if (!outcome)
-      return RecordError{Stage::kTransformation, transform_class(outcome.error()), outcome.error()};
-    keep = *outcome == api::Transform::Outcome::kKeep;
-    return std::nullopt;
-  }
-
-  // The Kafka class of the transform an error came from ("transform 'alias' (Type): ..."), for the
-  // dead-letter queue's __connect.errors.class.name.
-  std::string transform_class(const Error& error) const {
-    const auto& m = error.message();
-    auto open = m.find("' (");
-    auto close = open == std::string::npos ? std::string::npos : m.find("): ", open);
-    if (close != std::string::npos && connector.plugins) {
-      auto type = std::string_view(m).substr(open + 3, close - open - 3);
-      if (const auto* plugin = connector.plugins->find_transform(type))
-        return plugin->info.class_name;
-    }
-    return "org.apache.kafka.connect.runtime.TransformationChain";
-  }
-
-  // Converts and transforms one message, retrying errors marked retriable. Such an error is an
-  // outage (a Schema Registry down), not a bad record: like a sink error it is retried for
-  // errors.retry.timeout when that is set and without limit otherwise, so it is neither skipped
-  // nor dead-lettered while the outage lasts.
-  std::optional<RecordError> prepare(const rd_kafka_message_t* msg, SinkRecord& r, bool& keep) {
-    std::optional<RecordError> error;
-    (void)conversion_retries.run("conversion", [&]() -> Status {
-      error = convert(msg, r);
-      if (!error) error = transform(r, keep);
-      if (error) return tl::unexpected(error->error);
-      return ok();
-    });
-    return error;
-  }
-
   void on_dead_letter_ack(const TopicPartition& tp, int64_t offset, const Status& st) {
     if (st) {
       tracker.release(tp, offset);
@@ -704,11 +607,13 @@ struct SinkTask::Impl final : kafka::RebalanceListener {
     std::lock_guard lock(mu);
     for (const auto& [tp, offset] : stored) delivered[tp] = offset;
     if (!committed_offsets) return;
-    for (const auto& [tp, offset] : *committed_offsets) {
+    for (const auto& entry : *committed_offsets) {
+      const auto& tp = entry.first;
+      auto offset = entry.second;
       if (offset < 0) continue;
       committed.emplace(tp, offset);
       if (std::none_of(stored.begin(), stored.end(),
-                       [&](const auto& s) { return s.first == tp; })) {
+                       [&tp](const auto& s) { return s.first == tp; })) {
         auto& d = delivered[tp];
         d = std::max(d, offset);
       }
@@ -797,7 +702,7 @@ struct SinkTask::Impl final : kafka::RebalanceListener {
     for (const auto& msg : batch.messages) {
       auto& r = records[good];
       bool keep = true;
-      if (auto error = prepare(msg.get(), r, keep)) {
+      if (auto error = preparer->prepare(msg.get(), r, keep, conversion_retries)) {
         r = SinkRecord{};
         if (auto st = handle_record_error(*msg, *error); !st) {
           failure = st.error();
@@ -1007,23 +912,12 @@ Result<std::unique_ptr<SinkTask>> SinkTask::create(TaskSettings settings) {
   auto impl = std::make_unique<Impl>(std::move(settings));
   const auto& c = impl->connector;
   const auto& s = impl->settings;
-  KC_ASSIGN_OR_RETURN(impl->key_converter, c.key_converter.plugin->create(
-                                               c.key_converter.config, api::ConverterRole::kKey));
-  KC_ASSIGN_OR_RETURN(
-      impl->value_converter,
-      c.value_converter.plugin->create(c.value_converter.config, api::ConverterRole::kValue));
-  KC_ASSIGN_OR_RETURN(
-      impl->header_converter,
-      c.header_converter.plugin->create(c.header_converter.config, api::ConverterRole::kHeader));
+  KC_ASSIGN_OR_RETURN(impl->preparer, RecordPreparer::create(c));
   api::SinkContext context{.connector_name = c.name,
                            .task_id = s.task_id,
                            .metrics = s.metrics,
                            .stop = impl->stopping.get_token()};
   KC_ASSIGN_OR_RETURN(impl->sink, c.sink->create(c.sink_config, context));
-  if (c.plugins) {
-    KC_ASSIGN_OR_RETURN(auto chain, transforms::Chain::create(c.originals, *c.plugins));
-    if (!chain.empty()) impl->chain.emplace(std::move(chain));
-  }
 
   auto with_bootstrap = [&](kafka::Properties props) {
     for (auto& [k, v] : props) {
