@@ -6,11 +6,16 @@
 #include <functional>
 #include <map>
 #include <span>
+#include <stop_token>
 #include <string>
 #include <vector>
 
 #include "libs/base/error.h"
 #include "runtime/api/record.h"
+
+namespace kc::metrics {
+class Registry;
+}
 
 namespace kc::api {
 
@@ -29,6 +34,12 @@ struct SinkContext {
   int task_id = 0;
   // Null when the runtime offers no reporting (unit tests): the sink fails instead.
   ErrantRecordReporter report_errant;
+  // Where the sink registers its metrics (runtime/sinks/common/probe.h); null: the process-wide
+  // registry.
+  metrics::Registry* metrics = nullptr;
+  // Requested when the task stops: end waits (a target's Retry-After, reconnect delays) promptly.
+  // The runtime's final flush still follows, so requests themselves should not be cancelled.
+  std::stop_token stop;
 };
 
 // Per original partition (the record's original_topic / original_partition, before transforms):
@@ -75,6 +86,11 @@ class Sink {
   }
   // How the runtime batches records between flushes; asked once, after check().
   virtual BatchLimits batch_limits() const { return {}; }
+  // How many times the runtime retries a call of check(), put() or flush() that failed with a
+  // retriable error (jittered exponential backoff), before the task's errors.* policy applies
+  // (the task fails). Negative: no limit of the sink's own; errors.retry.timeout applies either
+  // way. Sinks map their `max.retries`-style key here. Asked once, before check().
+  virtual int max_retries() const { return -1; }
   // Accepts records (may buffer: copy what you keep, see record.h).
   virtual Status put(std::span<SinkRecord> records) = 0;
   // Makes everything accepted so far durable. `offsets`: per original partition assigned, the

@@ -18,7 +18,8 @@
 #include "runtime/pipeline/error_reporter.h"
 #include "runtime/pipeline/handoff_queue.h"
 #include "runtime/pipeline/offset_tracker.h"
-#include "runtime/transforms/chain.h"
+#include "runtime/pipeline/record_preparer.h"
+#include "runtime/pipeline/retry.h"
 
 namespace kc::pipeline {
 namespace {
@@ -31,11 +32,6 @@ using std::chrono::milliseconds;
 auto& logger() {
   static auto& log = kc::log::get("kc.pipeline.task");
   return log;
-}
-
-std::optional<std::string_view> bytes_of(const void* data, size_t len) {
-  if (!data) return std::nullopt;
-  return std::string_view(static_cast<const char*>(data), len);
 }
 
 constexpr milliseconds kMetricsInterval{1000};
@@ -92,9 +88,8 @@ struct SinkTask::Impl final : kafka::RebalanceListener {
   TaskSettings settings;
   const config::ConnectorConfig& connector;
   const config::ErrorSettings& errors;
-  std::unique_ptr<api::Converter> key_converter, value_converter, header_converter;
+  std::unique_ptr<RecordPreparer> preparer;  // converters and transforms (sink thread)
   std::unique_ptr<api::Sink> sink;
-  std::optional<transforms::Chain> chain;  // empty when the connector has no transforms
   // Replaced by a rollover, on the poll thread only (which reads it without the lock); other
   // threads take a reference with current_consumer().
   std::shared_ptr<kafka::Consumer> consumer;
@@ -142,6 +137,9 @@ struct SinkTask::Impl final : kafka::RebalanceListener {
   // Interruptible waits between retries (stop() wakes them).
   std::mutex sleep_mu;
   std::condition_variable sleep_cv;
+  std::stop_source stopping;  // the sink's SinkContext::stop
+  Retrier conversion_retries = make_retrier(-1);
+  std::optional<Retrier> sink_retries;  // with the sink's max_retries(), set before check()
 
   // Shared status, guarded by mu.
   mutable std::mutex mu;
@@ -502,124 +500,23 @@ struct SinkTask::Impl final : kafka::RebalanceListener {
     return !sleep_cv.wait_for(lock, delay, [&] { return stop_requested.load(); });
   }
 
-  // Runs `attempt` until it succeeds, fails with an error that is not retriable, `timeout` has
-  // passed (negative: no limit) or the task stops, waiting between attempts as Kafka Connect
-  // does (300 ms doubling up to errors.retry.delay.max.ms).
-  Status with_retries(milliseconds timeout, std::string_view what,
-                      const std::function<Status()>& attempt) {
-    auto backoff = Backoff::kafka_connect(errors.retry_delay_max);
-    auto start = Clock::now();
-    for (int attempts = 1;; ++attempts) {
-      auto st = attempt();
-      if (st || !st.error().retriable()) return st;
-      auto elapsed = std::chrono::duration_cast<milliseconds>(Clock::now() - start);
-      if (timeout >= milliseconds(0) && elapsed >= timeout) {
-        if (attempts == 1) return st;
-        return make_error(st.error().code(), "{} (gave up after {} attempts in {} ms)",
-                          st.error().message(), attempts, elapsed.count());
-      }
-      auto delay = backoff.next();
-      if (timeout >= milliseconds(0)) delay = std::min(delay, timeout - elapsed);
-      probe.retries->Increment();
-      logger().warn("retriable error; retrying", {{"task", id()},
-                                                  {"operation", what},
-                                                  {"attempt", attempts},
-                                                  {"delay_ms", delay.count()},
-                                                  {"error", st.error().message()}});
-      if (!sleep_unless_stopping(delay)) return st;
-    }
-  }
-
-  // Fills `r` from a consumed message and converts key, value and headers.
-  std::optional<RecordError> convert(const rd_kafka_message_t* msg, SinkRecord& r) {
-    std::string_view topic = rd_kafka_topic_name(msg->rkt);
-    auto where = coordinates_of(*msg);
-    r.topic.assign(topic);
-    r.partition = msg->partition;
-    r.offset = msg->offset;
-    r.timestamp = where.timestamp;
-    r.timestamp_type = where.timestamp_type;
-    r.original_topic = topic;
-    r.original_partition = msg->partition;
-    r.original_offset = msg->offset;
-    r.raw_key = bytes_of(msg->key, msg->key_len);
-    r.raw_value = bytes_of(msg->payload, msg->len);
-    r.raw_headers.clear();
-    r.headers.clear();
-    rd_kafka_headers_t* hdrs = nullptr;
-    if (rd_kafka_message_headers(msg, &hdrs) == RD_KAFKA_RESP_ERR_NO_ERROR) {
-      const char* name;
-      const void* val;
-      size_t size;
-      for (size_t i = 0; !rd_kafka_header_get_all(hdrs, i, &name, &val, &size); ++i)
-        r.raw_headers.push_back({name, bytes_of(val, size)});
-    }
-    auto key = key_converter->to_connect(topic, r.raw_key);
-    if (!key)
-      return RecordError{Stage::kKeyConverter, connector.key_converter.plugin->info.class_name,
-                         key.error()};
-    r.key_schema = std::move(key->schema);
-    r.key = std::move(key->value);
-    auto value = value_converter->to_connect(topic, r.raw_value);
-    if (!value)
-      return RecordError{Stage::kValueConverter, connector.value_converter.plugin->info.class_name,
-                         value.error()};
-    r.value_schema = std::move(value->schema);
-    r.value = std::move(value->value);
-    for (const auto& raw : r.raw_headers) {
-      auto h = header_converter->to_connect(topic, raw.value);
-      if (!h) {
-        return RecordError{
-            Stage::kHeaderConverter, connector.header_converter.plugin->info.class_name,
-            Error(h.error().code(), fmt::format("header '{}': {}", raw.key, h.error().message()),
-                  h.error().retriable() ? Retry::kYes : Retry::kNo)};
-      }
-      r.headers.push_back({std::string(raw.key), std::move(h->schema), std::move(h->value)});
-    }
-    return std::nullopt;
-  }
-
-  // Single message transforms, after conversion. An error is stage TRANSFORMATION (tolerable
-  // with errors.tolerance=all, whatever its code, as in Kafka); kDrop means "not for the sink",
-  // and the record's offset is committed past like any handled record.
-  std::optional<RecordError> transform(SinkRecord& record, bool& keep) {
-    keep = true;
-    if (!chain || chain->empty()) return std::nullopt;
-    auto outcome = chain->apply(record);
-    if (!outcome)
-      return RecordError{Stage::kTransformation, transform_class(outcome.error()), outcome.error()};
-    keep = *outcome == api::Transform::Outcome::kKeep;
-    return std::nullopt;
-  }
-
-  // The Kafka class of the transform an error came from ("transform 'alias' (Type): ..."), for the
-  // dead-letter queue's __connect.errors.class.name.
-  std::string transform_class(const Error& error) const {
-    const auto& m = error.message();
-    auto open = m.find("' (");
-    auto close = open == std::string::npos ? std::string::npos : m.find("): ", open);
-    if (close != std::string::npos && connector.plugins) {
-      auto type = std::string_view(m).substr(open + 3, close - open - 3);
-      if (const auto* plugin = connector.plugins->find_transform(type))
-        return plugin->info.class_name;
-    }
-    return "org.apache.kafka.connect.runtime.TransformationChain";
-  }
-
-  // Converts and transforms one message, retrying errors marked retriable. Such an error is an
-  // outage (a Schema Registry down), not a bad record: like a sink error it is retried for
-  // errors.retry.timeout when that is set and without limit otherwise, so it is neither skipped
-  // nor dead-lettered while the outage lasts.
-  std::optional<RecordError> prepare(const rd_kafka_message_t* msg, SinkRecord& r, bool& keep) {
-    std::optional<RecordError> error;
-    auto timeout = errors.retry_timeout_set ? errors.retry_timeout : milliseconds(-1);
-    (void)with_retries(timeout, "conversion", [&]() -> Status {
-      error = convert(msg, r);
-      if (!error) error = transform(r, keep);
-      if (error) return tl::unexpected(error->error);
-      return ok();
-    });
-    return error;
+  // Retries with the task's errors.retry.* settings and `max_retries` (the sink's limit for its
+  // calls; -1 for conversions), counted in kconnect_task_retries_total and logged.
+  Retrier make_retrier(int max_retries) {
+    return Retrier(
+        {.timeout = errors.retry_timeout_set ? errors.retry_timeout : milliseconds(-1),
+         .delay_max = errors.retry_delay_max,
+         .max_retries = max_retries},
+        {.sleep = [this](milliseconds delay) { return sleep_unless_stopping(delay); },
+         .on_retry =
+             [this](std::string_view what, int attempt, milliseconds delay, const Error& error) {
+               probe.retries->Increment();
+               logger().warn("retriable error; retrying", {{"task", id()},
+                                                           {"operation", what},
+                                                           {"attempt", attempt},
+                                                           {"delay_ms", delay.count()},
+                                                           {"error", error.message()}});
+             }});
   }
 
   void on_dead_letter_ack(const TopicPartition& tp, int64_t offset, const Status& st) {
@@ -730,7 +627,9 @@ struct SinkTask::Impl final : kafka::RebalanceListener {
     std::lock_guard lock(mu);
     for (const auto& [tp, offset] : stored) delivered[tp] = offset;
     if (!committed_offsets) return;
-    for (const auto& [tp, offset] : *committed_offsets) {
+    for (const auto& entry : *committed_offsets) {
+      const auto& tp = entry.first;
+      auto offset = entry.second;
       if (offset < 0) continue;
       committed.emplace(tp, offset);
       if (std::none_of(stored.begin(), stored.end(),
@@ -776,8 +675,7 @@ struct SinkTask::Impl final : kafka::RebalanceListener {
 
   Status put_records(size_t count) {
     std::span<SinkRecord> span(records.data(), count);
-    auto timeout = errors.retry_timeout_set ? errors.retry_timeout : milliseconds(-1);
-    auto put = with_retries(timeout, "sink put", [&] { return sink->put(span); });
+    auto put = sink_retries->run("sink put", [&] { return sink->put(span); });
     if (put) return ok();
     const auto& first = records[0];
     return make_error(put.error().code(),
@@ -824,7 +722,7 @@ struct SinkTask::Impl final : kafka::RebalanceListener {
     for (const auto& msg : batch.messages) {
       auto& r = records[good];
       bool keep = true;
-      if (auto error = prepare(msg.get(), r, keep)) {
+      if (auto error = preparer->prepare(msg.get(), r, keep, conversion_retries)) {
         r = SinkRecord{};
         if (auto st = handle_record_error(*msg, *error); !st) {
           failure = st.error();
@@ -874,9 +772,8 @@ struct SinkTask::Impl final : kafka::RebalanceListener {
     if (dlq && tracker.held() > 0) (void)dlq->flush(settings.flush_timeout);
     if (dirty) {
       auto t0 = Clock::now();
-      auto timeout = errors.retry_timeout_set ? errors.retry_timeout : milliseconds(-1);
       auto offsets = tracker.positions();
-      auto flushed = with_retries(timeout, "sink flush", [&] { return sink->flush(offsets); });
+      auto flushed = sink_retries->run("sink flush", [&] { return sink->flush(offsets); });
       probe.flush_seconds->Observe(std::chrono::duration<double>(Clock::now() - t0).count());
       if (!flushed) {
         fail(Error(flushed.error().code(),
@@ -996,8 +893,8 @@ struct SinkTask::Impl final : kafka::RebalanceListener {
 
   // Sink::check (retried like put) and the sink's batch limits; false when the task cannot start.
   bool check_sink() {
-    auto timeout = errors.retry_timeout_set ? errors.retry_timeout : milliseconds(-1);
-    if (auto st = with_retries(timeout, "sink check", [&] { return sink->check(); }); !st) {
+    sink_retries.emplace(make_retrier(sink->max_retries()));
+    if (auto st = sink_retries->run("sink check", [&] { return sink->check(); }); !st) {
       fail(Error(st.error().code(), fmt::format("sink check failed: {}", st.error().message())));
       return false;
     }
@@ -1035,23 +932,16 @@ Result<std::unique_ptr<SinkTask>> SinkTask::create(TaskSettings settings) {
   auto impl = std::make_unique<Impl>(std::move(settings));
   const auto& c = impl->connector;
   const auto& s = impl->settings;
-  KC_ASSIGN_OR_RETURN(impl->key_converter, c.key_converter.plugin->create(
-                                               c.key_converter.config, api::ConverterRole::kKey));
-  KC_ASSIGN_OR_RETURN(
-      impl->value_converter,
-      c.value_converter.plugin->create(c.value_converter.config, api::ConverterRole::kValue));
-  KC_ASSIGN_OR_RETURN(
-      impl->header_converter,
-      c.header_converter.plugin->create(c.header_converter.config, api::ConverterRole::kHeader));
-  api::SinkContext context{c.name, s.task_id};
-  context.report_errant = [task = impl.get()](const SinkRecord& record, const Error& error) {
-    return task->report_errant(record, error);
-  };
+  KC_ASSIGN_OR_RETURN(impl->preparer, RecordPreparer::create(c));
+  api::SinkContext context{.connector_name = c.name,
+                           .task_id = s.task_id,
+                           .report_errant =
+                               [task = impl.get()](const SinkRecord& record, const Error& error) {
+                                 return task->report_errant(record, error);
+                               },
+                           .metrics = s.metrics,
+                           .stop = impl->stopping.get_token()};
   KC_ASSIGN_OR_RETURN(impl->sink, c.sink->create(c.sink_config, context));
-  if (c.plugins) {
-    KC_ASSIGN_OR_RETURN(auto chain, transforms::Chain::create(c.originals, *c.plugins));
-    if (!chain.empty()) impl->chain.emplace(std::move(chain));
-  }
 
   auto with_bootstrap = [&](kafka::Properties props) {
     for (auto& [k, v] : props) {
@@ -1125,6 +1015,7 @@ void SinkTask::request_rollover(Rollover rollover) {
 void SinkTask::stop() {
   if (!impl_) return;
   impl_->stop_requested.store(true);
+  impl_->stopping.request_stop();
   { std::lock_guard lock(impl_->sleep_mu); }
   impl_->sleep_cv.notify_all();
   impl_->queue.interrupt();

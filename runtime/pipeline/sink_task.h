@@ -33,10 +33,11 @@
 //    thread holds, then pauses all assigned partitions (still polling) and resumes below half.
 //  - Errors (errors.* keys): a converter or transform error fails the task with
 //    errors.tolerance=none; with all, the record is logged (errors.log.enable), written to the
-//    dead-letter queue when one is configured, and skipped. Sink errors marked retriable are
-//    retried with Kafka's backoff (300 ms doubling up to errors.retry.delay.max.ms) for
-//    errors.retry.timeout (without limit when that key is not set, as Kafka); others fail the
-//    task with a trace naming the first record of the failing batch.
+//    dead-letter queue when one is configured, and skipped. Sink errors (check, put, flush)
+//    marked retriable are retried (retry.h: 300 ms doubling up to errors.retry.delay.max.ms, each
+//    delay +-20% jitter) up to the sink's Sink::max_retries() and for errors.retry.timeout
+//    (without limit when neither is set, as Kafka); others fail the task with a trace naming the
+//    first record of the failing batch.
 //  - No blocking I/O on the poll thread: sink calls, dead-letter writes and commits run on the
 //    sink thread. (Exception: a rollover creates the new consumer and checks its connection on
 //    the poll thread, while nothing is being fetched.)

@@ -3,6 +3,7 @@
 // check() stops a task before it consumes, and BatchLimits bound each put and trigger flushes.
 
 #include <map>
+#include <memory>
 #include <mutex>
 #include <set>
 #include <vector>
@@ -117,14 +118,11 @@ class SinkOffsetsTest : public ::testing::Test {
   static void SetUpTestSuite() {
     auto c = kafka::EmbeddedCluster::start(1);
     ASSERT_TRUE(c);
-    cluster_ = c->release();
+    cluster_ = std::move(*c);
   }
-  static void TearDownTestSuite() {
-    delete cluster_;
-    cluster_ = nullptr;
-  }
+  static void TearDownTestSuite() { cluster_.reset(); }
 
-  std::shared_ptr<const config::ConnectorConfig> connector(api::RawConfig raw) {
+  std::shared_ptr<const config::ConnectorConfig> connector(const api::RawConfig& raw) {
     std::vector<api::ConfigIssue> issues;
     auto worker = config::parse_worker_config(
         {{"bootstrap.servers", cluster_->bootstrap_servers()},
@@ -158,10 +156,9 @@ class SinkOffsetsTest : public ::testing::Test {
     (void)(*consumer)->close();
   }
 
-  static kafka::EmbeddedCluster* cluster_;
+  static inline std::unique_ptr<kafka::EmbeddedCluster> cluster_;
   metrics::Registry metrics_;
 };
-kafka::EmbeddedCluster* SinkOffsetsTest::cluster_ = nullptr;
 
 std::vector<int64_t> range(int64_t from, int64_t to) {
   std::vector<int64_t> out;
