@@ -57,6 +57,8 @@ std::optional<uint16_t> logged_rest_port(const Process& process);
 
 // Resident set size of a running process, from /proc/<pid>/status (VmRSS), in KiB.
 long resident_kib(pid_t pid);
+// Its peak resident set size so far (VmHWM), in KiB.
+long peak_resident_kib(pid_t pid);
 
 // The path of a program built in this tree (<build>/bin/<name>; $KC_BINARY_DIR overrides <build>).
 std::string built_program(const std::string& name);
