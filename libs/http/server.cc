@@ -47,7 +47,7 @@ log::Logger& logger() {
 // Limits for the "lingering close" after an early error response: keep reading (and discarding)
 // what the client is still sending, so it sees our response rather than a reset.
 constexpr std::chrono::milliseconds kLingerTime{1000};
-constexpr size_t kLingerBytes = 4 * 1024 * 1024;
+constexpr size_t kLingerBytes = size_t{4} * 1024 * 1024;
 
 UniqueFd make_eventfd() { return UniqueFd(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)); }
 
@@ -102,7 +102,7 @@ class PeerMonitor {
 
  private:
   struct Entry {
-    int fd;
+    int fd = -1;
     std::stop_source source;
   };
 

@@ -4,14 +4,6 @@
 // stays alive, /health answers within 1 s, and memory stays bounded. Bounded in count and time:
 // at most 2,000 sockets, each test well under 20 s.
 
-#include <sys/resource.h>
-
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <chrono>
 #include <future>
 #include <memory>
@@ -19,8 +11,14 @@
 #include <thread>
 #include <vector>
 
+#include <arpa/inet.h>
 #include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "libs/http/client.h"
 #include "tests/support/files.h"
@@ -183,15 +181,17 @@ TEST_F(RestAbuseTest, ConnectionFloodsLeaveHealthAnswering) {
 
 // 6 MB of '[' cost ~210 MB while refused (4 at once: 1.07 GB).
 TEST_F(RestAbuseTest, DeeplyNestedBodiesAreRefusedWithBoundedMemory) {
-  const std::string body(6 * 1024 * 1024, '[');
+  const std::string body(size_t{6} * 1024 * 1024, '[');
   long before = peak_kib();
   std::vector<std::future<std::string>> replies;
+  replies.reserve(4);
   for (int i = 0; i < 4; ++i) {
     replies.push_back(std::async(std::launch::async, [&] {
       Socket s(port_);
-      s.send(fmt::format("POST /connectors HTTP/1.1\r\nHost: x\r\nContent-Type: application/json"
-                         "\r\nContent-Length: {}\r\n\r\n",
-                         body.size()));
+      s.send(
+          fmt::format("POST /connectors HTTP/1.1\r\nHost: x\r\nContent-Type: application/json"
+                      "\r\nContent-Length: {}\r\n\r\n",
+                      body.size()));
       s.send(body);
       return s.read("}", 20s);
     }));
@@ -211,9 +211,10 @@ TEST_F(RestAbuseTest, DeeplyNestedBodiesAreRefusedWithBoundedMemory) {
 TEST_F(RestAbuseTest, SmugglingAndCrossSiteBodiesAreRefused) {
   // RFC 9112 §6.1: 501 and close; the "body" must not run as a second request.
   Socket smuggle(port_);
-  ASSERT_TRUE(smuggle.send(
-      "POST /connectors HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n"
-      "Content-Type: application/json\r\n\r\nDELETE /connectors/quiet HTTP/1.1\r\nHost: x\r\n\r\n"));
+  ASSERT_TRUE(
+      smuggle.send("POST /connectors HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n"
+                   "Content-Type: application/json\r\n\r\nDELETE /connectors/quiet "
+                   "HTTP/1.1\r\nHost: x\r\n\r\n"));
   auto reply = smuggle.read("", 5s);
   EXPECT_TRUE(reply.starts_with("HTTP/1.1 501 ")) << reply;
   EXPECT_EQ(reply.find("HTTP/1.1", 1), std::string::npos) << reply;

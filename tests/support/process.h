@@ -18,7 +18,7 @@ class Process {
   // Starts `argv[0]` (a path, or a name looked up in PATH) with `argv`; output goes to
   // `<log_prefix>.out` / `.err`; stdin reads `stdin_path` (default /dev/null).
   Process(std::vector<std::string> argv, std::string log_prefix,
-          std::string stdin_path = "/dev/null");
+          const std::string& stdin_path = "/dev/null");
   ~Process();  // kills (SIGKILL) and reaps if still running
   Process(const Process&) = delete;
   Process& operator=(const Process&) = delete;

@@ -220,7 +220,7 @@ TEST(HttpServerClientTest, OversizedBodiesGet413) {
   auto server = start_server(std::move(router), {.max_body_bytes = 1024});
   ASSERT_TRUE(server);
   auto client = make_client(server->port());
-  std::string big(256 * 1024, 'x');
+  std::string big(size_t{256} * 1024, 'x');
 
   auto plain = client->request(Method::kPost, "/echo", big);
   ASSERT_TRUE(plain) << plain.error().to_string();
@@ -600,6 +600,7 @@ TEST(HttpServerClientTest, FiftyConcurrentClients) {
   auto server = start_server(std::move(router));
   ASSERT_TRUE(server);
   std::vector<std::thread> threads;
+  threads.reserve(kClients);
   std::atomic<int> ok{0};
   for (int i = 0; i < kClients; ++i) {
     threads.emplace_back([&, i] {

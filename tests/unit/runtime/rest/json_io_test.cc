@@ -19,7 +19,7 @@ TEST(JsonIoTest, BodiesNestedDeeperThanTheBoundAreRefusedBeforeParsing) {
   EXPECT_NE(deep.error().message().find("nested deeper than 32 levels"), std::string::npos)
       << deep.error().message();
   // The probe that cost ~210 MB: 6 MB of '[' (unbalanced, so also malformed).
-  EXPECT_FALSE(parse_body(std::string(6 * 1024 * 1024, '[')));
+  EXPECT_FALSE(parse_body(std::string(size_t{6} * 1024 * 1024, '[')));
   std::string objects;
   for (size_t i = 0; i <= kMaxBodyDepth; ++i) objects += R"({"a":)";
   EXPECT_FALSE(parse_body(objects + "1" + std::string(kMaxBodyDepth + 1, '}')));
