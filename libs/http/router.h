@@ -39,8 +39,9 @@ namespace kc::http {
 using Handler = std::function<Response(const Request&)>;
 // A streaming handler: writes to the stream (see ResponseStream); returns when done.
 using StreamHandler = std::function<void(const Request&, ResponseStream&)>;
-// Runs before routing for every request; a returned response is sent instead of routing
-// (authentication, read-only mode).
+// Runs for every request once its head has arrived, before its body is read (Request::body is
+// empty) and before routing; a returned response is sent instead, the body is never read and the
+// connection closes if one was coming (authentication, read-only mode).
 using Filter = std::function<std::optional<Response>(const Request&)>;
 // Renders the errors the server itself produces (400, 404, 405, 413, 431, 500, 501, 503).
 // For 405 the server adds the Allow header afterwards.

@@ -47,7 +47,7 @@ log::Logger& logger() {
 // Limits for the "lingering close" after an early error response: keep reading (and discarding)
 // what the client is still sending, so it sees our response rather than a reset.
 constexpr std::chrono::milliseconds kLingerTime{1000};
-constexpr size_t kLingerBytes = 4 * 1024 * 1024;
+constexpr size_t kLingerBytes = size_t{4} * 1024 * 1024;
 
 UniqueFd make_eventfd() { return UniqueFd(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)); }
 
@@ -102,7 +102,7 @@ class PeerMonitor {
 
  private:
   struct Entry {
-    int fd;
+    int fd = -1;
     std::stop_source source;
   };
 
@@ -157,6 +157,12 @@ struct Connection {
   uint64_t id = 0;
   std::unique_ptr<Transport> transport;  // reset (closing the socket) under Impl::mu_
   std::string remote;
+  std::string host;  // the client's address without the port: what per-client limits count
+  // Under Impl::mu: waiting for the first byte of a request (none in progress), since when; and
+  // whether it still takes a place in the limits (false once evicted or finished).
+  bool idle = false;
+  Clock::time_point idle_since;
+  bool holds_slot = true;
   std::string client_subject;  // of a verified TLS client certificate
   std::stop_source stop;
   std::thread thread;
@@ -173,6 +179,14 @@ struct Server::Impl {
   // Accepts all pending connections; false when out of descriptors or memory.
   bool accept_ready();
   void reap_finished();
+  // Under mu: the connection longest idle (of `host` when given), or nullptr.
+  Connection* oldest_idle(const std::string* host) const;
+  // Under mu: closes an idle connection to make room for a new one.
+  void evict(Connection& conn);
+  // Under mu: gives the connection's place in the limits back.
+  void release_slot(Connection& conn);
+  // Marks the connection idle or busy; false when it was evicted (it must end).
+  bool set_idle(Connection& conn, bool idle);
   void run_connection(Connection* conn);
   void serve(Connection& conn);
   // Reads and answers one request; false when the connection must close.
@@ -198,6 +212,8 @@ struct Server::Impl {
   mutable std::mutex mu;
   std::map<uint64_t, std::unique_ptr<Connection>> connections;
   std::vector<uint64_t> finished;
+  size_t open = 0;                         // connections holding a slot
+  std::map<std::string, size_t> per_host;  // of those, per client address
   uint64_t next_id = 1;
 
   std::mutex stop_mu;
@@ -411,21 +427,48 @@ bool Server::Impl::accept_ready() {
     int one = 1;
     ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
     auto transport = std::make_unique<Transport>(UniqueFd(fd));
+    std::string remote = transport->remote_address();
+    std::string host = remote.substr(0, remote.rfind(':'));
     std::lock_guard lock(mu);
-    if (connections.size() >= options.max_connections) {
+    // At a limit, the connection idle for longest makes room (of the same client for the
+    // per-client limit): a client that parks connections cannot lock others out. Only when every
+    // connection is busy with a request is the new one refused.
+    auto refuse = [&](std::string_view why, size_t limit) {
       if (!tls) {
         constexpr std::string_view kBusy =
             "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
         [[maybe_unused]] auto sent = ::send(fd, kBusy.data(), kBusy.size(), MSG_NOSIGNAL);
       }
-      logger().warn("connection refused: too many connections",
-                    {{"server", options.name}, {"limit", options.max_connections}});
-      continue;
+      logger().warn(
+          "connection refused",
+          {{"server", options.name}, {"reason", why}, {"peer", remote}, {"limit", limit}});
+    };
+    auto same_host = per_host.find(host);
+    if (same_host != per_host.end() && same_host->second >= options.max_connections_per_client) {
+      Connection* victim = oldest_idle(&host);
+      if (!victim) {
+        refuse("too many connections from this client", options.max_connections_per_client);
+        continue;
+      }
+      evict(*victim);
+    }
+    if (open >= options.max_connections) {
+      Connection* victim = oldest_idle(nullptr);
+      if (!victim) {
+        refuse("too many connections", options.max_connections);
+        continue;
+      }
+      evict(*victim);
     }
     auto conn = std::make_unique<Connection>();
     conn->id = next_id++;
-    conn->remote = transport->remote_address();
+    conn->remote = std::move(remote);
+    conn->host = std::move(host);
     conn->transport = std::move(transport);
+    conn->idle = true;  // no request yet: evictable from the start
+    conn->idle_since = Clock::now();
+    ++open;
+    ++per_host[conn->host];
     Connection* raw = conn.get();
     connections.emplace(raw->id, std::move(conn));
     try {
@@ -433,9 +476,43 @@ bool Server::Impl::accept_ready() {
     } catch (const std::system_error& e) {
       logger().error("cannot start connection thread",
                      {{"server", options.name}, {"error", e.what()}});
+      release_slot(*raw);
       connections.erase(raw->id);
     }
   }
+}
+
+Connection* Server::Impl::oldest_idle(const std::string* host) const {
+  Connection* oldest = nullptr;
+  for (const auto& [id, conn] : connections) {
+    if (!conn->idle || !conn->holds_slot || (host && conn->host != *host)) continue;
+    if (!oldest || conn->idle_since < oldest->idle_since) oldest = conn.get();
+  }
+  return oldest;
+}
+
+void Server::Impl::evict(Connection& conn) {
+  logger().debug("idle connection closed to make room",
+                 {{"server", options.name}, {"peer", conn.remote}});
+  conn.idle = false;
+  release_slot(conn);
+  if (conn.transport) conn.transport->interrupt();
+}
+
+void Server::Impl::release_slot(Connection& conn) {
+  if (!conn.holds_slot) return;
+  conn.holds_slot = false;
+  --open;
+  auto it = per_host.find(conn.host);
+  if (it != per_host.end() && --it->second == 0) per_host.erase(it);
+}
+
+bool Server::Impl::set_idle(Connection& conn, bool idle) {
+  std::lock_guard lock(mu);
+  if (!conn.holds_slot) return false;
+  conn.idle = idle;
+  if (idle) conn.idle_since = Clock::now();
+  return true;
 }
 
 void Server::Impl::reap_finished() {
@@ -466,6 +543,8 @@ void Server::Impl::run_connection(Connection* conn) {
   {
     std::lock_guard lock(mu);
     conn->transport.reset();  // closes the socket; stop() interrupts only under this lock
+    conn->idle = false;
+    release_slot(*conn);
     finished.push_back(conn->id);
   }
   signal_eventfd(wake_fd.get());
@@ -489,7 +568,9 @@ void Server::Impl::serve(Connection& conn) {
   while (!linger && !stopping.load()) {
     if (buffer.size() == 0) {
       auto wait = first ? options.header_timeout : options.idle_timeout;
-      if (t.wait_readable(detail::deadline_after(wait)) != IoError::kNone) break;
+      if (!set_idle(conn, true)) break;
+      auto waited = t.wait_readable(detail::deadline_after(wait));
+      if (!set_idle(conn, false) || waited != IoError::kNone) break;
     }
     first = false;
     if (!serve_request(conn, buffer, linger)) break;
@@ -548,6 +629,20 @@ bool Server::Impl::serve_request(Connection& conn, boost::beast::flat_buffer& bu
         http11);
   }
   request.method = *method;
+  // RFC 9112 §6.1: a server that receives a transfer coding it does not understand answers 501
+  // and closes the connection; reading such a body as empty would run its bytes as the next
+  // request (request smuggling). Only "chunked" is implemented.
+  for (const auto& field : message) {
+    if (field.name() != bhttp::field::transfer_encoding) continue;
+    for (auto coding : strings::split(detail::std_view(field.value()), ',')) {
+      if (!strings::iequals(strings::trim(coding), "chunked")) {
+        return refuse(501,
+                      fmt::format("transfer coding '{}' is not implemented (only chunked is)",
+                                  strings::trim(coding)),
+                      http11);
+      }
+    }
+  }
   std::string_view target = request.target;
   auto query_start = target.find('?');
   std::string_view raw_path = target.substr(0, query_start);
@@ -565,6 +660,28 @@ bool Server::Impl::serve_request(Connection& conn, boost::beast::flat_buffer& bu
   }
   request.path = std::move(*path);
   request.query = std::move(*query);
+
+  // The filter (authentication, read-only mode) sees the head only: a request it refuses never
+  // gets its body read, so an unauthenticated client cannot make the server buffer bodies. The
+  // unread body is not skipped: the connection closes after the answer.
+  if (const auto& filter = router.filter()) {
+    std::optional<Response> refused;
+    try {
+      refused = filter(request);
+    } catch (const std::exception& e) {
+      logger().error("filter failed", {{"server", options.name}, {"error", e.what()}});
+      refused = render_error(request, 500, "internal server error");
+    }
+    if (refused) {
+      bool body_unread = !parser.is_done();
+      bool keep_alive =
+          !body_unread && options.keep_alive && message.keep_alive() && !stopping.load();
+      StreamImpl out(*this, conn, request.method == Method::kHead, http11, keep_alive);
+      out.send(*refused);
+      if (body_unread) linger = true;
+      return out.finish();
+    }
+  }
 
   if (!parser.is_done()) {
     auto expect = request.headers.get("Expect");
@@ -612,12 +729,6 @@ bool Server::Impl::dispatch(Connection& conn, Request& request, std::string_view
 }
 
 void Server::Impl::route(Request& request, std::string_view raw_path, ResponseStream& out) {
-  if (router.filter()) {
-    if (auto filtered = router.filter()(request)) {
-      out.send(*filtered);
-      return;
-    }
-  }
   auto match = router.resolve(request.method, raw_path);
   switch (match.kind) {
     case Router::Match::Kind::kFound:
@@ -668,6 +779,8 @@ void Server::Impl::stop() {
     std::lock_guard lock(mu);
     connections.clear();
     finished.clear();
+    open = 0;
+    per_host.clear();
   }
   monitor.stop();
   if (was_running) logger().info("HTTP server stopped", {{"server", options.name}, {"port", port}});
@@ -680,8 +793,9 @@ Server::~Server() { stop(); }
 Result<std::unique_ptr<Server>> Server::start(ServerOptions options, Router router) {
   try {
     KC_RETURN_IF_ERROR(router.validate());
-    if (options.max_connections == 0) {
-      return make_error(Errc::kInvalidArgument, "max_connections must be at least 1");
+    if (options.max_connections == 0 || options.max_connections_per_client == 0) {
+      return make_error(Errc::kInvalidArgument,
+                        "max_connections and max_connections_per_client must be at least 1");
     }
     auto impl = std::make_unique<Impl>(std::move(options), std::move(router));
     if (const auto& tls = impl->options.tls) {
@@ -713,7 +827,7 @@ uint64_t Server::accepted_connections() const { return impl_->accepted.load(); }
 
 size_t Server::active_connections() const {
   std::lock_guard lock(impl_->mu);
-  return impl_->connections.size() - impl_->finished.size();
+  return impl_->open;
 }
 
 }  // namespace kc::http

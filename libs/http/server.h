@@ -16,6 +16,9 @@
 //
 // Guarantees:
 // - The listening socket and every accepted socket are close-on-exec.
+// - Parked connections cannot lock clients out: at a connection limit the longest-idle connection
+//   makes room, and one client address holds at most max_connections_per_client connections.
+// - A Transfer-Encoding other than chunked gets 501 and the connection closes (RFC 9112 §6.1).
 // - Request bodies above max_body_bytes get 413 (before the body is read when Content-Length says
 //   so, also answering "Expect: 100-continue" with 413 instead of 100), oversized headers 431,
 //   malformed requests 400, unknown methods 501; all rendered by the router's error renderer.
@@ -58,7 +61,11 @@ struct ServerOptions {
   std::optional<ServerTlsOptions> tls;
   size_t max_body_bytes = 8 * 1024 * 1024;  // larger request bodies get 413
   size_t max_header_bytes = 64 * 1024;      // larger request heads get 431
-  size_t max_connections = 512;             // beyond it new connections get 503 and are closed
+  // Connection limits, all clients together and per client address. At a limit the connection
+  // idle for longest (waiting for its first or next request; of that client for the per-client
+  // limit) is closed to make room; only when none is idle does the new one get 503 and close.
+  size_t max_connections = 512;
+  size_t max_connections_per_client = 128;
   // From the first byte of a request to its last header line (also the TLS handshake).
   std::chrono::milliseconds header_timeout{10'000};
   // Receiving the body once the head arrived.

@@ -118,9 +118,7 @@ http::Response RestApi::delete_connector(const Request& request) {
 http::Response RestApi::get_config(const Request& request) {
   auto info = control_.connector(name_of(request));
   if (!info) return error_response(info.error());
-  Json out = Json::object();
-  for (const auto& [k, v] : pipeline::redacted(info->config)) out[k] = v;
-  return json_response(200, out);
+  return json_response(200, config_json(pipeline::redacted(info->config)));
 }
 
 http::Response RestApi::put_config(const Request& request) {
@@ -261,13 +259,13 @@ namespace {
 
 // SinkUtils.parseSinkConnectorOffsets: partitions {kafka_topic, kafka_partition}, offsets
 // {kafka_offset} or null; numbers may be given as strings.
-Result<std::vector<pipeline::OffsetUpdate>> parse_sink_offsets(const Json& body) {
+Result<std::vector<pipeline::OffsetUpdate>> parse_sink_offsets(const BodyJson& body) {
   auto bad = [](std::string message) { return make_error(Errc::kInvalidArgument, "{}", message); };
   if (!body.is_object() || !body.contains("offsets") || !body["offsets"].is_array() ||
       body["offsets"].empty()) {
     return bad("Partitions / offsets need to be provided for an alter offsets request");
   }
-  auto text = [](const Json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); };
+  auto text = [](const BodyJson& v) { return v.is_string() ? v.get<std::string>() : v.dump(); };
   std::vector<pipeline::OffsetUpdate> out;
   for (const auto& entry : body["offsets"]) {
     if (!entry.is_object() || !entry.contains("partition") || entry["partition"].is_null())

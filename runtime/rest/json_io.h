@@ -16,9 +16,11 @@
 #include "runtime/api/config_def.h"
 #include "runtime/config/connector_config.h"
 #include "runtime/pipeline/control.h"
+#include "runtime/rest/json_body.h"
 
 namespace kc::rest {
 
+// Responses keep Kafka's field order (ordered_json); request bodies are BodyJson (json_body.h).
 using Json = nlohmann::ordered_json;
 
 // {"error_code": status, "message": message}
@@ -28,11 +30,11 @@ int http_status(const Error& error);
 http::Response error_response(const Error& error);
 http::Response json_response(int status, const Json& body);
 
-// The request body as JSON; kInvalidArgument with the parser's reason when it is not.
-Result<Json> parse_body(std::string_view body);
 // A JSON object of scalars as a configuration map: strings as they are, numbers and booleans as
 // their text; nulls are kept as nullopt (PATCH removes those keys; elsewhere they are refused).
-Result<pipeline::ConfigPatch> config_map(const Json& value);
+Result<pipeline::ConfigPatch> config_map(const BodyJson& value);
+// A configuration as a JSON object in the map's order, in linear time.
+Json config_json(const api::RawConfig& config);
 // A map without nulls (POST/PUT bodies): kInvalidArgument naming a key with a null value.
 Result<api::RawConfig> config_without_nulls(const pipeline::ConfigPatch& patch);
 

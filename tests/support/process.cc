@@ -22,7 +22,8 @@ namespace kc::testing {
 
 long proc_status_kib(pid_t pid, const std::string& field);
 
-Process::Process(std::vector<std::string> argv, std::string log_prefix, std::string stdin_path)
+Process::Process(std::vector<std::string> argv, std::string log_prefix,
+                 const std::string& stdin_path)
     : prefix_(std::move(log_prefix)) {
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
@@ -39,6 +40,7 @@ Process::Process(std::vector<std::string> argv, std::string log_prefix, std::str
   posix_spawnattr_setsigmask(&attr, &none);
   posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK);
   std::vector<char*> args;
+  args.reserve(argv.size() + 1);
   for (auto& a : argv) args.push_back(a.data());
   args.push_back(nullptr);
   int rc = posix_spawnp(&pid_, args[0], &actions, &attr, args.data(), environ);
@@ -112,6 +114,7 @@ long proc_status_kib(pid_t pid, const std::string& field) {
 }
 
 long resident_kib(pid_t pid) { return proc_status_kib(pid, "VmRSS:"); }
+long peak_resident_kib(pid_t pid) { return proc_status_kib(pid, "VmHWM:"); }
 
 // The build and source trees this test support was compiled for; the environment variables of
 // the same names override them (to point a benchmark at another build, say).

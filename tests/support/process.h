@@ -18,7 +18,7 @@ class Process {
   // Starts `argv[0]` (a path, or a name looked up in PATH) with `argv`; output goes to
   // `<log_prefix>.out` / `.err`; stdin reads `stdin_path` (default /dev/null).
   Process(std::vector<std::string> argv, std::string log_prefix,
-          std::string stdin_path = "/dev/null");
+          const std::string& stdin_path = "/dev/null");
   ~Process();  // kills (SIGKILL) and reaps if still running
   Process(const Process&) = delete;
   Process& operator=(const Process&) = delete;
@@ -57,6 +57,8 @@ std::optional<uint16_t> logged_rest_port(const Process& process);
 
 // Resident set size of a running process, from /proc/<pid>/status (VmRSS), in KiB.
 long resident_kib(pid_t pid);
+// Its peak resident set size so far (VmHWM), in KiB.
+long peak_resident_kib(pid_t pid);
 
 // The path of a program built in this tree (<build>/bin/<name>; $KC_BINARY_DIR overrides <build>).
 std::string built_program(const std::string& name);

@@ -35,7 +35,7 @@ class RestApiTest : public ::testing::Test {
   static void SetUpTestSuite() {
     auto c = kafka::EmbeddedCluster::start(1);
     ASSERT_TRUE(c);
-    cluster_ = c->release();
+    cluster_ = std::move(*c);
     ASSERT_TRUE(cluster_->create_topic("rest-in", 2));
     // 10 records per partition (the offsets tests count on it; librdkafka's sticky partitioner
     // would spread keyless records unevenly).
@@ -47,15 +47,12 @@ class RestApiTest : public ::testing::Test {
     }
     ::setenv("KC_REST_TEST_SECRET", "env-secret-value", 1);
   }
-  static void TearDownTestSuite() {
-    delete cluster_;
-    cluster_ = nullptr;
-  }
+  static void TearDownTestSuite() { cluster_.reset(); }
 
   void SetUp() override { start({}); }
   void TearDown() override { shutdown(); }
 
-  config::WorkerConfig worker_config(api::RawConfig extra = {}) {
+  config::WorkerConfig worker_config(const api::RawConfig& extra = {}) {
     api::RawConfig raw = {{"bootstrap.servers", cluster_->bootstrap_servers()},
                           {"key.converter", "org.apache.kafka.connect.storage.StringConverter"},
                           {"value.converter.schemas.enable", "false"},
@@ -112,7 +109,7 @@ class RestApiTest : public ::testing::Test {
     return call(method, target, body.dump());
   }
 
-  static json sink_config(const std::string& name, api::RawConfig extra = {}) {
+  static json sink_config(const std::string& name, const api::RawConfig& extra = {}) {
     json c = {{"connector.class", "null"}, {"topics", "rest-in"}, {"tasks.max", "1"}};
     if (!name.empty()) c["name"] = name;
     for (auto& [k, v] : extra) c[k] = v;
@@ -120,7 +117,7 @@ class RestApiTest : public ::testing::Test {
   }
 
   // Creates a connector through the API; asserts 201.
-  void create(const std::string& name, api::RawConfig extra = {},
+  void create(const std::string& name, const api::RawConfig& extra = {},
               std::optional<std::string> initial_state = std::nullopt) {
     json body = {{"name", name}, {"config", sink_config("", extra)}};
     if (initial_state) body["initial_state"] = *initial_state;
@@ -146,7 +143,7 @@ class RestApiTest : public ::testing::Test {
     EXPECT_EQ(r.body["message"], std::string(message)) << r.text;
   }
 
-  static kafka::EmbeddedCluster* cluster_;
+  static std::unique_ptr<kafka::EmbeddedCluster> cluster_;
   testing::TempDir dir_;
   std::unique_ptr<pipeline::Worker> worker_;
   std::unique_ptr<pipeline::Herder> herder_;
@@ -154,7 +151,7 @@ class RestApiTest : public ::testing::Test {
   std::unique_ptr<rest::RestServer> server_;
   std::unique_ptr<http::Client> client_;
 };
-kafka::EmbeddedCluster* RestApiTest::cluster_ = nullptr;
+std::unique_ptr<kafka::EmbeddedCluster> RestApiTest::cluster_;
 
 // ---- root, health, metrics, errors -------------------------------------------------------
 
@@ -277,6 +274,32 @@ TEST_F(RestApiTest, CreateRefusesBadRequestsWithKafkasMessages) {
           .status,
       400);
   EXPECT_EQ(call(Method::kGet, "/connectors").body, json::array());
+}
+
+// CSRF: a web page can POST text/plain, a form or a typeless Blob cross-site without a CORS
+// preflight; like Kafka Connect (415), only JSON bodies are taken.
+TEST_F(RestApiTest, BodiesThatAreNotDeclaredJsonGet415) {
+  auto body = json{{"name", "csrf"}, {"config", sink_config("")}}.dump();
+  auto send = [&](Method method, const std::string& target, const http::Headers& headers) {
+    auto r = client_->request(method, target, body, headers);
+    EXPECT_TRUE(r) << r.error().message();
+    return r ? r->status : 0;
+  };
+  EXPECT_EQ(send(Method::kPost, "/connectors", {{"Content-Type", "text/plain"}}), 415);
+  EXPECT_EQ(send(Method::kPost, "/connectors", {}), 415);
+  EXPECT_EQ(
+      send(Method::kPost, "/connectors", {{"Content-Type", "application/x-www-form-urlencoded"}}),
+      415);
+  EXPECT_EQ(send(Method::kPut, "/connectors/csrf/config", {{"Content-Type", "text/plain"}}), 415);
+  EXPECT_EQ(send(Method::kPatch, "/connectors/csrf/config", {{"Content-Type", "text/plain"}}), 415);
+  EXPECT_EQ(call(Method::kGet, "/connectors").body, json::array());
+  // JSON with parameters and in any case is JSON; an empty POST needs no type.
+  EXPECT_EQ(
+      send(Method::kPost, "/connectors", {{"Content-Type", "Application/JSON; charset=utf-8"}}),
+      201);
+  auto restart = client_->request(Method::kPost, "/connectors/csrf/restart");
+  ASSERT_TRUE(restart);
+  EXPECT_EQ(restart->status, 204);
 }
 
 TEST_F(RestApiTest, InitialStateStoppedCreatesNoTasks) {

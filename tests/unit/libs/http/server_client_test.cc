@@ -6,6 +6,7 @@
 #include <thread>
 #include <vector>
 
+#include <arpa/inet.h>
 #include <dirent.h>
 #include <fcntl.h>
 #include <gtest/gtest.h>
@@ -183,6 +184,11 @@ TEST(HttpServerClientTest, FilterChecksBearerTokenAndReadOnlyMode) {
 
   auto anonymous = make_client(server->port());
   EXPECT_EQ(anonymous->request(Method::kGet, "/connectors")->status, 401);
+  // The filter answers from the head: a refused client's body is never waited for nor read.
+  RawSocket unread(server->port());
+  ASSERT_TRUE(
+      unread.send("POST /connectors HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\n"));
+  EXPECT_TRUE(unread.read_until("\r\n", 5s).starts_with("HTTP/1.1 401 "));
 
   std::atomic<int> calls{0};
   auto client = make_client(server->port(), {.bearer_token = [&]() -> Result<std::string> {
@@ -214,7 +220,7 @@ TEST(HttpServerClientTest, OversizedBodiesGet413) {
   auto server = start_server(std::move(router), {.max_body_bytes = 1024});
   ASSERT_TRUE(server);
   auto client = make_client(server->port());
-  std::string big(256 * 1024, 'x');
+  std::string big(size_t{256} * 1024, 'x');
 
   auto plain = client->request(Method::kPost, "/echo", big);
   ASSERT_TRUE(plain) << plain.error().to_string();
@@ -254,6 +260,36 @@ TEST(HttpServerClientTest, MalformedRequestsGetErrorStatuses) {
       status_line("GET /x HTTP/1.1\r\nHost: h\r\nX-Big: " + std::string(8192, 'a') + "\r\n\r\n"),
       "HTTP/1.1 431 Request Header Fields Too Large");
   EXPECT_EQ(status_line("GET http://h/x HTTP/1.1\r\nHost: h\r\n\r\n"), "HTTP/1.1 400 Bad Request");
+}
+
+// RFC 9112 §6.1: an unknown transfer coding is answered 501 and the connection closed; read as
+// an empty body, its bytes would run as a second request (request smuggling).
+TEST(HttpServerClientTest, TransferCodingsOtherThanChunkedGet501AndClose) {
+  std::atomic<int> handled{0};
+  Router router;
+  router.add(Method::kPost, "/echo", [&](const Request& r) {
+    ++handled;
+    return echo(r);
+  });
+  router.add(Method::kGet, "/echo", [&](const Request& r) {
+    ++handled;
+    return echo(r);
+  });
+  auto server = start_server(std::move(router));
+  ASSERT_TRUE(server);
+  for (std::string coding : {"gzip", "gzip, chunked", "identity", "chunked, gzip"}) {
+    RawSocket socket(server->port());
+    ASSERT_TRUE(socket.send("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: " + coding +
+                            "\r\n\r\nGET /echo HTTP/1.1\r\nHost: x\r\n\r\n"));
+    auto reply = socket.read_all(5s);
+    EXPECT_TRUE(reply.starts_with("HTTP/1.1 501 ")) << coding << ": " << reply;
+    EXPECT_EQ(reply.find("HTTP/1.1", 1), std::string::npos) << coding << ": " << reply;
+  }
+  EXPECT_EQ(handled.load(), 0);
+  RawSocket chunked(server->port());
+  ASSERT_TRUE(chunked.send(
+      "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n"));
+  EXPECT_TRUE(chunked.read_until("body=ok").starts_with("HTTP/1.1 200 "));
 }
 
 TEST(HttpServerClientTest, HandlerExceptionBecomes500) {
@@ -564,6 +600,7 @@ TEST(HttpServerClientTest, FiftyConcurrentClients) {
   auto server = start_server(std::move(router));
   ASSERT_TRUE(server);
   std::vector<std::thread> threads;
+  threads.reserve(kClients);
   std::atomic<int> ok{0};
   for (int i = 0; i < kClients; ++i) {
     threads.emplace_back([&, i] {
@@ -577,13 +614,92 @@ TEST(HttpServerClientTest, FiftyConcurrentClients) {
   EXPECT_EQ(server->accepted_connections(), static_cast<uint64_t>(kClients));
 }
 
-TEST(HttpServerClientTest, RefusesConnectionsBeyondTheLimitWith503) {
-  auto server = start_server(Router(), {.max_connections = 1});
+// A handler that blocks until released: its connection is busy, not idle.
+Router blocking_router(Event* entered, Event* release) {
+  Router router;
+  router.add(Method::kGet, "/block", [entered, release](const Request&) {
+    entered->notify();
+    release->wait_for(1, 30s);
+    return Response::text(200, "done");
+  });
+  router.add(Method::kGet, "/echo", echo);
+  return router;
+}
+
+// A raw socket from another loopback address (127.0.0.0/8 is all local): another client.
+std::unique_ptr<RawSocket> socket_from(const char* source, uint16_t port) {
+  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in from{};
+  from.sin_family = AF_INET;
+  inet_pton(AF_INET, source, &from.sin_addr);
+  sockaddr_in to{};
+  to.sin_family = AF_INET;
+  to.sin_port = htons(port);
+  to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&from), sizeof(from)) != 0 ||
+      ::connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof(to)) != 0) {
+    ::close(fd);
+    ADD_FAILURE() << "cannot connect from " << source;
+    return nullptr;
+  }
+  return std::make_unique<RawSocket>(RawSocket::Adopt{}, fd);
+}
+
+TEST(HttpServerClientTest, RefusesConnectionsBeyondTheLimitWith503WhenNoneIsIdle) {
+  Event entered, release;
+  auto server = start_server(blocking_router(&entered, &release), {.max_connections = 1});
   ASSERT_TRUE(server);
   RawSocket first(server->port());
-  ASSERT_TRUE(eventually([&] { return server->active_connections() == 1; }));
+  ASSERT_TRUE(first.send("GET /block HTTP/1.1\r\nHost: x\r\n\r\n"));
+  ASSERT_TRUE(entered.wait_for());
   RawSocket second(server->port());
   EXPECT_TRUE(second.read_all().starts_with("HTTP/1.1 503 "));
+  release.notify();
+  EXPECT_TRUE(first.read_until("done").starts_with("HTTP/1.1 200 "));
+}
+
+// Sockets that sent one request and stay open, or never send anything, must not lock other
+// clients out: at the limit the longest-idle connection is closed to make room.
+TEST(HttpServerClientTest, IdleConnectionsMakeRoomAtTheLimit) {
+  auto server = start_server(blocking_router(nullptr, nullptr), {.max_connections = 4});
+  ASSERT_TRUE(server);
+  std::vector<std::unique_ptr<RawSocket>> parked;
+  for (int i = 0; i < 4; ++i) {
+    parked.push_back(std::make_unique<RawSocket>(server->port()));
+    ASSERT_TRUE(parked.back()->send("GET /echo HTTP/1.1\r\nHost: x\r\n\r\n"));
+    ASSERT_TRUE(parked.back()->read_until("x-test=-").starts_with("HTTP/1.1 200 "));
+  }
+  for (int i = 0; i < 20; ++i) parked.push_back(std::make_unique<RawSocket>(server->port()));
+  auto client = make_client(server->port());
+  for (int i = 0; i < 3; ++i) {
+    auto r = client->request(Method::kGet, "/echo");
+    ASSERT_TRUE(r) << r.error().to_string();
+    EXPECT_EQ(r->status, 200);
+  }
+  EXPECT_LE(server->active_connections(), 4u);
+  // The first parked connection (idle for longest) was closed without a response.
+  EXPECT_EQ(parked.front()->read_all(5s), "");
+}
+
+TEST(HttpServerClientTest, OneClientAddressHoldsAtMostItsShareOfConnections) {
+  Event entered, release;
+  auto server = start_server(blocking_router(&entered, &release),
+                             {.max_connections = 8, .max_connections_per_client = 2});
+  ASSERT_TRUE(server);
+  std::vector<std::unique_ptr<RawSocket>> busy;
+  for (int i = 0; i < 2; ++i) {
+    busy.push_back(socket_from("127.0.0.2", server->port()));
+    ASSERT_TRUE(busy.back() && busy.back()->send("GET /block HTTP/1.1\r\nHost: x\r\n\r\n"));
+  }
+  ASSERT_TRUE(entered.wait_for(2));
+  auto third = socket_from("127.0.0.2", server->port());
+  ASSERT_TRUE(third);
+  EXPECT_TRUE(third->read_all().starts_with("HTTP/1.1 503 "));
+  auto other = make_client(server->port());
+  auto r = other->request(Method::kGet, "/echo");
+  ASSERT_TRUE(r) << r.error().to_string();
+  EXPECT_EQ(r->status, 200);
+  release.notify();
 }
 
 TEST(HttpServerClientTest, ExpectContinueSendsTheBodyAfter100) {
