@@ -35,7 +35,9 @@ http::Response error_response(const Error& error) {
 }
 
 http::Response json_response(int status, const Json& body) {
-  return http::Response::json(status, body.dump());
+  // Ill-formed UTF-8 (say, a connector name from a percent-encoded URL echoed in an error) is
+  // written as U+FFFD instead of throwing.
+  return http::Response::json(status, body.dump(-1, ' ', false, Json::error_handler_t::replace));
 }
 
 Result<Json> parse_body(std::string_view body) {

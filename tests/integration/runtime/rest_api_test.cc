@@ -279,6 +279,33 @@ TEST_F(RestApiTest, CreateRefusesBadRequestsWithKafkasMessages) {
   EXPECT_EQ(call(Method::kGet, "/connectors").body, json::array());
 }
 
+// Issue 16: a name from the URL that is not UTF-8 used to be stored, and every later JSON output
+// (GET /connectors, the state file) failed with 500 until it was deleted.
+TEST_F(RestApiTest, NamesThatAreNotUtf8OrTooLongAreRefusedWith400) {
+  auto bad = call(Method::kPut, "/connectors/%ff/config", sink_config(""));
+  EXPECT_EQ(bad.status, 400) << bad.text;
+  ASSERT_TRUE(bad.body.is_object()) << bad.text;  // the reply itself is valid JSON
+  auto message = bad.body["message"].get<std::string>();
+  EXPECT_NE(message.find("name = "), std::string::npos) << message;
+  EXPECT_NE(message.find("not valid UTF-8"), std::string::npos) << message;
+  auto missing = call(Method::kGet, "/connectors/bad%ff");
+  EXPECT_EQ(missing.status, 404) << missing.text;
+  EXPECT_TRUE(missing.body.is_object()) << missing.text;
+
+  auto too_long = call(Method::kPost, "/connectors",
+                       json{{"name", std::string(100 * 1024, 'n')}, {"config", sink_config("")}});
+  EXPECT_EQ(too_long.status, 400) << too_long.text.substr(0, 300);
+  EXPECT_NE(too_long.text.find("Connector name must be at most 253 bytes long"), std::string::npos);
+
+  // Nothing was stored: the worker keeps answering and persisting.
+  EXPECT_EQ(call(Method::kGet, "/connectors").body, json::array());
+  create("after");
+  EXPECT_EQ(call(Method::kGet, "/connectors").body, json::array({"after"}));
+  EXPECT_EQ(call(Method::kPut, "/connectors/after/pause").status, 202);
+  auto state = testing::read_text(dir_.file("state.json"));
+  EXPECT_NE(state.find("\"after\""), std::string::npos) << state;
+}
+
 TEST_F(RestApiTest, InitialStateStoppedCreatesNoTasks) {
   create("born-stopped", {}, "STOPPED");
   auto status = call(Method::kGet, "/connectors/born-stopped/status");
