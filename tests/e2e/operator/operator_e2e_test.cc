@@ -5,7 +5,6 @@
 
 #include <gtest/gtest.h>
 
-#include "libs/kube/core/yaml.h"
 #include "tests/e2e/operator/operator_fixture.h"
 #include "tests/support/process.h"
 #include "tests/support/test_certs.h"

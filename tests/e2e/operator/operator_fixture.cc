@@ -3,7 +3,6 @@
 #include <regex>
 
 #include "libs/http/client.h"
-#include "libs/kube/core/yaml.h"
 #include "tests/support/process.h"
 #include "tests/support/wait.h"
 

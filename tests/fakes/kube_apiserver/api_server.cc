@@ -17,7 +17,7 @@
 #include "libs/kube/core/api_status.h"
 #include "libs/kube/core/label_selector.h"
 #include "libs/kube/core/time.h"
-#include "libs/kube/core/yaml.h"
+#include "libs/yaml/yaml.h"
 #include "tests/fakes/kube_apiserver/discovery.h"
 #include "tests/fakes/kube_apiserver/managed_fields.h"
 #include "tests/fakes/kube_apiserver/resource_registry.h"
@@ -685,7 +685,7 @@ std::string manager_of(const http::Request& req) {
 Outcome<Object> parse_body(const http::Request& req) {
   auto content_type = req.headers.get("Content-Type").value_or("application/json");
   if (content_type.find("yaml") != std::string_view::npos) {
-    auto parsed = k::yaml_to_json(req.body);
+    auto parsed = yaml::to_json(req.body);
     if (!parsed) return bad_request(parsed.error().message());
     return *parsed;
   }

@@ -4,7 +4,7 @@
 
 #include <gtest/gtest.h>
 
-#include "libs/kube/core/yaml.h"
+#include "libs/yaml/yaml.h"
 #include "operator/api/kafka_connect_cluster.h"
 #include "operator/api/kafka_connector.h"
 #include "operator/model/cluster_objects.h"
@@ -109,8 +109,8 @@ spec:
   restartRequest: "2026-11-21T10:00:00Z"
 )";
 
-operator_api::KafkaConnectCluster cluster(const char* yaml) {
-  auto json = kube::yaml_to_json(yaml);
+operator_api::KafkaConnectCluster cluster(const char* text) {
+  auto json = yaml::to_json(text);
   EXPECT_TRUE(json) << json.error().to_string();
   FieldErrors errors;
   auto c = operator_api::parse_kafka_connect_cluster(*json, errors);
@@ -120,8 +120,8 @@ operator_api::KafkaConnectCluster cluster(const char* yaml) {
   return c;
 }
 
-operator_api::KafkaConnector connector(const char* yaml) {
-  auto json = kube::yaml_to_json(yaml);
+operator_api::KafkaConnector connector(const char* text) {
+  auto json = yaml::to_json(text);
   EXPECT_TRUE(json) << json.error().to_string();
   FieldErrors errors;
   auto c = operator_api::parse_kafka_connector(*json, errors);
