@@ -1,7 +1,6 @@
 #include "libs/base/secrets.h"
 
 #include <algorithm>
-#include <atomic>
 #include <deque>
 #include <memory>
 #include <mutex>
@@ -18,8 +17,8 @@ using Needles = std::vector<std::string>;
 
 struct Registry {
   std::mutex mu;
-  std::deque<std::string> values;  // oldest first
-  std::atomic<std::shared_ptr<const Needles>> needles{std::make_shared<const Needles>()};
+  std::deque<std::string> values;                                              // oldest first
+  std::shared_ptr<const Needles> needles = std::make_shared<const Needles>();  // guarded by mu
 
   void publish() {
     Needles out;
@@ -32,7 +31,7 @@ struct Registry {
     }
     std::sort(out.begin(), out.end(),
               [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
-    needles.store(std::make_shared<const Needles>(std::move(out)));
+    needles = std::make_shared<const Needles>(std::move(out));
   }
 };
 
@@ -54,7 +53,12 @@ void remember(std::string_view value) {
 }
 
 std::string mask(std::string_view text) {
-  auto needles = registry().needles.load();
+  std::shared_ptr<const Needles> needles;
+  {
+    auto& r = registry();
+    std::lock_guard lock(r.mu);
+    needles = r.needles;
+  }
   std::string out(text);
   for (const auto& needle : *needles) {
     for (size_t at = out.find(needle); at != std::string::npos;

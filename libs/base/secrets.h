@@ -7,7 +7,7 @@
 // used as a topic name, a file name or a URL and then appear in any message about it.
 //
 // One process-wide set. The logger masks every line and the REST API every body with mask().
-// Thread-safe; mask() takes no lock (it reads an immutable snapshot).
+// Thread-safe; mask() holds a lock only to take the current immutable snapshot.
 //
 // Caveats: values shorter than kMinMaskedBytes are not remembered (masking "1" or "on" would make
 // every output unreadable, and such a value is no credential); the set keeps the newest
