@@ -158,6 +158,12 @@ Result<Action> ConnectorReconciler::apply(const kube::Object& object, const std:
     }
   }
 
+  if (ctx_.refused.contains({ns, cluster_name}, name)) {
+    obs.stage = Stage::kTooLarge;  // the cluster reconciler left it out (and recorded an event)
+    ctx_.enqueue_cluster({ns, cluster_name});  // a smaller spec may fit now
+    KC_RETURN_IF_ERROR(write_status(object, model::connector_status(connector, obs, now)));
+    return Action::requeue(std::chrono::seconds(30));
+  }
   auto entry = config_map_entry(ctx_, ns, cluster_name, name);
   if (entry != model::connector_entry(connector)) {
     ctx_.enqueue_cluster({ns, cluster_name});
