@@ -195,9 +195,9 @@ Result<Action> ConnectorReconciler::apply(const kube::Object& object, const std:
     reports.push_back(ctx_.workers.fetch(w, name, stop));
     if (reports.back().result == model::WorkerReport::Result::kError) {
       ctx_.probe.worker_status_errors().Increment();
-      logger().debug(
-          "worker status failed",
-          {{"connector", ns + "/" + name}, {"worker", w.pod}, {"error", reports.back().error}});
+      logger().debug("worker status failed", {{"connector", fmt::format("{}/{}", ns, name)},
+                                              {"worker", w.pod},
+                                              {"error", reports.back().error}});
     }
   }
   obs.merged = model::merge_worker_reports(reports);

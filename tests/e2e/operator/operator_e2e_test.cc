@@ -64,8 +64,9 @@ TEST_F(OperatorE2eTest, ReconcilesClusterAndConnectorIntoWorkersAndStatus) {
            {"rbac.authorization.k8s.io/v1", "roles"},
            {"rbac.authorization.k8s.io/v1", "rolebindings"},
            {"policy/v1", "poddisruptionbudgets"}}) {
-    ASSERT_TRUE(eventually_for([&] { return get(version, plural, "main-kconnect").has_value(); }))
-        << plural;
+    ASSERT_TRUE(eventually_for([&, v = version, p = plural] {
+      return get(v, p, "main-kconnect").has_value();
+    })) << plural;
     auto obj = *get(version, plural, "main-kconnect");
     EXPECT_EQ(obj["metadata"]["ownerReferences"][0]["kind"], "KafkaConnectCluster") << plural;
     EXPECT_EQ(kube::label_of(obj, "app.kubernetes.io/managed-by"), "kconnect-operator");
@@ -264,8 +265,9 @@ TEST_F(OperatorE2eTest, DeleteRunsTheFinalizerAndCollectsChildren) {
                                                         {"v1", "services"},
                                                         {"rbac.authorization.k8s.io/v1", "roles"},
                                                         {"policy/v1", "poddisruptionbudgets"}}) {
-    EXPECT_TRUE(eventually_for([&] { return !get(version, plural, "main-kconnect").has_value(); }))
-        << plural;
+    EXPECT_TRUE(eventually_for([&, v = version, p = plural] {
+      return !get(v, p, "main-kconnect").has_value();
+    })) << plural;
   }
 }
 

@@ -36,7 +36,7 @@ class RestApiTest : public ::testing::Test {
   static void SetUpTestSuite() {
     auto c = kafka::EmbeddedCluster::start(1);
     ASSERT_TRUE(c);
-    cluster_ = c->release();
+    cluster_ = std::move(*c);
     ASSERT_TRUE(cluster_->create_topic("rest-in", 2));
     // 10 records per partition (the offsets tests count on it; librdkafka's sticky partitioner
     // would spread keyless records unevenly).
@@ -48,15 +48,12 @@ class RestApiTest : public ::testing::Test {
     }
     ::setenv("KC_REST_TEST_SECRET", "env-secret-value", 1);
   }
-  static void TearDownTestSuite() {
-    delete cluster_;
-    cluster_ = nullptr;
-  }
+  static void TearDownTestSuite() { cluster_.reset(); }
 
   void SetUp() override { start({}); }
   void TearDown() override { shutdown(); }
 
-  config::WorkerConfig worker_config(api::RawConfig extra = {}) {
+  config::WorkerConfig worker_config(const api::RawConfig& extra = {}) {
     api::RawConfig raw = {{"bootstrap.servers", cluster_->bootstrap_servers()},
                           {"key.converter", "org.apache.kafka.connect.storage.StringConverter"},
                           {"value.converter.schemas.enable", "false"},
@@ -114,7 +111,7 @@ class RestApiTest : public ::testing::Test {
     return call(method, target, body.dump());
   }
 
-  static json sink_config(const std::string& name, api::RawConfig extra = {}) {
+  static json sink_config(const std::string& name, const api::RawConfig& extra = {}) {
     json c = {{"connector.class", "null"}, {"topics", "rest-in"}, {"tasks.max", "1"}};
     if (!name.empty()) c["name"] = name;
     for (auto& [k, v] : extra) c[k] = v;
@@ -122,7 +119,7 @@ class RestApiTest : public ::testing::Test {
   }
 
   // Creates a connector through the API; asserts 201.
-  void create(const std::string& name, api::RawConfig extra = {},
+  void create(const std::string& name, const api::RawConfig& extra = {},
               std::optional<std::string> initial_state = std::nullopt) {
     json body = {{"name", name}, {"config", sink_config("", extra)}};
     if (initial_state) body["initial_state"] = *initial_state;
@@ -148,7 +145,7 @@ class RestApiTest : public ::testing::Test {
     EXPECT_EQ(r.body["message"], std::string(message)) << r.text;
   }
 
-  static kafka::EmbeddedCluster* cluster_;
+  static std::unique_ptr<kafka::EmbeddedCluster> cluster_;
   testing::TempDir dir_;
   std::unique_ptr<pipeline::Worker> worker_;
   std::unique_ptr<pipeline::Herder> herder_;
@@ -156,7 +153,7 @@ class RestApiTest : public ::testing::Test {
   std::unique_ptr<rest::RestServer> server_;
   std::unique_ptr<http::Client> client_;
 };
-kafka::EmbeddedCluster* RestApiTest::cluster_ = nullptr;
+std::unique_ptr<kafka::EmbeddedCluster> RestApiTest::cluster_;
 
 // ---- root, health, metrics, errors -------------------------------------------------------
 
@@ -294,8 +291,9 @@ TEST_F(RestApiTest, NamesThatAreNotUtf8OrTooLongAreRefusedWith400) {
   EXPECT_EQ(missing.status, 404) << missing.text;
   EXPECT_TRUE(missing.body.is_object()) << missing.text;
 
-  auto too_long = call(Method::kPost, "/connectors",
-                       json{{"name", std::string(100 * 1024, 'n')}, {"config", sink_config("")}});
+  auto too_long =
+      call(Method::kPost, "/connectors",
+           json{{"name", std::string(size_t{100} * 1024, 'n')}, {"config", sink_config("")}});
   EXPECT_EQ(too_long.status, 400) << too_long.text.substr(0, 300);
   EXPECT_NE(too_long.text.find("Connector name must be at most 253 bytes long"), std::string::npos);
 

@@ -176,7 +176,7 @@ TEST(ConnectorConfigTest, NamesAreAtMost253Bytes) {
   longest["name"] = std::string(kMaxConnectorNameBytes, 'n');
   EXPECT_TRUE(validate_connector(default_worker(), longest).ok());
   auto too_long = valid();
-  too_long["name"] = std::string(100 * 1024, 'n');
+  too_long["name"] = std::string(size_t{100} * 1024, 'n');
   auto r = validate_connector(default_worker(), too_long);
   const auto* issue = find(r, "name", Severity::kError);
   ASSERT_TRUE(issue);
@@ -292,7 +292,7 @@ TEST(ConnectorConfigTest, DeadLetterTopicMatchedByTheTopicsRegexIsRefused) {
 }
 
 TEST(ConnectorConfigTest, KustoBehaviorOnErrorMapsOntoKafkasKeys) {
-  auto with = [](std::string behavior, api::RawConfig extra = {}) {
+  auto with = [](const std::string& behavior, const api::RawConfig& extra = {}) {
     auto raw = valid();
     raw["behavior.on.error"] = behavior;
     raw.insert(extra.begin(), extra.end());
@@ -319,7 +319,7 @@ TEST(ConnectorConfigTest, KustoBehaviorOnErrorMapsOntoKafkasKeys) {
 
 // Bad configurations from the bad-input corpus: each refused with an error naming the key.
 TEST(ConnectorConfigTest, BadInputCorpusConfigurationsAreRefusedNamingTheKey) {
-  auto refused = [](api::RawConfig changes, std::string_view key) {
+  auto refused = [](const api::RawConfig& changes, std::string_view key) {
     auto raw = valid();
     for (auto& [k, v] : changes) raw[k] = v;
     auto r = validate_connector(default_worker(), raw);
