@@ -120,7 +120,7 @@ int main(int argc, char** argv) {
   if (!client) return 1;
   for (const char* file :
        {"kafkaconnectclusters.kconnect.dev.yaml", "kafkaconnectors.kconnect.dev.yaml"}) {
-    auto crd = yaml::to_json(
+    auto crd = kc::yaml::to_json(
         kc::testing::read_text(kc::testing::source_path(std::string("crds/") + file)));
     if (!crd || !(*client)->apply(kube::resources::custom_resource_definitions(), *crd)) return 1;
   }

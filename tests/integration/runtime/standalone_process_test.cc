@@ -314,8 +314,8 @@ TEST_F(StandaloneProcessTest, RestApiPausesAConnectorAndThePauseSurvivesARestart
   {
     auto [p, client] = run("first");
     ASSERT_TRUE(eventually(
-        [&] {
-          auto r = client->request(http::Method::kGet, "/health");
+        [&, c = client.get()] {
+          auto r = c->request(http::Method::kGet, "/health");
           return r && r->status == 200;
         },
         20s));
@@ -334,7 +334,7 @@ TEST_F(StandaloneProcessTest, RestApiPausesAConnectorAndThePauseSurvivesARestart
   testing::produce(cluster_->bootstrap_servers(), "seq", 100,
                    [](int i) { return fmt::format(R"({{"seq":{}}})", i); });
   auto [p, client] = run("second");
-  ASSERT_TRUE(eventually([&] { return !status(*client)["tasks"].empty(); }, 20s));
+  ASSERT_TRUE(eventually([&, c = client.get()] { return !status(*c)["tasks"].empty(); }, 20s));
   auto s = status(*client);
   EXPECT_EQ(s["connector"]["state"], "PAUSED");
   EXPECT_EQ(s["tasks"][0]["state"], "PAUSED");
