@@ -29,7 +29,7 @@
 
 #include "libs/base/log.h"
 #include "libs/kube/client/client.h"
-#include "libs/kube/core/yaml.h"
+#include "libs/yaml/yaml.h"
 #include "operator/api/kafka_connect_cluster.h"
 #include "operator/api/kafka_connector.h"
 #include "tests/fakes/kube_apiserver/api_server.h"
@@ -120,7 +120,7 @@ int main(int argc, char** argv) {
   if (!client) return 1;
   for (const char* file :
        {"kafkaconnectclusters.kconnect.dev.yaml", "kafkaconnectors.kconnect.dev.yaml"}) {
-    auto crd = kube::yaml_to_json(
+    auto crd = kc::yaml::to_json(
         kc::testing::read_text(kc::testing::source_path(std::string("crds/") + file)));
     if (!crd || !(*client)->apply(kube::resources::custom_resource_definitions(), *crd)) return 1;
   }

@@ -6,6 +6,7 @@
 
 #include <unistd.h>
 
+#include "libs/base/secrets.h"
 #include "libs/base/strings.h"
 
 namespace kc::log {
@@ -183,7 +184,7 @@ void Logger::log(Level level, std::string_view message, std::initializer_list<Fi
       }
     }
   }
-  registry.write(line);
+  registry.write(secrets::mask(line));  // a config provider's value never reaches the output
 }
 
 Logger& get(std::string_view name) { return Registry::instance().get(name); }

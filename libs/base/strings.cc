@@ -161,6 +161,10 @@ std::string sanitize_utf8(std::string_view s) {
 
 void append_json_string(std::string& out, std::string_view s) {
   static constexpr char kHex[] = "0123456789abcdef";
+  if (!is_valid_utf8(s)) {  // JSON text is UTF-8: ill-formed bytes become U+FFFD
+    append_json_string(out, sanitize_utf8(s));
+    return;
+  }
   out.push_back('"');
   for (char ch : s) {
     auto c = static_cast<unsigned char>(ch);

@@ -80,8 +80,12 @@ Result<Action> ClusterReconciler::reconcile(const kube::ObjectKey& key, const st
       slots.push_back(std::move(slot));
     }
     auto cm = ctx_.caches.config_maps->get({key.ns, model::resource_name(key.name)});
-    std::string doc = model::connectors_document(
-        cluster, slots, model::parse_connectors_document(connectors_json_of(cm)));
+    auto fitted = model::fit_connectors_document(
+        cluster, std::move(slots), model::parse_connectors_document(connectors_json_of(cm)),
+        model::config_map_data_bytes(model::config_map(cluster, view.worker.properties, "")));
+    report_refused(*obj, key, fitted.refused);
+    obs.too_large = fitted.refused;
+    const std::string& doc = fitted.text;
     if (deployment && template_hash(*deployment) != view.worker.hash &&
         !template_hash(*deployment).empty()) {
       ctx_.events.record_on_change(
@@ -106,6 +110,29 @@ Result<Action> ClusterReconciler::reconcile(const kube::ObjectKey& key, const st
   if (*written) ctx_.probe.api_writes("status").Increment();
   if (!write_error.empty()) return make_error(Errc::kUnavailable, write_error);
   return Action::await_change();
+}
+
+void ClusterReconciler::report_refused(const kube::Object& cluster, const kube::ObjectKey& key,
+                                       const std::vector<std::string>& refused) {
+  for (const auto& name : ctx_.refused.set(key, refused)) {
+    ctx_.enqueue_connector({key.ns, name});  // its status changes
+  }
+  if (refused.empty()) return;
+  std::string names = fmt::format("{}", fmt::join(refused, ", "));
+  logger().warn("connectors left out of the ConfigMap: it would be too large",
+                {{"cluster", key.str()}, {"connectors", names}});
+  ctx_.events.record_on_change(cluster, kube::runtime::EventType::kWarning, "ConfigMapTooLarge",
+             fmt::format("ConfigMap {} would exceed the {} bytes the API server accepts; left out: "
+                         "{}",
+                         model::resource_name(key.name), model::kMaxConfigMapDataBytes, names));
+  for (const auto& name : refused) {
+    auto connector = ctx_.caches.connectors->get({key.ns, name});
+    if (!connector) continue;
+    ctx_.events.record_on_change(*connector, kube::runtime::EventType::kWarning, "ConfigMapTooLarge",
+               fmt::format("left out of ConfigMap {}: with this configuration it would exceed the "
+                           "{} bytes the API server accepts",
+                           model::resource_name(key.name), model::kMaxConfigMapDataBytes));
+  }
 }
 
 std::string ClusterReconciler::apply_children(const ClusterView& view,

@@ -33,6 +33,10 @@ class ClusterReconciler {
   std::string apply_children(const ClusterView& view, const std::string& connectors_json,
                              const std::set<std::string>& secrets);
   Status reconcile_rack(const kube::Object& object, const ClusterView& view);
+  // Records the connectors left out of the ConfigMap (ctx_.refused), with a Warning event on the
+  // cluster and on each of them; wakes the connectors whose status changes.
+  void report_refused(const kube::Object& cluster, const kube::ObjectKey& key,
+                      const std::vector<std::string>& refused);
 
   Context& ctx_;
   ValidationCache& validations_;

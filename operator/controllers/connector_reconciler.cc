@@ -138,6 +138,12 @@ Result<Action> ConnectorReconciler::apply(const kube::Object& object, const std:
     }
   }
 
+  if (ctx_.refused.contains({ns, cluster_name}, name)) {
+    obs.stage = Stage::kTooLarge;  // the cluster reconciler left it out (and recorded an event)
+    ctx_.enqueue_cluster({ns, cluster_name});  // a smaller spec may fit now
+    KC_RETURN_IF_ERROR(write_status(object, model::connector_status(connector, obs, now)));
+    return Action::requeue(std::chrono::seconds(30));
+  }
   auto entry = config_map_entry(ctx_, ns, cluster_name, name);
   if (entry != model::connector_entry(connector)) {
     ctx_.enqueue_cluster({ns, cluster_name});
@@ -170,9 +176,9 @@ Result<Action> ConnectorReconciler::apply(const kube::Object& object, const std:
     reports.push_back(ctx_.workers.fetch(w, name, stop));
     if (reports.back().result == model::WorkerReport::Result::kError) {
       ctx_.probe.worker_status_errors().Increment();
-      logger().debug(
-          "worker status failed",
-          {{"connector", ns + "/" + name}, {"worker", w.pod}, {"error", reports.back().error}});
+      logger().debug("worker status failed", {{"connector", fmt::format("{}/{}", ns, name)},
+                                              {"worker", w.pod},
+                                              {"error", reports.back().error}});
     }
   }
   obs.merged = model::merge_worker_reports(reports);

@@ -3,9 +3,14 @@
 // What both reconcilers share: the API client, the caches, the writer, the event recorder, the
 // worker status client, and the options the operator was started with. Owned by Operator.
 
+#include <algorithm>
 #include <chrono>
 #include <functional>
+#include <iterator>
+#include <map>
 #include <memory>
+#include <mutex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -44,6 +49,35 @@ struct Caches {
   std::vector<Cache*> all() const;
 };
 
+// Connectors the cluster reconciler left out of their cluster's ConfigMap because their entries
+// would take it past the API server's size limit (operator_model::fit_connectors_document).
+// Written by ClusterReconciler, read by ConnectorReconciler for the connector's status.
+// Thread-safe.
+class RefusedConnectors {
+ public:
+  // Replaces the cluster's set; returns the connectors that entered or left it.
+  std::vector<std::string> set(const kube::ObjectKey& cluster,
+                               const std::vector<std::string>& names) {
+    std::set<std::string> now(names.begin(), names.end());
+    std::lock_guard lock(mu_);
+    auto& before = by_cluster_[cluster];
+    std::vector<std::string> changed;
+    std::set_symmetric_difference(before.begin(), before.end(), now.begin(), now.end(),
+                                  std::back_inserter(changed));
+    before = std::move(now);
+    return changed;
+  }
+  bool contains(const kube::ObjectKey& cluster, const std::string& connector) const {
+    std::lock_guard lock(mu_);
+    auto it = by_cluster_.find(cluster);
+    return it != by_cluster_.end() && it->second.count(connector) > 0;
+  }
+
+ private:
+  mutable std::mutex mu_;
+  std::map<kube::ObjectKey, std::set<std::string>> by_cluster_;
+};
+
 struct Context {
   kube::Client& client;
   OperatorOptions options;
@@ -55,6 +89,7 @@ struct Context {
   Probe& probe;
   std::function<void(const kube::ObjectKey&)> enqueue_cluster;
   std::function<void(const kube::ObjectKey&)> enqueue_connector;
+  RefusedConnectors refused;
 
   Context(kube::Client& c, OperatorOptions o, ServedApis a, Probe& p, const std::string& identity)
       : client(c),

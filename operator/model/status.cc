@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "operator/model/connectors_document.h"
+
 namespace kc::operator_model {
 namespace {
 
@@ -77,6 +79,15 @@ operator_api::KafkaConnectClusterStatus cluster_status(
   }
   if (!obs.write_error.empty()) {
     conditions(list, false, true, false, "WriteFailed", obs.write_error, gen, now);
+    return status;
+  }
+  if (!obs.too_large.empty()) {
+    conditions(
+        list, false, false, true, "ConfigMapTooLarge",
+        fmt::format("ConfigMap {}-kconnect would exceed the {} bytes the API server accepts; "
+                    "left out (their previous configuration, if any, keeps running): {}",
+                    cluster.metadata.name, kMaxConfigMapDataBytes, fmt::join(obs.too_large, ", ")),
+        gen, now);
     return status;
   }
   if (!obs.missing.empty()) {
@@ -186,6 +197,15 @@ operator_api::KafkaConnectorStatus connector_status(const operator_api::KafkaCon
     case Stage::kPending:
       conditions(list, false, true, false, "Applying",
                  fmt::format("writing the configuration to ConfigMap {}-kconnect", c), gen, now);
+      return status;
+    case Stage::kTooLarge:
+      conditions(list, false, false, true, "ConfigMapTooLarge",
+                 fmt::format("its configuration would take ConfigMap {}-kconnect past the {} bytes "
+                             "the API server accepts; the workers keep its previous "
+                             "configuration, if any. Shrink it, or move connectors to another "
+                             "KafkaConnectCluster",
+                             c, kMaxConfigMapDataBytes),
+                 gen, now);
       return status;
     case Stage::kApplied:
       break;

@@ -26,7 +26,9 @@ struct ClusterObservation {
   operator_api::FieldErrors invalid;  // spec errors: Stalled, nothing written
   operator_api::FieldErrors missing;  // Secrets or pattern matches missing: not Ready
   std::string write_error;            // a failed write this round (retried with backoff)
-  const Json* deployment = nullptr;   // the cached Deployment, if any
+  std::vector<std::string>
+      too_large;                     // connectors left out of the ConfigMap: it would be too large
+  const Json* deployment = nullptr;  // the cached Deployment, if any
   std::vector<operator_api::CertificateStatus> certificates;
 };
 
@@ -64,6 +66,7 @@ struct ConnectorObservation {
     kClusterPaused,   // its cluster has spec.paused
     kClusterInvalid,  // its cluster's spec is invalid: workers cannot run it
     kPending,         // the ConfigMap does not carry this generation yet
+    kTooLarge,        // its entry would take the ConfigMap past the API server's limit: Stalled
     kApplied,         // in the ConfigMap; worker reports below
   } stage = Stage::kPending;
   operator_api::FieldErrors errors;  // kInvalid

@@ -113,6 +113,23 @@ std::string ConfigIssue::to_string() const {
   return fmt::format("{} = \"{}\": {}", key, value, message);
 }
 
+bool check_utf8(const RawConfig& raw, std::vector<ConfigIssue>& issues) {
+  bool ok = true;
+  for (const auto& [key, value] : raw) {
+    bool key_ok = strings::is_valid_utf8(key);
+    if (key_ok && strings::is_valid_utf8(value)) continue;
+    ok = false;
+    auto shown_key = strings::sanitize_utf8(key);
+    issues.push_back(
+        {ConfigIssue::Severity::kError, shown_key,
+         is_sensitive_key(shown_key) ? std::string(kHidden) : strings::sanitize_utf8(value),
+         fmt::format("the {} is not valid UTF-8 (an ill-formed byte sequence is shown "
+                     "as U+FFFD); configuration keys and values must be UTF-8 text",
+                     key_ok ? "value" : "key")});
+  }
+  return ok;
+}
+
 bool is_sensitive_key(std::string_view key) {
   auto lower = strings::to_lower(key);
   if (lower == "ssl.ca.pem" || lower == "ssl.certificate.pem" ||

@@ -75,6 +75,11 @@ using RawConfig = std::map<std::string, std::string, std::less<>>;
 bool is_sensitive_key(std::string_view key);
 inline constexpr std::string_view kHidden = "[hidden]";
 
+// Configuration keys and values must be well-formed UTF-8 (they end up in JSON: REST bodies, the
+// state file, logs). Adds one kError issue per offending key or value, shown with each ill-formed
+// sequence replaced by U+FFFD (values of sensitive keys hidden); returns false when it added any.
+bool check_utf8(const RawConfig& raw, std::vector<ConfigIssue>& issues);
+
 // A configuration parsed against a ConfigDef: defaults applied, every value type-checked.
 class Config {
  public:

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "libs/base/secrets.h"
 #include "runtime/cli/commands.h"
 #include "runtime/config/config_file.h"
 #include "runtime/config/connector_config.h"
@@ -24,7 +25,7 @@ size_t print_issues(std::ostream& out, const std::string& source,
   for (const auto& i : issues) {
     out << fmt::format("  {}: {}\n",
                        i.severity == api::ConfigIssue::Severity::kError ? "error" : "warning",
-                       i.to_string());
+                       secrets::mask(i.to_string()));
   }
   return errors;
 }

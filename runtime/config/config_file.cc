@@ -7,9 +7,9 @@
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
-#include <yaml-cpp/yaml.h>
 
 #include "libs/base/strings.h"
+#include "libs/yaml/yaml.h"
 #include "runtime/config/properties.h"
 
 namespace kc::config {
@@ -43,36 +43,15 @@ Result<api::RawConfig> flatten_json_object(const json& obj, std::string_view whe
   return out;
 }
 
-json yaml_to_json(const YAML::Node& node) {
-  switch (node.Type()) {
-    case YAML::NodeType::Map: {
-      json obj = json::object();
-      for (const auto& kv : node) obj[kv.first.as<std::string>()] = yaml_to_json(kv.second);
-      return obj;
-    }
-    case YAML::NodeType::Sequence: {
-      json arr = json::array();
-      for (const auto& item : node) arr.push_back(yaml_to_json(item));
-      return arr;
-    }
-    case YAML::NodeType::Scalar:
-      return node.Scalar();  // scalars stay text: they become strings
-    default:
-      return nullptr;
-  }
-}
-
 Result<json> parse_document(std::string_view content, FileFormat format) {
   if (format == FileFormat::kJson) {
     auto doc = json::parse(content, nullptr, /*allow_exceptions=*/false);
     if (doc.is_discarded()) return make_error(Errc::kInvalidConfig, "not valid JSON");
     return doc;
   }
-  try {
-    return yaml_to_json(YAML::Load(std::string(content)));
-  } catch (const YAML::Exception& e) {
-    return make_error(Errc::kInvalidConfig, "not valid YAML: {}", e.what());
-  }
+  auto doc = yaml::to_json(content, yaml::Scalars::kText);
+  if (!doc) return make_error(Errc::kInvalidConfig, "{}", doc.error().message());
+  return doc;
 }
 
 }  // namespace

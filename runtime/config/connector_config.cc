@@ -89,6 +89,10 @@ constexpr std::string_view kPassthroughPrefixes[] = {"consumer.override.", "prod
 
 std::optional<std::string> check_name(std::string_view name) {
   if (strings::trim(name).empty()) return "Connector name must not be empty";
+  if (name.size() > kMaxConnectorNameBytes) {
+    return fmt::format("Connector name must be at most {} bytes long (it is {})",
+                       kMaxConnectorNameBytes, name.size());
+  }
   for (char c : name) {
     if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
       return "Connector name must not contain ISO control characters";
@@ -352,6 +356,9 @@ ValidationResult validate_connector(const WorkerConfig& worker, const api::RawCo
                                     const registry::Plugins& plugins) {
   ValidationResult result;
   auto& issues = result.issues;
+  // Text that is not UTF-8 would break every JSON output later (REST, state file): refused first,
+  // alone, so no other check formats it into a message.
+  if (!api::check_utf8(raw, issues)) return result;
   ConnectorConfig cfg;
   cfg.originals = raw;
   cfg.values = api::Config::parse(connector_config_def(), raw, issues);

@@ -18,6 +18,11 @@
 
 namespace kc::config {
 
+// The longest connector name, in bytes: 253, the longest Kubernetes object name (a DNS subdomain),
+// so every KafkaConnector's name fits, while /connectors/<name>/... stays far below the REST
+// server's header limits even percent-encoded (see docs/configuration.md, "Connector names").
+inline constexpr size_t kMaxConnectorNameBytes = 253;
+
 struct ConverterSpec {
   const api::ConverterPlugin* plugin = nullptr;
   api::Config config;  // the role's sub-keys (prefix removed), parsed against the plugin's keys

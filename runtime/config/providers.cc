@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "libs/base/secrets.h"
 #include "libs/base/strings.h"
 #include "runtime/config/config_file.h"
 #include "runtime/config/properties.h"
@@ -238,6 +239,7 @@ ConfigProviders::Resolved ConfigProviders::resolve(const api::RawConfig& raw,
         resolved += text;
         continue;
       }
+      secrets::remember(v);  // masked wherever it might be printed from now on
       resolved += v;
       any = true;
     }

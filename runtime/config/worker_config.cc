@@ -214,6 +214,7 @@ bool is_worker_passthrough_key(std::string_view key) {
 WorkerConfig parse_worker_config(const api::RawConfig& given, std::vector<api::ConfigIssue>& issues,
                                  ProviderReferences references) {
   WorkerConfig w;
+  api::check_utf8(given, issues);
   w.providers = ConfigProviders::from_worker(given, issues);
   api::RawConfig raw = references == ProviderReferences::kResolve
                            ? w.providers.resolve(given, issues).values

@@ -75,7 +75,11 @@ Status save_state(const std::string& path, const PersistedState& state) {
     if (c.config) entry["config"] = *c.config;
     connectors[name] = std::move(entry);
   }
-  auto text = json{{"version", 1}, {"connectors", std::move(connectors)}}.dump(2) + "\n";
+  // Names and configs are validated as UTF-8 before they are stored; should one slip through, its
+  // ill-formed bytes are written as U+FFFD rather than failing every later save.
+  auto text = json{{"version", 1}, {"connectors", std::move(connectors)}}.dump(
+                  2, ' ', false, json::error_handler_t::replace) +
+              "\n";
 
   fs::path target(path);
   auto dir = target.has_parent_path() ? target.parent_path() : fs::path(".");

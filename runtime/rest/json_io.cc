@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "libs/base/secrets.h"
 #include "runtime/config/providers.h"
 #include "runtime/transforms/chain.h"
 
@@ -35,7 +36,11 @@ http::Response error_response(const Error& error) {
 }
 
 http::Response json_response(int status, const Json& body) {
-  return http::Response::json(status, body.dump());
+  // Ill-formed UTF-8 (say, a connector name from a percent-encoded URL echoed in an error) is
+  // written as U+FFFD instead of throwing; config provider values are masked wherever they appear
+  // (a task's trace, an error message), not only under the keys that hold them.
+  return http::Response::json(
+      status, secrets::mask(body.dump(-1, ' ', false, Json::error_handler_t::replace)));
 }
 
 Json config_json(const api::RawConfig& config) {

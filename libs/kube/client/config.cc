@@ -9,7 +9,7 @@
 
 #include "libs/base/base64.h"
 #include "libs/base/strings.h"
-#include "libs/kube/core/yaml.h"
+#include "libs/yaml/yaml.h"
 
 namespace kc::kube {
 namespace {
@@ -62,7 +62,7 @@ Result<Config> load_kubeconfig(const KubeconfigOptions& options) {
     return make_error(Errc::kNotFound, "no kubeconfig at '{}'", path);
   }
   KC_ASSIGN_OR_RETURN(auto text, read_file(path));
-  KC_ASSIGN_OR_RETURN(auto doc, yaml_to_json(text));
+  KC_ASSIGN_OR_RETURN(auto doc, yaml::to_json(text));
   if (!doc.is_object()) return make_error(Errc::kInvalidConfig, "{}: not a kubeconfig", path);
   auto base = std::filesystem::path(path).parent_path();
 

@@ -9,7 +9,7 @@
 
 #include <gtest/gtest.h>
 
-#include "libs/kube/core/yaml.h"
+#include "libs/yaml/yaml.h"
 #include "tests/fakes/kube_apiserver/api_server.h"
 #include "tests/support/files.h"
 #include "tests/support/kube/kubectl.h"
@@ -41,7 +41,7 @@ class HelmChartTest : public ::testing::Test {
   }
 
   kube::Object default_values() {
-    auto v = kube::yaml_to_json(read_text(source_path("charts/kconnect-operator/values.yaml")));
+    auto v = yaml::to_json(read_text(source_path("charts/kconnect-operator/values.yaml")));
     EXPECT_TRUE(v) << v.error().to_string();
     return v ? *v : kube::Object::object();
   }
@@ -125,7 +125,7 @@ TEST_F(HelmChartTest, ValuesChangeTheRendering) {
   EXPECT_NE(out.find("kconnect-operator:1.2.3"), std::string::npos);
   EXPECT_EQ(out.find("kind: ClusterRole"), std::string::npos);
   EXPECT_EQ(out.find("kconnect-operator-metrics"), std::string::npos);
-  auto docs = kube::yaml_documents_to_json(out);
+  auto docs = yaml::documents_to_json(out);
   ASSERT_TRUE(docs) << docs.error().to_string();
 }
 

@@ -5,7 +5,6 @@
 
 #include <gtest/gtest.h>
 
-#include "libs/kube/core/yaml.h"
 #include "tests/e2e/operator/operator_fixture.h"
 #include "tests/support/process.h"
 #include "tests/support/test_certs.h"
@@ -65,8 +64,9 @@ TEST_F(OperatorE2eTest, ReconcilesClusterAndConnectorIntoWorkersAndStatus) {
            {"rbac.authorization.k8s.io/v1", "roles"},
            {"rbac.authorization.k8s.io/v1", "rolebindings"},
            {"policy/v1", "poddisruptionbudgets"}}) {
-    ASSERT_TRUE(eventually_for([&] { return get(version, plural, "main-kconnect").has_value(); }))
-        << plural;
+    ASSERT_TRUE(eventually_for([&, v = version, p = plural] {
+      return get(v, p, "main-kconnect").has_value();
+    })) << plural;
     auto obj = *get(version, plural, "main-kconnect");
     EXPECT_EQ(obj["metadata"]["ownerReferences"][0]["kind"], "KafkaConnectCluster") << plural;
     EXPECT_EQ(kube::label_of(obj, "app.kubernetes.io/managed-by"), "kconnect-operator");
@@ -265,8 +265,9 @@ TEST_F(OperatorE2eTest, DeleteRunsTheFinalizerAndCollectsChildren) {
                                                         {"v1", "services"},
                                                         {"rbac.authorization.k8s.io/v1", "roles"},
                                                         {"policy/v1", "poddisruptionbudgets"}}) {
-    EXPECT_TRUE(eventually_for([&] { return !get(version, plural, "main-kconnect").has_value(); }))
-        << plural;
+    EXPECT_TRUE(eventually_for([&, v = version, p = plural] {
+      return !get(v, p, "main-kconnect").has_value();
+    })) << plural;
   }
 }
 
@@ -337,6 +338,55 @@ spec:
     return events.out.find("\"reason\": \"InvalidSpec\"") != std::string::npos &&
            events.out.find("ssl.keystore.location") != std::string::npos;
   }));
+}
+
+// Issue 16: a cluster's ConfigMap was rendered whatever its size, and the API server refuses
+// more than 1 MiB of data (so does the test API server). The connector that would push it over is
+// left out, with a ConfigMapTooLarge condition on it and on the cluster and Warning events; the
+// others are applied.
+TEST_F(OperatorE2eTest, ConnectorThatWouldOverflowTheConfigMapIsLeftOutWithAReason) {
+  start_operator();
+  apply(example("kafkaconnectcluster.yaml"));
+  apply(with_connector_spec("small", ""));
+  auto big = [](const std::string& name) {
+    return with_connector_spec(name, "  config:\n    comment: " + std::string(600'000, 'x') + "\n");
+  };
+  // kubectl create: apply's last-applied annotation could not hold 600 KB.
+  auto created = kubectl({"create", "-f", "-"}, big("big-a"));
+  ASSERT_EQ(created.exit_code, 0) << created.err;
+  ASSERT_TRUE(
+      eventually_for([&] { return connectors_json("main")["connectors"].contains("big-a"); }));
+  created = kubectl({"create", "-f", "-"}, big("big-b"));
+  ASSERT_EQ(created.exit_code, 0) << created.err;
+  ASSERT_TRUE(eventually_for([&] {
+    auto c = connector("big-b");
+    return c && condition(*c, "Ready", "reason") == "ConfigMapTooLarge";
+  }));
+  EXPECT_EQ(condition(*connector("big-b"), "Stalled"), "True");
+  ASSERT_TRUE(eventually_for([&] {
+    auto c = cluster("main");
+    return c && condition(*c, "Ready", "reason") == "ConfigMapTooLarge";
+  }));
+  EXPECT_NE(condition(*cluster("main"), "Ready", "message").find("big-b"), std::string::npos);
+  auto doc = connectors_json("main")["connectors"];
+  EXPECT_TRUE(doc.contains("small"));
+  EXPECT_TRUE(doc.contains("big-a"));
+  EXPECT_FALSE(doc.contains("big-b"));
+  EXPECT_TRUE(eventually_for([&] {
+    auto events = kubectl({"get", "events", "-o", "json"});
+    return events.out.find("\"reason\": \"ConfigMapTooLarge\"") != std::string::npos &&
+           events.out.find("\"name\": \"big-b\"") != std::string::npos;
+  }));
+  // Room again: the connector left out is applied and the cluster's condition clears.
+  ASSERT_EQ(kubectl({"delete", "kctr", "big-a", "--wait=false"}).exit_code, 0);
+  ASSERT_TRUE(
+      eventually_for([&] { return connectors_json("main")["connectors"].contains("big-b"); }));
+  EXPECT_TRUE(eventually_for([&] {
+    auto c = connector("big-b");
+    return c && condition(*c, "Ready", "reason") != "ConfigMapTooLarge";
+  }));
+  EXPECT_TRUE(eventually_for(
+      [&] { return condition(*cluster("main"), "Ready", "reason") != "ConfigMapTooLarge"; }));
 }
 
 TEST_F(OperatorE2eTest, SlowOrFailingConnectorStatusNeverDelaysOthers) {

@@ -3,7 +3,6 @@
 #include <regex>
 
 #include "libs/http/client.h"
-#include "libs/kube/core/yaml.h"
 #include "tests/support/process.h"
 #include "tests/support/wait.h"
 
@@ -153,6 +152,7 @@ void OperatorTest::make_workers_ready(const std::string& cluster_name, int ready
 void OperatorTest::publish_workers(const std::string& cluster_name,
                                    const std::vector<ConnectStatusServer*>& workers) {
   std::vector<WorkerEndpoint> endpoints;
+  endpoints.reserve(workers.size());
   for (auto* w : workers) endpoints.push_back({w->worker_id(), w->port()});
   publish_endpoints(cluster_name, endpoints);
 }

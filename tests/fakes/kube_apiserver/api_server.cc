@@ -17,7 +17,7 @@
 #include "libs/kube/core/api_status.h"
 #include "libs/kube/core/label_selector.h"
 #include "libs/kube/core/time.h"
-#include "libs/kube/core/yaml.h"
+#include "libs/yaml/yaml.h"
 #include "tests/fakes/kube_apiserver/discovery.h"
 #include "tests/fakes/kube_apiserver/managed_fields.h"
 #include "tests/fakes/kube_apiserver/resource_registry.h"
@@ -405,6 +405,24 @@ struct FakeApiServer::Impl {
       auto causes = validate_against_schema(next, r.schema);
       if (!causes.empty()) return invalid(r, name, std::move(causes));
     }
+    // kube-apiserver's ValidateConfigMap: data and binaryData (decoded) keys and values together
+    // at most 1 MiB (core.MaxSecretSize), reported against the whole object.
+    if (r.kind == "ConfigMap" && r.group.empty()) {
+      size_t bytes = 0;
+      for (const char* field : {"data", "binaryData"}) {
+        if (!next.contains(field) || !next[field].is_object()) continue;
+        for (const auto& [key, value] : next[field].items()) {
+          if (!value.is_string()) continue;
+          const auto& text = value.get_ref<const std::string&>();
+          auto decoded = std::string_view(field) == "binaryData" ? base64::decode(text) : text;
+          bytes += key.size() + decoded.value_or(text).size();
+        }
+      }
+      if (bytes > (size_t{1} << 20)) {
+        return invalid(r, name,
+                       {{"FieldValueTooLong", "[]", "Too long: must have at most 1048576 bytes"}});
+      }
+    }
     if (r.kind == "CustomResourceDefinition") {
       auto resources = ResourceRegistry::parse_crd(next);
       if (!resources) {
@@ -685,7 +703,7 @@ std::string manager_of(const http::Request& req) {
 Outcome<Object> parse_body(const http::Request& req) {
   auto content_type = req.headers.get("Content-Type").value_or("application/json");
   if (content_type.find("yaml") != std::string_view::npos) {
-    auto parsed = k::yaml_to_json(req.body);
+    auto parsed = yaml::to_json(req.body);
     if (!parsed) return bad_request(parsed.error().message());
     return *parsed;
   }

@@ -52,6 +52,9 @@
 //   its structural schema prunes unknown fields (fieldValidation=Strict refuses them with 400,
 //   Warn — the default — reports them in a Warning header), applies defaults and validates (see
 //   schema.h). Printer columns render in Table responses for kubectl get.
+// - Built-in validation of names (RFC 1123 subdomains) and of ConfigMap size: data and binaryData
+//   keys and values over 1 MiB are 422 Invalid ("[]: Too long: must have at most 1048576 bytes",
+//   kubernetes/pkg/apis/core/validation ValidateConfigMap).
 // - Discovery (/version, /api, /apis, /api/v1, /apis/{g}/{v}) and OpenAPI v3 (/openapi/v3 and one
 //   document per group-version, PATCH operations tagged x-kubernetes-group-version-kind with a
 //   fieldValidation parameter, so kubectl's default --validate=strict uses server-side validation).

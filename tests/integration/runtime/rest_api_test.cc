@@ -3,6 +3,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <mutex>
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -58,8 +59,9 @@ class RestApiTest : public ::testing::Test {
                           {"value.converter.schemas.enable", "false"},
                           {"consumer.session.timeout.ms", "6000"},
                           {"consumer.heartbeat.interval.ms", "500"},
-                          {"config.providers", "env"},
-                          {"config.providers.env.class", "EnvVarConfigProvider"}};
+                          {"config.providers", "env,file"},
+                          {"config.providers.env.class", "EnvVarConfigProvider"},
+                          {"config.providers.file.class", "FileConfigProvider"}};
     for (auto& [k, v] : extra) raw[k] = v;
     std::vector<api::ConfigIssue> issues;
     return config::parse_worker_config(raw, issues);
@@ -302,6 +304,34 @@ TEST_F(RestApiTest, BodiesThatAreNotDeclaredJsonGet415) {
   EXPECT_EQ(restart->status, 204);
 }
 
+// Issue 16: a name from the URL that is not UTF-8 used to be stored, and every later JSON output
+// (GET /connectors, the state file) failed with 500 until it was deleted.
+TEST_F(RestApiTest, NamesThatAreNotUtf8OrTooLongAreRefusedWith400) {
+  auto bad = call(Method::kPut, "/connectors/%ff/config", sink_config(""));
+  EXPECT_EQ(bad.status, 400) << bad.text;
+  ASSERT_TRUE(bad.body.is_object()) << bad.text;  // the reply itself is valid JSON
+  auto message = bad.body["message"].get<std::string>();
+  EXPECT_NE(message.find("name = "), std::string::npos) << message;
+  EXPECT_NE(message.find("not valid UTF-8"), std::string::npos) << message;
+  auto missing = call(Method::kGet, "/connectors/bad%ff");
+  EXPECT_EQ(missing.status, 404) << missing.text;
+  EXPECT_TRUE(missing.body.is_object()) << missing.text;
+
+  auto too_long =
+      call(Method::kPost, "/connectors",
+           json{{"name", std::string(size_t{100} * 1024, 'n')}, {"config", sink_config("")}});
+  EXPECT_EQ(too_long.status, 400) << too_long.text.substr(0, 300);
+  EXPECT_NE(too_long.text.find("Connector name must be at most 253 bytes long"), std::string::npos);
+
+  // Nothing was stored: the worker keeps answering and persisting.
+  EXPECT_EQ(call(Method::kGet, "/connectors").body, json::array());
+  create("after");
+  EXPECT_EQ(call(Method::kGet, "/connectors").body, json::array({"after"}));
+  EXPECT_EQ(call(Method::kPut, "/connectors/after/pause").status, 202);
+  auto state = testing::read_text(dir_.file("state.json"));
+  EXPECT_NE(state.find("\"after\""), std::string::npos) << state;
+}
+
 TEST_F(RestApiTest, InitialStateStoppedCreatesNoTasks) {
   create("born-stopped", {}, "STOPPED");
   auto status = call(Method::kGet, "/connectors/born-stopped/status");
@@ -416,6 +446,63 @@ TEST_F(RestApiTest, ConnectorWhoseSecretNoLongerResolvesFailsOnRestartAndKeepsIt
   EXPECT_EQ(again.status, 202);
   EXPECT_EQ(again.body["connector"]["state"], "RESTARTING");
   EXPECT_EQ(state_of("secretive"), "RUNNING");
+}
+
+// Issue 16: a value a config provider resolved was hidden in GET .../config but printed in the
+// task's trace, in error messages and in the log. Here one secret from a file is used by several
+// keys, two errors quote it, and every output is searched for it.
+TEST_F(RestApiTest, ProviderValuesAppearInNoOutput) {
+  const std::string secret = "dlq-from-a-secret-file-4f2a";
+  testing::write_text(dir_.file("secrets.properties"), "dlq=" + secret + "\n");
+  const std::string ref = "${file:" + dir_.file("secrets.properties") + ":dlq}";
+  std::mutex mu;
+  std::string logged;
+  log::set_sink([&](std::string_view line) {
+    std::lock_guard lock(mu);
+    logged.append(line).push_back('\n');
+  });
+  struct RestoreSink {
+    ~RestoreSink() { log::set_sink(nullptr); }
+  } restore;
+
+  // The DLQ cannot be created on the mock cluster: the task fails with a trace naming its topic.
+  create("leaky", {{"errors.tolerance", "all"},
+                   {"errors.deadletterqueue.topic.name", ref},
+                   {"admin.override.request.timeout.ms", "500"},
+                   {"comment", "see " + ref}});
+  ASSERT_TRUE(
+      eventually([&] { return task_states("leaky") == std::vector<std::string>{"FAILED"}; }, 10s));
+  // A validation error that quotes it (the DLQ is also an input topic).
+  auto invalid =
+      call(Method::kPost, "/connectors",
+           json{{"name", "leaky-too"},
+                {"config",
+                 sink_config("", {{"topics", ref}, {"errors.deadletterqueue.topic.name", ref}})}});
+  EXPECT_EQ(invalid.status, 400) << invalid.text;
+  auto validated =
+      call(Method::kPut, "/connector-plugins/null/config/validate",
+           sink_config("v", {{"topics", ref}, {"errors.deadletterqueue.topic.name", ref}}));
+  EXPECT_EQ(validated.status, 200) << validated.text;
+
+  auto status = call(Method::kGet, "/connectors/leaky/status");
+  auto trace = status.body["tasks"][0]["trace"].get<std::string>();
+  EXPECT_NE(trace.find("topic=[hidden]"), std::string::npos) << trace;
+  std::vector<std::pair<std::string, std::string>> outputs = {
+      {"POST /connectors (400)", invalid.text},
+      {"PUT .../config/validate", validated.text},
+      {"GET .../status", status.text},
+      {"GET .../config", call(Method::kGet, "/connectors/leaky/config").text},
+      {"GET .../tasks", call(Method::kGet, "/connectors/leaky/tasks").text},
+      {"GET /connectors/leaky", call(Method::kGet, "/connectors/leaky").text},
+      {"GET /connectors?expand", call(Method::kGet, "/connectors?expand=status&expand=info").text},
+      {"state file", testing::read_text(dir_.file("state.json"))}};
+  {
+    std::lock_guard lock(mu);
+    outputs.emplace_back("log", logged);
+  }
+  for (const auto& [what, text] : outputs) {
+    EXPECT_EQ(text.find(secret), std::string::npos) << what << ":\n" << text;
+  }
 }
 
 TEST_F(RestApiTest, RestartSemantics) {

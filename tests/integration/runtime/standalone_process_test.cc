@@ -144,6 +144,22 @@ TEST(RuntimeCliTest, ValidateReportsEveryProblemAndExitsNonZero) {
   }
 }
 
+// Issue 16: a name that is not UTF-8 passed validate and made standalone abort (exit 134).
+TEST(RuntimeCliTest, ValidateAndStandaloneRefuseANameThatIsNotUtf8) {
+  testing::TempDir dir;
+  testing::write_text(dir.file("worker.properties"), "bootstrap.servers=broker:9092\n");
+  testing::write_text(dir.file("bad.properties"), "name=bad\xff\nconnector.class=null\ntopics=t\n");
+  Process v({runtime(), "validate", dir.file("bad.properties")}, dir.file("v"));
+  ASSERT_EQ(v.wait(10s), 1) << v.out();
+  EXPECT_NE(v.out().find("name = \"bad\uFFFD\": the value is not valid UTF-8"), std::string::npos)
+      << v.out();
+  Process s({runtime(), "standalone", dir.file("worker.properties"), dir.file("bad.properties")},
+            dir.file("s"));
+  ASSERT_EQ(s.wait(20s), 1) << s.err();
+  EXPECT_NE(s.err().find("refusing to start"), std::string::npos) << s.err();
+  EXPECT_NE(s.err().find("not valid UTF-8"), std::string::npos) << s.err();
+}
+
 TEST(RuntimeCliTest, ValidateChecksTlsFilesAndTheWorkersOverridePolicy) {
   testing::TempDir dir;
   testing::write_text(dir.file("worker.properties"),

@@ -7,7 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "libs/kube/client/client.h"
-#include "libs/kube/core/yaml.h"
+#include "libs/yaml/yaml.h"
 #include "operator/api/kafka_connect_cluster.h"
 #include "operator/api/kafka_connector.h"
 #include "tests/fakes/kube_apiserver/api_server.h"
@@ -39,7 +39,7 @@ class KubeTest : public ::testing::Test {
   void install_crds() {
     for (const char* file :
          {"kafkaconnectclusters.kconnect.dev.yaml", "kafkaconnectors.kconnect.dev.yaml"}) {
-      auto crd = yaml_to_json(
+      auto crd = yaml::to_json(
           kc::testing::read_text(kc::testing::source_path(std::string("crds/") + file)));
       ASSERT_TRUE(crd);
       auto applied = client_->apply(resources::custom_resource_definitions(), *crd);

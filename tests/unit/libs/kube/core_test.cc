@@ -6,7 +6,6 @@
 #include "libs/kube/core/object.h"
 #include "libs/kube/core/resource.h"
 #include "libs/kube/core/time.h"
-#include "libs/kube/core/yaml.h"
 
 namespace kc::kube {
 namespace {
@@ -87,36 +86,6 @@ TEST(LabelSelectorTest, MatchesEqualitySetAndExistence) {
   EXPECT_FALSE(LabelSelector::parse("=x"));
   EXPECT_TRUE(LabelSelector::parse("")->matches(std::map<std::string, std::string>{}));
   EXPECT_EQ(LabelSelector::from_labels({{"a", "1"}, {"b", "2"}}).str(), "a=1,b=2");
-}
-
-TEST(YamlTest, ResolvesScalarsLikeKubernetes) {
-  auto doc = yaml_to_json(R"(
-a: 1
-b: "1"
-c: true
-d: 'true'
-e: 1.5
-f: ~
-g: plain text
-h: [x, 2]
-i: {j: k}
-)");
-  ASSERT_TRUE(doc) << doc.error().to_string();
-  EXPECT_EQ((*doc)["a"], 1);
-  EXPECT_EQ((*doc)["b"], "1");
-  EXPECT_EQ((*doc)["c"], true);
-  EXPECT_EQ((*doc)["d"], "true");
-  EXPECT_EQ((*doc)["e"], 1.5);
-  EXPECT_TRUE((*doc)["f"].is_null());
-  EXPECT_EQ((*doc)["g"], "plain text");
-  EXPECT_EQ((*doc)["h"], Object::array({"x", 2}));
-  EXPECT_EQ((*doc)["i"]["j"], "k");
-  auto docs = yaml_documents_to_json("a: 1\n---\n---\nb: 2\n");
-  ASSERT_TRUE(docs);
-  EXPECT_EQ(docs->size(), 2u);
-  auto bad = yaml_to_json("a: [1, 2");
-  EXPECT_FALSE(bad);
-  EXPECT_EQ(bad.error().code(), Errc::kInvalidArgument);
 }
 
 TEST(ApiStatusTest, MapsStatusesToTypedErrors) {

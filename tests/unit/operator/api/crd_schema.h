@@ -5,14 +5,14 @@
 #include <string>
 
 #include "libs/kube/core/object.h"
-#include "libs/kube/core/yaml.h"
+#include "libs/yaml/yaml.h"
 #include "tests/support/files.h"
 #include "tests/support/kube/kubectl.h"
 
 namespace kc::testing {
 
 inline kube::Object crd_schema(const std::string& file) {
-  auto crd = kube::yaml_to_json(read_text(source_path(std::string("crds/") + file)));
+  auto crd = yaml::to_json(read_text(source_path(std::string("crds/") + file)));
   if (!crd) return {};
   return (*crd)["spec"]["versions"][0]["schema"]["openAPIV3Schema"];
 }

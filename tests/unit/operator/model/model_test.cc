@@ -4,7 +4,7 @@
 
 #include <gtest/gtest.h>
 
-#include "libs/kube/core/yaml.h"
+#include "libs/yaml/yaml.h"
 #include "operator/api/kafka_connect_cluster.h"
 #include "operator/api/kafka_connector.h"
 #include "operator/model/cluster_objects.h"
@@ -109,8 +109,8 @@ spec:
   restartRequest: "2026-11-21T10:00:00Z"
 )";
 
-operator_api::KafkaConnectCluster cluster(const char* yaml) {
-  auto json = kube::yaml_to_json(yaml);
+operator_api::KafkaConnectCluster cluster(const char* text) {
+  auto json = yaml::to_json(text);
   EXPECT_TRUE(json) << json.error().to_string();
   FieldErrors errors;
   auto c = operator_api::parse_kafka_connect_cluster(*json, errors);
@@ -120,8 +120,8 @@ operator_api::KafkaConnectCluster cluster(const char* yaml) {
   return c;
 }
 
-operator_api::KafkaConnector connector(const char* yaml) {
-  auto json = kube::yaml_to_json(yaml);
+operator_api::KafkaConnector connector(const char* text) {
+  auto json = yaml::to_json(text);
   EXPECT_TRUE(json) << json.error().to_string();
   FieldErrors errors;
   auto c = operator_api::parse_kafka_connector(*json, errors);
@@ -249,6 +249,70 @@ TEST(ModelTest, InvalidConnectorKeepsItsPreviousEntry) {
   EXPECT_FALSE(doc["connectors"].contains("new"));
   EXPECT_FALSE(doc["connectors"].contains("gone"));
   EXPECT_EQ(doc["workers"], 1);
+}
+
+// Issue 16: a cluster's connectors were rendered into one ConfigMap of any size (1.3 MB seen);
+// the API server refuses more than 1 MiB of data. Connectors that do not fit are left out, in
+// name order, and named; the rest is written.
+TEST(ModelTest, ConnectorsThatWouldTakeTheConfigMapPast1MiBAreLeftOut) {
+  auto c = cluster(kMinimal);
+  auto properties = build_worker_config(c, {}).properties;
+  size_t other = config_map_data_bytes(config_map(c, properties, ""));
+  EXPECT_EQ(other, std::string(kWorkerPropertiesKey).size() + properties.size() +
+                       std::string(kConnectorsKey).size());
+  auto big = [&](const std::string& name, size_t bytes) {
+    auto ctr = connector(kConnector);
+    ctr.metadata.name = name;
+    ctr.spec.config["comment"] = std::string(bytes, 'x');
+    return ConnectorSlot{name, connector_entry(ctr)};
+  };
+  // 3 x 300 KB fit; the fourth pushes it over; a small one after it still fits.
+  std::vector<ConnectorSlot> slots = {big("a", 300'000), big("d", 300'000), big("b", 300'000),
+                                      big("c", 300'000), big("e", 1'000)};
+  auto all = connectors_document(c, slots, nullptr);
+  ASSERT_GT(other + all.size(), kMaxConfigMapDataBytes);  // what was written before
+  auto fitted = fit_connectors_document(c, slots, nullptr, other);
+  EXPECT_EQ(fitted.refused, std::vector<std::string>{"d"});
+  EXPECT_LE(config_map_data_bytes(config_map(c, properties, fitted.text)), kMaxConfigMapDataBytes);
+  auto doc = parse_connectors_document(fitted.text);
+  for (const char* name : {"a", "b", "c", "e"}) EXPECT_TRUE(doc["connectors"].contains(name));
+  EXPECT_FALSE(doc["connectors"].contains("d"));
+
+  // A connector that grew past the limit keeps its previous (smaller) entry.
+  auto previous = parse_connectors_document(
+      connectors_document(c, {slots[0], slots[2], slots[3], big("d", 1'000)}, nullptr));
+  fitted = fit_connectors_document(c, slots, previous, other);
+  EXPECT_EQ(fitted.refused, std::vector<std::string>{"d"});
+  doc = parse_connectors_document(fitted.text);
+  EXPECT_EQ(doc["connectors"]["d"], *big("d", 1'000).entry);
+
+  // Under the limit: the same document as before, nothing refused.
+  slots.resize(2);
+  fitted = fit_connectors_document(c, slots, nullptr, other);
+  EXPECT_TRUE(fitted.refused.empty());
+  EXPECT_EQ(fitted.text, connectors_document(c, slots, nullptr));
+}
+
+TEST(StatusTest, ConfigMapTooLargeIsAStalledConditionOnClusterAndConnector) {
+  auto c = cluster(kMinimal);
+  auto now = std::chrono::system_clock::now();
+  ClusterObservation obs;
+  obs.too_large = {"d", "f"};
+  auto s = cluster_status(c, obs, now);
+  const auto* ready = kube::find_condition(s.conditions, "Ready");
+  ASSERT_TRUE(ready);
+  EXPECT_EQ(ready->reason, "ConfigMapTooLarge");
+  EXPECT_NE(ready->message.find("left out (their previous configuration, if any, keeps running): "
+                                "d, f"),
+            std::string::npos)
+      << ready->message;
+  EXPECT_TRUE(kube::is_condition_true(s.conditions, "Stalled"));
+  ConnectorObservation cobs;
+  cobs.stage = ConnectorObservation::Stage::kTooLarge;
+  cobs.cluster = "minimal";
+  auto cs = connector_status(connector(kConnector), cobs, now);
+  EXPECT_EQ(kube::find_condition(cs.conditions, "Ready")->reason, "ConfigMapTooLarge");
+  EXPECT_TRUE(kube::is_condition_true(cs.conditions, "Stalled"));
 }
 
 TEST(ModelTest, RestartTokenCombinesTheRequestAndAutoRestarts) {

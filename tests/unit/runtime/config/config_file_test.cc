@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/support/files.h"
+
 namespace kc::config {
 namespace {
 
@@ -44,6 +46,33 @@ TEST(ConfigFileTest, NestedValuesAreRefusedNamingTheKey) {
 TEST(ConfigFileTest, InvalidJsonAndYamlAreReported) {
   EXPECT_FALSE(parse_connector("{\"name\": ", FileFormat::kJson));
   EXPECT_FALSE(parse_flat("a: [unclosed", FileFormat::kYaml));
+}
+
+// Issue 16: a self-referencing anchor crashed validate and standalone (SIGSEGV) and a 542-byte
+// "billion laughs" file grew past 6 GB. Both are refused naming the file.
+TEST(ConfigFileTest, YamlAliasBombsAreRefusedNamingTheFile) {
+  testing::TempDir dir;
+  testing::write_text(dir.file("cycle.yaml"), "name: s\nconfig: &c {x: [*c]}\n");
+  auto cycle = load_connector_file(dir.file("cycle.yaml"));
+  ASSERT_FALSE(cycle);
+  EXPECT_EQ(cycle.error().code(), Errc::kInvalidConfig);
+  EXPECT_NE(cycle.error().message().find("cycle.yaml"), std::string::npos)
+      << cycle.error().message();
+  EXPECT_NE(cycle.error().message().find("nested deeper than 100 levels"), std::string::npos)
+      << cycle.error().message();
+
+  std::string laughs = "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n";
+  for (char c = 'b', p = 'a'; c <= 'i'; p = c, ++c) {
+    laughs += std::string(1, c) + ": &" + c + " [";
+    for (int i = 0; i < 9; ++i) laughs += std::string(i ? ", *" : "*") + p;
+    laughs += "]\n";
+  }
+  testing::write_text(dir.file("laughs.yaml"), laughs);
+  auto bomb = load_worker_file(dir.file("laughs.yaml"));
+  ASSERT_FALSE(bomb);
+  EXPECT_NE(bomb.error().message().find("laughs.yaml"), std::string::npos);
+  EXPECT_NE(bomb.error().message().find("expands to more than 8 MiB"), std::string::npos)
+      << bomb.error().message();
 }
 
 TEST(ConfigFileTest, FormatDetection) {

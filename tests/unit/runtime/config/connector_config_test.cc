@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include "libs/base/strings.h"
+
 namespace kc::config {
 namespace {
 
@@ -140,6 +142,48 @@ TEST(ConnectorConfigTest, SecretValuesAreNeverShown) {
   }
 }
 
+TEST(ConnectorConfigTest, NamesKeysAndValuesThatAreNotUtf8AreRefusedNamingTheKey) {
+  auto bad_name = valid();
+  bad_name["name"] = "bad\xff";
+  auto r = validate_connector(default_worker(), bad_name);
+  EXPECT_FALSE(r.ok());
+  EXPECT_FALSE(r.config);
+  const auto* issue = find(r, "name", Severity::kError);
+  ASSERT_TRUE(issue);
+  EXPECT_EQ(issue->value, "bad\uFFFD");  // shown as U+FFFD, so any output stays UTF-8
+  EXPECT_NE(issue->message.find("not valid UTF-8"), std::string::npos) << issue->message;
+
+  auto bad_key = valid();
+  bad_key["file\xc3"] = "x";
+  bad_key["db.password"] = "secret\xe2\x82";
+  r = validate_connector(default_worker(), bad_key);
+  EXPECT_TRUE(find(r, "file\uFFFD", Severity::kError));
+  issue = find(r, "db.password", Severity::kError);
+  ASSERT_TRUE(issue);
+  EXPECT_EQ(issue->value, "[hidden]");
+  for (const auto& i : r.issues) EXPECT_TRUE(strings::is_valid_utf8(i.to_string()));
+
+  std::vector<api::ConfigIssue> worker_issues;
+  parse_worker_config({{"bootstrap.servers", "broker:9092"}, {"group.id", "\xc0\x80"}},
+                      worker_issues);
+  EXPECT_TRUE(std::any_of(worker_issues.begin(), worker_issues.end(), [](const auto& i) {
+    return i.key == "group.id" && i.severity == Severity::kError;
+  }));
+}
+
+TEST(ConnectorConfigTest, NamesAreAtMost253Bytes) {
+  auto longest = valid();
+  longest["name"] = std::string(kMaxConnectorNameBytes, 'n');
+  EXPECT_TRUE(validate_connector(default_worker(), longest).ok());
+  auto too_long = valid();
+  too_long["name"] = std::string(size_t{100} * 1024, 'n');
+  auto r = validate_connector(default_worker(), too_long);
+  const auto* issue = find(r, "name", Severity::kError);
+  ASSERT_TRUE(issue);
+  EXPECT_NE(issue->message.find("at most 253 bytes long (it is 102400)"), std::string::npos)
+      << issue->message;
+}
+
 TEST(ConnectorConfigTest, ConverterSubKeysAreValidatedWithTheirPrefix) {
   auto raw = valid();
   raw["value.converter"] = "org.apache.kafka.connect.json.JsonConverter";
@@ -248,7 +292,7 @@ TEST(ConnectorConfigTest, DeadLetterTopicMatchedByTheTopicsRegexIsRefused) {
 }
 
 TEST(ConnectorConfigTest, KustoBehaviorOnErrorMapsOntoKafkasKeys) {
-  auto with = [](std::string behavior, api::RawConfig extra = {}) {
+  auto with = [](const std::string& behavior, const api::RawConfig& extra = {}) {
     auto raw = valid();
     raw["behavior.on.error"] = behavior;
     raw.insert(extra.begin(), extra.end());
@@ -275,7 +319,7 @@ TEST(ConnectorConfigTest, KustoBehaviorOnErrorMapsOntoKafkasKeys) {
 
 // Bad configurations from the bad-input corpus: each refused with an error naming the key.
 TEST(ConnectorConfigTest, BadInputCorpusConfigurationsAreRefusedNamingTheKey) {
-  auto refused = [](api::RawConfig changes, std::string_view key) {
+  auto refused = [](const api::RawConfig& changes, std::string_view key) {
     auto raw = valid();
     for (auto& [k, v] : changes) raw[k] = v;
     auto r = validate_connector(default_worker(), raw);

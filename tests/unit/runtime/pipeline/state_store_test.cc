@@ -17,6 +17,20 @@ TEST(StateStoreTest, MissingFileIsAnEmptyState) {
   EXPECT_TRUE(state->empty());
 }
 
+TEST(StateStoreTest, TextThatIsNotUtf8IsSavedReplacedInsteadOfThrowing) {
+  testing::TempDir dir;
+  auto path = dir.file("worker.state.json");
+  PersistedState state;
+  state["ok"] = {.state = TargetState::kRunning, .config = api::RawConfig{{"name", "ok"}}};
+  state["bad\xff"] = {.state = TargetState::kPaused,
+                      .config = api::RawConfig{{"name", "bad\xff"}, {"k\xc3", "v\xe2"}}};
+  ASSERT_TRUE(save_state(path, state));
+  auto loaded = load_state(path);
+  ASSERT_TRUE(loaded) << loaded.error().message();
+  EXPECT_EQ(loaded->size(), 2u);
+  EXPECT_EQ(loaded->count("ok"), 1u);
+}
+
 TEST(StateStoreTest, SavedStateLoadsBackAndTheFileIsPrivate) {
   testing::TempDir dir;
   auto path = dir.file("worker.state.json");
