@@ -1,5 +1,7 @@
 #include "libs/yaml/yaml.h"
 
+#include <charconv>
+
 #include <yaml-cpp/yaml.h>
 
 #include "libs/base/strings.h"
@@ -23,8 +25,12 @@ json typed_scalar(const YAML::Node& node) {
     if (auto i = strings::parse_int<int64_t>(text); i && text.find(' ') == std::string::npos) {
       return *i;
     }
-    if (strings::starts_with(text, "0x")) {
-      if (auto i = strings::parse_int<int64_t>(text.substr(2)); i) return *i;
+    // YAML 1.2 core schema: 0x hexadecimal and 0o octal integers ("0x10" is 16, "0xff" 255).
+    if (text.size() > 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'o')) {
+      int64_t value = 0;
+      const char* end = text.data() + text.size();
+      auto [ptr, ec] = std::from_chars(text.data() + 2, end, value, text[1] == 'x' ? 16 : 8);
+      if (ec == std::errc() && ptr == end) return value;
     }
     bool looks_float = text.find_first_not_of("0123456789+-.eE") == std::string::npos &&
                        text.find_first_of("0123456789") != std::string::npos;

@@ -121,17 +121,19 @@ void ClusterReconciler::report_refused(const kube::Object& cluster, const kube::
   std::string names = fmt::format("{}", fmt::join(refused, ", "));
   logger().warn("connectors left out of the ConfigMap: it would be too large",
                 {{"cluster", key.str()}, {"connectors", names}});
-  ctx_.events.record_on_change(cluster, kube::runtime::EventType::kWarning, "ConfigMapTooLarge",
-             fmt::format("ConfigMap {} would exceed the {} bytes the API server accepts; left out: "
-                         "{}",
-                         model::resource_name(key.name), model::kMaxConfigMapDataBytes, names));
+  ctx_.events.record_on_change(
+      cluster, kube::runtime::EventType::kWarning, "ConfigMapTooLarge",
+      fmt::format("ConfigMap {} would exceed the {} bytes the API server accepts; left out: "
+                  "{}",
+                  model::resource_name(key.name), model::kMaxConfigMapDataBytes, names));
   for (const auto& name : refused) {
     auto connector = ctx_.caches.connectors->get({key.ns, name});
     if (!connector) continue;
-    ctx_.events.record_on_change(*connector, kube::runtime::EventType::kWarning, "ConfigMapTooLarge",
-               fmt::format("left out of ConfigMap {}: with this configuration it would exceed the "
-                           "{} bytes the API server accepts",
-                           model::resource_name(key.name), model::kMaxConfigMapDataBytes));
+    ctx_.events.record_on_change(
+        *connector, kube::runtime::EventType::kWarning, "ConfigMapTooLarge",
+        fmt::format("left out of ConfigMap {}: with this configuration it would exceed the "
+                    "{} bytes the API server accepts",
+                    model::resource_name(key.name), model::kMaxConfigMapDataBytes));
   }
 }
 

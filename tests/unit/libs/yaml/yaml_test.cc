@@ -36,6 +36,13 @@ i: {j: k}
   EXPECT_EQ((*doc)["g"], "plain text");
   EXPECT_EQ((*doc)["h"], json::array({"x", 2}));
   EXPECT_EQ((*doc)["i"]["j"], "k");
+  // YAML 1.2 hexadecimal and octal integers (0x10 used to read as 10, 0xff as a string).
+  auto ints = yaml::to_json("hex: 0x10\nff: 0xff\noct: 0o17\nnot: 0xfg\n");
+  ASSERT_TRUE(ints) << ints.error().to_string();
+  EXPECT_EQ((*ints)["hex"], 16);
+  EXPECT_EQ((*ints)["ff"], 255);
+  EXPECT_EQ((*ints)["oct"], 15);
+  EXPECT_EQ((*ints)["not"], "0xfg");
   auto docs = yaml::documents_to_json("a: 1\n---\n---\nb: 2\n");
   ASSERT_TRUE(docs);
   EXPECT_EQ(docs->size(), 2u);
