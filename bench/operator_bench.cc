@@ -159,6 +159,7 @@ int main(int argc, char** argv) {
   std::atomic<size_t> next{0};
   std::atomic<int> failures{0};
   std::vector<std::thread> threads;
+  threads.reserve(static_cast<size_t>(writers));
   for (int t = 0; t < writers; ++t) {
     threads.emplace_back([&] {
       for (size_t i = next++; i < items.size(); i = next++) {

@@ -78,7 +78,7 @@ std::shared_ptr<http::Client> WorkerStatusClient::client_for(const std::string& 
                                       .connect_timeout = options_.connect_timeout,
                                       .request_timeout = options_.request_timeout,
                                       .max_idle_connections = 1,
-                                      .max_response_bytes = 4 * 1024 * 1024,
+                                      .max_response_bytes = size_t{4} * 1024 * 1024,
                                       .user_agent = "kconnect-operator"});
   if (!client) return nullptr;
   return clients_[base_url] = std::move(*client);
