@@ -53,12 +53,4 @@ std::string Certificate::pem() const {
   return bio_contents(bio.get());
 }
 
-std::string format_time(SystemTime t) {
-  std::time_t tt = std::chrono::system_clock::to_time_t(t);
-  struct tm tm {};
-  gmtime_r(&tt, &tm);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", tm.tm_year + 1900, tm.tm_mon + 1,
-                     tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
-}
-
 }  // namespace kc::tls

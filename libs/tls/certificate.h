@@ -6,6 +6,7 @@
 #include <chrono>
 #include <string>
 
+#include "libs/base/time.h"
 #include "libs/tls/openssl.h"
 
 namespace kc::tls {
@@ -32,7 +33,7 @@ class Certificate {
   SystemTime not_after_;
 };
 
-// "2026-01-31T12:00:00Z".
-std::string format_time(SystemTime t);
+// "2026-01-31T12:00:00Z" (libs/base/time.h).
+using kc::format_time;
 
 }  // namespace kc::tls

@@ -9,22 +9,12 @@
 namespace kc::kube {
 namespace {
 
-std::string format_seconds(WallTime t) {
-  std::time_t secs = std::chrono::system_clock::to_time_t(t);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}", tm.tm_year + 1900, tm.tm_mon + 1,
-                     tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
-}
-
 std::optional<int> digits(std::string_view s, size_t pos, size_t count) {
   if (pos + count > s.size()) return std::nullopt;
   return strings::parse_int<int>(s.substr(pos, count));
 }
 
 }  // namespace
-
-std::string format_time(WallTime t) { return format_seconds(t) + "Z"; }
 
 std::string format_micro_time(WallTime t) {
   auto micros =
@@ -33,7 +23,9 @@ std::string format_micro_time(WallTime t) {
   if (micros < 0) micros += 1'000'000;
   auto whole = std::chrono::time_point_cast<std::chrono::seconds>(t);
   if (whole > t) whole -= std::chrono::seconds(1);
-  return fmt::format("{}.{:06}Z", format_seconds(whole), micros);
+  std::string text = format_time(whole);  // "...:SSZ": the fraction goes before the Z
+  text.insert(text.size() - 1, fmt::format(".{:06}", micros));
+  return text;
 }
 
 std::optional<WallTime> parse_time(std::string_view s) {

@@ -8,11 +8,13 @@
 #include <string>
 #include <string_view>
 
+#include "libs/base/time.h"
+
 namespace kc::kube {
 
 using WallTime = std::chrono::system_clock::time_point;
 
-std::string format_time(WallTime t);
+using kc::format_time;                      // "2026-09-01T12:00:00Z" (libs/base/time.h)
 std::string format_micro_time(WallTime t);  // "2026-09-01T12:00:00.123456Z"
 // Accepts "Z" or "+hh:mm"/"-hh:mm" offsets and an optional fraction; nullopt otherwise.
 std::optional<WallTime> parse_time(std::string_view text);
