@@ -92,6 +92,15 @@ class Socket {
   bool closed_ = false;
 };
 
+// How fast /health must answer during a flood: the kubelet's default probe timeout (1 s). Under
+// AddressSanitizer the runtime accepts and starts threads several times slower, and ctest runs
+// another test beside this one, so the sanitizer build gets 3 s (seen: 1.004 s at -j2).
+#if defined(__SANITIZE_ADDRESS__)
+constexpr auto kHealthBudget = 3s;
+#else
+constexpr auto kHealthBudget = 1s;
+#endif
+
 class RestAbuseTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
@@ -134,11 +143,11 @@ class RestAbuseTest : public ::testing::Test {
     return r ? r->status : 0;
   }
 
-  // /health answers 200 within 1 s, measured.
+  // /health answers 200 within kHealthBudget (1 s), measured.
   void expect_health_within_a_second(const char* during) {
     auto start = Clock::now();
-    EXPECT_EQ(health_status(1s), 200) << during;
-    EXPECT_LT(Clock::now() - start, 1s) << during;
+    EXPECT_EQ(health_status(kHealthBudget), 200) << during;
+    EXPECT_LT(Clock::now() - start, kHealthBudget) << during;
     EXPECT_TRUE(runtime_->running()) << during << "\n" << runtime_->output();
   }
 
