@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "libs/base/error.h"
+#include "libs/base/time.h"
 
 namespace kc::transforms {
 
@@ -46,10 +47,6 @@ class DateFormat {
   std::string pattern_;
   std::vector<Item> items_;
 };
-
-// Days since 1970-01-01 for a proleptic Gregorian date, and back.
-int64_t days_from_civil(int64_t year, unsigned month, unsigned day);
-void civil_from_days(int64_t days, int64_t& year, unsigned& month, unsigned& day);
 
 // Connect's Values.dateFormatFor(date).format(date) in UTC: "HH:mm:ss.SSS'Z'" below one day,
 // "yyyy-MM-dd" at midnight, "yyyy-MM-dd'T'HH:mm:ss.SSS'Z'" otherwise.

@@ -17,6 +17,7 @@
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 #include <google/protobuf/stubs/logging.h>
 
+#include "libs/base/time.h"
 #include "runtime/converters/schema_registry/decoder.h"
 #include "runtime/converters/schema_registry/wire_format.h"
 
@@ -136,16 +137,6 @@ Special special_of(const pb::Descriptor* d, const ConverterSettings& settings) {
     return Special::kWrapper;
   }
   return Special::kNone;
-}
-
-// days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil).
-int64_t days_from_civil(int64_t y, int64_t m, int64_t d) {
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const int64_t yoe = y - era * 400;
-  const int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
 }
 
 class ProtobufDecoder final : public Decoder {
@@ -410,7 +401,8 @@ class ProtobufDecoder final : public Decoder {
         if (mo < 1 || mo > 12 || day < 1 || day > 31) {
           return make_error(Errc::kData, "google.type.Date {}-{}-{} is not a date", y, mo, day);
         }
-        return Value::int32(static_cast<int32_t>(days_from_civil(y, mo, day)));
+        return Value::int32(static_cast<int32_t>(
+            days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(day))));
       }
       case Special::kTimeOfDay: {
         int64_t ms =
