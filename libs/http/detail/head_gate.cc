@@ -7,7 +7,7 @@
 namespace kc::http::detail {
 namespace {
 
-constexpr size_t kReadChunk = 16 * 1024;
+constexpr size_t kReadChunk = size_t{16} * 1024;
 constexpr std::string_view kHeadEnd = "\r\n\r\n";
 
 }  // namespace
