@@ -165,9 +165,10 @@ struct Connection {
   bool idle = false;
   Clock::time_point idle_since;
   bool holds_slot = true;
-  bool reserved = false;       // admitted to a reserved place: served once, then closed
-  std::string preread;         // bytes the head gate read before the thread started
-  std::string client_subject;  // of a verified TLS client certificate
+  bool reserved = false;        // admitted to a reserved place: served once, then closed
+  std::string preread;          // bytes the head gate read before the thread started
+  bool first_filtered = false;  // the gate ran the filter on the first request\'s head
+  std::string client_subject;   // of a verified TLS client certificate
   std::stop_source stop;
   std::thread thread;
 };
@@ -569,6 +570,7 @@ void Server::Impl::start_connection(std::unique_ptr<Transport> transport, std::s
   conn->remote = std::move(remote);
   conn->host = std::move(host);
   conn->transport = std::move(transport);
+  conn->first_filtered = !preread.empty();
   conn->preread = std::move(preread);
   conn->reserved = reserved;
   conn->idle = conn->preread.empty();  // no request yet: evictable from the start
@@ -734,7 +736,9 @@ bool Server::Impl::serve_request(Connection& conn, boost::beast::flat_buffer& bu
   // The filter (authentication, read-only mode) sees the head only: a request it refuses never
   // gets its body read, so an unauthenticated client cannot make the server buffer bodies. The
   // unread body is not skipped: the connection closes after the answer.
-  if (const auto& filter = router.filter()) {
+  // The first request of a connection from the gate was filtered there: once per request.
+  bool filtered = std::exchange(conn.first_filtered, false);
+  if (const auto& filter = router.filter(); filter && !filtered) {
     std::optional<Response> refused;
     try {
       refused = filter(request);

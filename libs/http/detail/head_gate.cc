@@ -93,7 +93,7 @@ bool HeadGate::read_available(Entry& entry) {
   char chunk[kReadChunk];
   for (;;) {
     auto n = ::recv(fd, chunk, sizeof(chunk), MSG_DONTWAIT);
-    if (n == 0) return false;  // the client closed: nothing to answer
+    if (n == 0) return false;                             // the client closed: nothing to answer
     if (n < 0) return errno == EAGAIN || errno == EINTR;  // (EWOULDBLOCK is EAGAIN on Linux)
     auto got = static_cast<size_t>(n);
     if (entry.lingering) {
@@ -106,7 +106,8 @@ bool HeadGate::read_available(Entry& entry) {
     // byte at a time costs linear time.
     size_t from = bytes.size() < kHeadEnd.size() ? 0 : bytes.size() - (kHeadEnd.size() - 1);
     bytes.append(chunk, got);
-    if (bytes.find(kHeadEnd, from) != std::string::npos || bytes.size() > limits_.max_header_bytes) {
+    if (bytes.find(kHeadEnd, from) != std::string::npos ||
+        bytes.size() > limits_.max_header_bytes) {
       entry.complete = true;  // a head, or more than a head may be (the parser says 431)
       return true;
     }

@@ -13,9 +13,10 @@
 //   gate.refuse(std::move(head), response_bytes);              // answered here, then closed
 //
 // Bounds: at most max_pending connections (max_pending_per_client per client address); at a
-// bound the oldest is closed, preferring one already answered. A head must arrive within header_timeout. A refused connection is
-// answered, its write side shut, and what the client still sends read and discarded for up to
-// a second (a "lingering close", so it sees the answer rather than a reset).
+// bound the oldest is closed, preferring one already answered. A head must arrive within
+// header_timeout. A refused connection is answered, its write side shut, and what the client still
+// sends read and discarded for up to a second (a "lingering close", so it sees the answer rather
+// than a reset).
 
 #include <chrono>
 #include <cstddef>

@@ -1,8 +1,7 @@
 #include "libs/http/detail/request_head.h"
 
-#include <fmt/format.h>
-
 #include <boost/beast/http/error.hpp>
+#include <fmt/format.h>
 
 #include "libs/base/strings.h"
 #include "libs/http/detail/beast_stream.h"
@@ -36,8 +35,8 @@ std::optional<HeadRefusal> to_request(const RequestParser& parser, Request& requ
   }
   auto method = parse_method(std_view(message.method_string()));
   if (!method) {
-    return refuse(501, fmt::format("method {} is not implemented",
-                                   std_view(message.method_string())));
+    return refuse(501,
+                  fmt::format("method {} is not implemented", std_view(message.method_string())));
   }
   request.method = *method;
   for (const auto& field : message) {

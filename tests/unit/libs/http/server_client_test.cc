@@ -716,7 +716,9 @@ TEST(HttpServerClientTest, OneClientAddressHoldsAtMostItsShareOfConnections) {
 TEST(HttpServerClientTest, ConnectionsGetAThreadOnlyOnceTheirFirstHeadPassesTheFilter) {
   Router router;
   router.add(Method::kGet, "/echo", echo);
-  router.set_filter([](const Request& r) -> std::optional<Response> {
+  std::atomic<int> filtered{0};
+  router.set_filter([&filtered](const Request& r) -> std::optional<Response> {
+    ++filtered;
     if (r.headers.get("Authorization") != "Bearer secret") {
       return kafka_connect_error(r, 401, "missing or bad bearer token");
     }
@@ -757,6 +759,9 @@ TEST(HttpServerClientTest, ConnectionsGetAThreadOnlyOnceTheirFirstHeadPassesTheF
   ASSERT_TRUE(slow.front()->send("\n"));
   EXPECT_TRUE(slow.front()->read_until("x-test=-").starts_with("HTTP/1.1 200 "));
   EXPECT_EQ(server->connection_threads_started(), 2u);
+  EXPECT_EQ(filtered.load(), 52);  // once per request, though the gate and the thread both parse
+  ASSERT_TRUE(client->request(Method::kGet, "/echo"));  // a kept-alive connection's next request
+  EXPECT_EQ(filtered.load(), 53);
 }
 
 // Connections still sending their first head are bounded per client address and in total; at a
