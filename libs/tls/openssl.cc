@@ -18,17 +18,6 @@ std::string bio_contents(BIO* bio) {
   return std::string(data, static_cast<size_t>(len));
 }
 
-std::string take_openssl_errors() {
-  std::string out;
-  while (unsigned long code = ERR_get_error()) {
-    std::array<char, 256> buf{};
-    ERR_error_string_n(code, buf.data(), buf.size());
-    if (!out.empty()) out += "; ";
-    out += buf.data();
-  }
-  return out;
-}
-
 std::string sha256_hex(std::string_view bytes) {
   std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
   unsigned int len = 0;

@@ -1,54 +1,24 @@
 #include "operator/controllers/secret_summary.h"
 
-#include <ctime>
-#include <memory>
-
-#include <openssl/asn1.h>
-#include <openssl/bio.h>
-#include <openssl/pem.h>
-#include <openssl/x509.h>
-
 #include "libs/base/base64.h"
-#include "libs/kube/core/time.h"
+#include "libs/base/time.h"
+#include "libs/tls/parse.h"
 
 namespace kc::operator_controllers {
 namespace {
 
 constexpr const char* kSummary = "kconnect.dev/summary";
 
-struct BioFree {
-  void operator()(BIO* b) const { BIO_free(b); }
-};
-struct X509Free {
-  void operator()(X509* x) const { X509_free(x); }
-};
-
-std::string subject_of(X509* cert) {
-  std::unique_ptr<BIO, BioFree> out(BIO_new(BIO_s_mem()));
-  if (!out) return "";
-  X509_NAME_print_ex(out.get(), X509_get_subject_name(cert), 0, XN_FLAG_RFC2253);
-  char* data = nullptr;
-  long n = BIO_get_mem_data(out.get(), &data);
-  return n > 0 ? std::string(data, static_cast<size_t>(n)) : "";
-}
-
-std::string not_after_of(X509* cert) {
-  struct tm tm {};
-  if (ASN1_TIME_to_tm(X509_get0_notAfter(cert), &tm) != 1) return "";
-  return kube::format_time(std::chrono::system_clock::from_time_t(timegm(&tm)));
-}
-
 }  // namespace
 
 std::vector<operator_model::CertificateInfo> parse_certificates(std::string_view pem) {
   std::vector<operator_model::CertificateInfo> out;
   if (pem.find("-----BEGIN CERTIFICATE-----") == std::string_view::npos) return out;
-  std::unique_ptr<BIO, BioFree> in(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
-  if (!in) return out;
-  while (true) {
-    std::unique_ptr<X509, X509Free> cert(PEM_read_bio_X509(in.get(), nullptr, nullptr, nullptr));
-    if (!cert) break;
-    out.push_back({subject_of(cert.get()), not_after_of(cert.get())});
+  auto certs = tls::parse_pem_certificates(pem, "certificate");
+  if (!certs) return out;  // a broken block: no certificate is shown for the key
+  out.reserve(certs->size());
+  for (const auto& cert : *certs) {
+    out.push_back({cert.subject(), format_time(cert.not_after())});
   }
   return out;
 }

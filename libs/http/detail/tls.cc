@@ -14,18 +14,9 @@ namespace {
 
 static_assert(EAGAIN == EWOULDBLOCK, "Linux: one errno for a would-block socket");
 
-struct BioFree {
-  void operator()(BIO* bio) const { BIO_free(bio); }
-};
-struct X509Free {
-  void operator()(X509* x) const { X509_free(x); }
-};
-struct PkeyFree {
-  void operator()(EVP_PKEY* k) const { EVP_PKEY_free(k); }
-};
-using BioPtr = std::unique_ptr<BIO, BioFree>;
-using X509Ptr = std::unique_ptr<X509, X509Free>;
-using PkeyPtr = std::unique_ptr<EVP_PKEY, PkeyFree>;
+using ossl::BioPtr;
+using ossl::PkeyPtr;
+using ossl::X509Ptr;
 
 // Never prompt on a terminal for a pass phrase: encrypted keys are refused.
 int no_passphrase(char*, int, int, void*) { return 0; }
@@ -148,16 +139,6 @@ int bio_read(BIO* bio, char* data, int size) {
 }
 
 }  // namespace
-
-std::string take_openssl_errors() {
-  std::string out;
-  while (unsigned long e = ERR_get_error()) {
-    const char* reason = ERR_reason_error_string(e);
-    if (!out.empty()) out += "; ";
-    out += reason ? reason : fmt::format("OpenSSL error {:#x}", e);
-  }
-  return out;
-}
 
 Result<SslCtxPtr> make_server_ctx(const ServerTlsMaterial& material) {
   ERR_clear_error();

@@ -8,14 +8,13 @@
 #include <openssl/ssl.h>
 
 #include "libs/base/error.h"
+#include "libs/ossl/ossl.h"
 
 namespace kc::http::detail {
 
-struct SslCtxFree {
-  void operator()(SSL_CTX* ctx) const { SSL_CTX_free(ctx); }
-};
 // An SSL_CTX is immutable once built here; SSL objects made from it on any thread share it.
-using SslCtxPtr = std::unique_ptr<SSL_CTX, SslCtxFree>;
+using ossl::SslCtxPtr;
+using ossl::take_openssl_errors;
 
 // PEM material given either as a file path or inline. Both empty means "not given".
 struct PemSource {
@@ -41,9 +40,6 @@ struct ClientTlsMaterial {
 // TLS 1.2+ contexts. Errors (kInvalidConfig) name the file or "inline PEM" and the OpenSSL reason.
 Result<SslCtxPtr> make_server_ctx(const ServerTlsMaterial& material);
 Result<SslCtxPtr> make_client_ctx(const ClientTlsMaterial& material);
-
-// Drains this thread's OpenSSL error queue into "reason; reason" (empty when it was empty).
-std::string take_openssl_errors();
 
 // A BIO method over a socket fd that writes with MSG_NOSIGNAL, so a peer that went away never
 // raises SIGPIPE. Shared, created once, never freed.

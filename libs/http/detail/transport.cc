@@ -67,9 +67,7 @@ void UniqueFd::reset() {
 
 Transport::Transport(UniqueFd fd) : fd_(std::move(fd)) {}
 
-Transport::~Transport() {
-  if (ssl_) SSL_free(ssl_);  // frees the BIO too; the fd is closed by fd_
-}
+Transport::~Transport() = default;  // the SSL (and its BIO) before the socket
 
 Result<std::unique_ptr<Transport>> Transport::connect(const std::string& host, uint16_t port,
                                                       Clock::time_point deadline,
@@ -123,48 +121,48 @@ Result<std::unique_ptr<Transport>> Transport::connect(const std::string& host, u
 
 Status Transport::handshake_client(SSL_CTX* ctx, const std::string& verify_name, bool verify,
                                    std::string_view peer_name, Clock::time_point deadline) {
-  ssl_ = SSL_new(ctx);
+  ssl_.reset(SSL_new(ctx));  // frees the BIO set on it too; the fd is closed by fd_
   if (!ssl_) return make_error(Errc::kInternal, "SSL_new failed: {}", take_openssl_errors());
   BIO* bio = BIO_new(socket_bio_method());
   BIO_int_ctrl(bio, BIO_C_SET_FD, BIO_NOCLOSE, fd_.get());
-  SSL_set_bio(ssl_, bio, bio);
+  SSL_set_bio(ssl_.get(), bio, bio);
   bool ip = is_ip_literal(verify_name);
   if (verify) {
-    int set = ip ? X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl_), verify_name.c_str())
-                 : SSL_set1_host(ssl_, verify_name.c_str());
+    int set = ip ? X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl_.get()), verify_name.c_str())
+                 : SSL_set1_host(ssl_.get(), verify_name.c_str());
     if (set != 1) {
       return make_error(Errc::kInvalidArgument, "cannot verify TLS peer name '{}'", verify_name);
     }
   }
   if (!ip) {
     // SSL_set_tlsext_host_name, spelled out: the macro casts C-style.
-    SSL_ctrl(ssl_, SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
+    SSL_ctrl(ssl_.get(), SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
              const_cast<char*>(verify_name.c_str()));
   }
-  SSL_set_connect_state(ssl_);
+  SSL_set_connect_state(ssl_.get());
   return handshake(true, peer_name, deadline);
 }
 
 Status Transport::handshake_server(SSL_CTX* ctx, Clock::time_point deadline) {
-  ssl_ = SSL_new(ctx);
+  ssl_.reset(SSL_new(ctx));  // frees the BIO set on it too; the fd is closed by fd_
   if (!ssl_) return make_error(Errc::kInternal, "SSL_new failed: {}", take_openssl_errors());
   BIO* bio = BIO_new(socket_bio_method());
   BIO_int_ctrl(bio, BIO_C_SET_FD, BIO_NOCLOSE, fd_.get());
-  SSL_set_bio(ssl_, bio, bio);
-  SSL_set_accept_state(ssl_);
+  SSL_set_bio(ssl_.get(), bio, bio);
+  SSL_set_accept_state(ssl_.get());
   return handshake(false, remote_address(), deadline);
 }
 
 Status Transport::handshake(bool client, std::string_view peer_name, Clock::time_point deadline) {
   for (;;) {
     ERR_clear_error();
-    int ret = client ? SSL_connect(ssl_) : SSL_accept(ssl_);
+    int ret = client ? SSL_connect(ssl_.get()) : SSL_accept(ssl_.get());
     if (ret == 1) return ok();
     short events = POLLIN;
     IoError error = ssl_failure(ret, events);
     if (error == IoError::kNone) error = wait(events, deadline);
     if (error == IoError::kNone) continue;
-    long verify = SSL_get_verify_result(ssl_);
+    long verify = SSL_get_verify_result(ssl_.get());
     if (error == IoError::kTls && verify != X509_V_OK) {
       return make_error(Errc::kPermissionDenied,
                         fmt::format("TLS certificate verification of {} failed: {}", peer_name,
@@ -180,7 +178,7 @@ Status Transport::handshake(bool client, std::string_view peer_name, Clock::time
 
 IoError Transport::ssl_failure(int ret, short& events) {
   int saved_errno = errno;
-  switch (SSL_get_error(ssl_, ret)) {
+  switch (SSL_get_error(ssl_.get(), ret)) {
     case SSL_ERROR_WANT_READ:
       events = POLLIN;
       return IoError::kNone;
@@ -244,8 +242,8 @@ size_t Transport::transfer(char* read_into, const char* write_from, size_t size,
     if (ssl_) {
       ERR_clear_error();
       size_t n = 0;
-      int ret = writing ? SSL_write_ex(ssl_, write_from, size, &n)
-                        : SSL_read_ex(ssl_, read_into, size, &n);
+      int ret = writing ? SSL_write_ex(ssl_.get(), write_from, size, &n)
+                        : SSL_read_ex(ssl_.get(), read_into, size, &n);
       if (ret == 1) {
         error = IoError::kNone;
         return n;
@@ -286,12 +284,12 @@ IoError Transport::write_all(std::string_view data) {
 }
 
 IoError Transport::wait_readable(Clock::time_point deadline) {
-  if (ssl_ && SSL_has_pending(ssl_)) return IoError::kNone;
+  if (ssl_ && SSL_has_pending(ssl_.get())) return IoError::kNone;
   return wait(POLLIN, deadline);
 }
 
 bool Transport::idle_and_open() const {
-  if (interrupted() || (ssl_ && SSL_has_pending(ssl_))) return false;
+  if (interrupted() || (ssl_ && SSL_has_pending(ssl_.get()))) return false;
   pollfd p{fd_.get(), POLLIN | POLLRDHUP, 0};
   return ::poll(&p, 1, 0) == 0;
 }
@@ -302,9 +300,9 @@ bool Transport::peer_hung_up() const {
 }
 
 void Transport::shutdown_write() {
-  if (ssl_ && SSL_is_init_finished(ssl_) && !interrupted()) {
+  if (ssl_ && SSL_is_init_finished(ssl_.get()) && !interrupted()) {
     ERR_clear_error();
-    SSL_shutdown(ssl_);  // queues close_notify; not waiting for the peer's
+    SSL_shutdown(ssl_.get());  // queues close_notify; not waiting for the peer's
     ERR_clear_error();
   }
   ::shutdown(fd_.get(), SHUT_WR);
@@ -338,10 +336,10 @@ std::string Transport::remote_address() const {
 }
 
 std::string Transport::peer_subject() const {
-  if (!ssl_ || SSL_get_verify_result(ssl_) != X509_V_OK) return {};
-  X509* cert = SSL_get0_peer_certificate(ssl_);
+  if (!ssl_ || SSL_get_verify_result(ssl_.get()) != X509_V_OK) return {};
+  X509* cert = SSL_get0_peer_certificate(ssl_.get());
   if (!cert) return {};
-  std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new(BIO_s_mem()), BIO_free);
+  ossl::BioPtr bio(BIO_new(BIO_s_mem()));
   X509_NAME_print_ex(bio.get(), X509_get_subject_name(cert), 0, XN_FLAG_RFC2253);
   char* data = nullptr;
   long len = BIO_ctrl(bio.get(), BIO_CTRL_INFO, 0, &data);  // BIO_get_mem_data

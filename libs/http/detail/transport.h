@@ -18,6 +18,7 @@
 #include <openssl/ssl.h>
 
 #include "libs/base/error.h"
+#include "libs/ossl/ossl.h"
 
 namespace kc::http::detail {
 
@@ -128,7 +129,7 @@ class Transport {
   Status handshake(bool client, std::string_view peer_name, Clock::time_point deadline);
 
   UniqueFd fd_;
-  SSL* ssl_ = nullptr;
+  ossl::SslPtr ssl_;
   Clock::time_point deadline_ = kNoDeadline;
   std::atomic<bool> interrupted_{false};
   std::string detail_;

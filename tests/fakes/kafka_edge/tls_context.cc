@@ -8,17 +8,14 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
+#include "libs/ossl/ossl.h"
 #include "tests/fakes/kafka_edge/asio.h"
 
 namespace kc::fakes::kafka_edge {
 namespace {
 
-struct OpenSslDeleter {
-  void operator()(BIO* p) const { BIO_free(p); }
-  void operator()(X509* p) const { X509_free(p); }
-};
-using BioPtr = std::unique_ptr<BIO, OpenSslDeleter>;
-using X509Ptr = std::unique_ptr<X509, OpenSslDeleter>;
+using ossl::BioPtr;
+using ossl::X509Ptr;
 
 tl::unexpected<Error> invalid(std::string_view what, const boost::system::error_code& ec) {
   return make_error(Errc::kInvalidArgument, "{}: {}", what, ec.message());
