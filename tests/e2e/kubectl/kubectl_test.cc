@@ -200,14 +200,14 @@ kind: KafkaConnector
 metadata:
   name: bad
 spec:
-  class: file
+  clusterRef: {name: main}
   state: fast
   topics: [orders]
 )";
   auto r = kubectl({"apply", "-f", "-"}, bad);
   EXPECT_NE(r.exit_code, 0);
   EXPECT_NE(r.err.find("The KafkaConnector \"bad\" is invalid"), std::string::npos) << r.err;
-  EXPECT_NE(r.err.find("spec.clusterRef: Required value"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("spec.class: Required value"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("spec.state: Unsupported value: \"fast\": supported values: \"running\", "
                        "\"paused\", \"stopped\""),
             std::string::npos)

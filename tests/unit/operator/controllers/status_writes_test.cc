@@ -253,5 +253,52 @@ TEST_F(StatusWritesTest, ANullMessageIsRefusedAsARealServerDoes) {
       << refused.error().message();
 }
 
+// Every write verb is validated against the CRD schema, the main resource and the status
+// subresource alike, and refused with kube-apiserver's 422 naming the field.
+TEST_F(StatusWritesTest, EveryWriteVerbIsValidated) {
+  const auto& type = operator_api::kafka_connectors();
+  auto expect_invalid = [](const Result<kube::Object>& r, const std::string& needle) {
+    ASSERT_FALSE(r) << needle;
+    EXPECT_EQ(r.error().code(), Errc::kInvalidConfig) << r.error().message();
+    EXPECT_NE(r.error().message().find(needle), std::string::npos) << r.error().message();
+  };
+  Json bad = Json::parse(R"({
+    "apiVersion": "kconnect.dev/v1alpha1", "kind": "KafkaConnector",
+    "metadata": {"name": "bad", "namespace": "default"},
+    "spec": {"clusterRef": {"name": "main"}, "class": "file", "topics": ["t"], "state": "fast"}})");
+  expect_invalid(client_->create(type, bad),
+                 "KafkaConnector.kconnect.dev \"bad\" is invalid: spec.state: Unsupported value: "
+                 "\"fast\"");
+  expect_invalid(client_->apply(type, bad), "spec.state: Unsupported value");
+  expect_invalid(client_->merge_patch(type, "default", "orders", {{"spec", {{"tasksMax", 0}}}}),
+                 "spec.tasksMax: Invalid value: 0: spec.tasksMax in body should be greater than "
+                 "or equal to 1");
+  auto stored = client_->get(type, "default", "orders");
+  ASSERT_TRUE(stored);
+  Json object = *stored;
+  object["spec"]["class"] = Json();
+  expect_invalid(client_->update(type, object),
+                 "spec.class: Invalid value: \"null\": spec.class in body must be of type string");
+  object = *stored;
+  object["status"] = {{"conditions",
+                       {{{"type", "Ready"},
+                         {"status", "Maybe"},
+                         {"reason", "not a reason"},
+                         {"message", ""},
+                         {"lastTransitionTime", ""}}}}};
+  auto refused = client_->update_status(type, object);
+  expect_invalid(refused,
+                 "status.conditions[0].lastTransitionTime: Invalid value: \"\": "
+                 "status.conditions[0].lastTransitionTime in body must be of type "
+                 "date-time");
+  expect_invalid(refused, "status.conditions[0].status: Unsupported value: \"Maybe\"");
+  expect_invalid(refused, "status.conditions[0].reason: Invalid value: \"not a reason\"");
+  expect_invalid(client_->json_patch(type, "default", "orders",
+                                     Json::parse(R"([{"op": "add", "path": "/status",
+                                       "value": {"observedGeneration": "one"}}])"),
+                                     "status"),
+                 "status.observedGeneration: Invalid value: \"one\"");
+}
+
 }  // namespace
 }  // namespace kc::operator_controllers
