@@ -100,6 +100,7 @@ WorkerConfig build_worker_config(const operator_api::KafkaConnectCluster& cluste
     p["consumer.ssl.ca.location"] = file_path(files[0].first, files[0].second);
   } else if (files.size() > 1) {
     std::vector<std::string> refs;
+    refs.reserve(files.size());
     for (const auto& [secret, key] : files) refs.push_back(directory_ref(secret, key));
     p["consumer.ssl.ca.pem"] = strings::join(refs, "\n");
   }

@@ -54,7 +54,7 @@ Result<std::string> object_name(std::string_view kind, const std::string& path,
 
 config::ConfigProviders::Lookup strimzi_secret_lookup(std::shared_ptr<kube::Client> client,
                                                       std::string ns) {
-  auto secret = secret_lookup(client, ns);
+  auto secret = secret_lookup(std::move(client), ns);
   return [secret = std::move(secret), ns = std::move(ns)](
              const std::string& path, const std::string& key) -> Result<std::string> {
     KC_ASSIGN_OR_RETURN(auto name, object_name("Secret", path, ns));
