@@ -1,9 +1,9 @@
 // Issue 17 item 1: what Strimzi users have is accepted. Each manifest below is in the shape
 // Strimzi documents (KafkaConnect / KafkaConnector, kafka.strimzi.io/v1beta2, and v1 where it
-// differs); the only edit a user makes is the apiVersion line (docs/operator.md, "Migrating from
-// Strimzi"). Each is checked against the CRD schema as the API server applies it (nothing pruned,
-// nothing refused), then through operator/api, the model and, for the Kubernetes config providers,
-// the runtime's lookups against the test API server.
+// differs); the only edits a user makes are the apiVersion line and KafkaConnect's kind
+// (docs/operator.md, "Migrating from Strimzi"). Each is checked against the CRD schema as the API
+// server applies it (nothing pruned, nothing refused), then through operator/api, the model and,
+// for the Kubernetes config providers, the runtime's lookups against the test API server.
 
 #include <gtest/gtest.h>
 
@@ -20,6 +20,8 @@
 #include "runtime/managed/secret_provider.h"
 #include "tests/fakes/kube_apiserver/api_server.h"
 #include "tests/fakes/kube_apiserver/schema.h"
+#include "tests/support/files.h"
+#include "tests/support/process.h"
 #include "tests/unit/operator/api/crd_schema.h"
 
 namespace kc::operator_model {
@@ -27,90 +29,21 @@ namespace {
 
 using operator_api::FieldErrors;
 
-// Strimzi's documented KafkaConnect (deploying guide, "Configuring Kafka Connect"), with
-// OAuth client credentials as in Strimzi's KafkaClientAuthenticationOAuth reference and an
-// external configuration volume as in "Loading configuration values from external sources".
-constexpr const char* kStrimziConnectV1beta2 = R"(apiVersion: kafka.strimzi.io/v1beta2
-kind: KafkaConnect
-metadata:
-  name: my-connect-cluster
-  namespace: prod
-  annotations:
-    strimzi.io/use-connector-resources: "true"
-spec:
-  replicas: 3
-  bootstrapServers: my-cluster-kafka-bootstrap:9093
-  tls:
-    trustedCertificates:
-      - secretName: my-cluster-cluster-ca-cert
-        certificate: ca.crt
-  authentication:
-    type: oauth
-    tokenEndpointUri: https://sso.example.com/realms/kafka/protocol/openid-connect/token
-    clientId: kafka-connect
-    clientSecret:
-      secretName: my-connect-oauth
-      key: client-secret
-    scope: kafka
-  config:
-    group.id: my-connect-cluster
-    offset.storage.topic: my-connect-cluster-offsets
-    config.storage.topic: my-connect-cluster-configs
-    status.storage.topic: my-connect-cluster-status
-    key.converter: org.apache.kafka.connect.json.JsonConverter
-    value.converter: org.apache.kafka.connect.json.JsonConverter
-    key.converter.schemas.enable: true
-    value.converter.schemas.enable: true
-    config.storage.replication.factor: 3
-    offset.storage.replication.factor: 3
-    status.storage.replication.factor: 3
-    config.providers: secrets,configmaps
-    config.providers.secrets.class: io.strimzi.kafka.KubernetesSecretConfigProvider
-    config.providers.configmaps.class: io.strimzi.kafka.KubernetesConfigMapConfigProvider
-  externalConfiguration:
-    volumes:
-      - name: connector-config
-        secret:
-          secretName: mysql-credentials
-)";
+// Manifests in Strimzi's documented shape (tests/testdata/strimzi/, shared with the kubectl test).
+std::string strimzi(const char* file) {
+  return testing::read_text(testing::source_path(std::string("tests/testdata/strimzi/") + file));
+}
+std::string connect_v1beta2() { return strimzi("kafka-connect-v1beta2.yaml"); }
+std::string connect_v1() { return strimzi("kafka-connect-v1.yaml"); }
+std::string connector_v1beta2() { return strimzi("kafka-connector-v1beta2.yaml"); }
 
-// Strimzi v1 moves group.id and the storage topics to typed fields.
-constexpr const char* kStrimziConnectV1 = R"(apiVersion: kafka.strimzi.io/v1
-kind: KafkaConnect
-metadata:
-  name: my-connect-cluster
-  namespace: prod
-spec:
-  replicas: 1
-  bootstrapServers: my-cluster-kafka-bootstrap:9092
-  groupId: my-connect-cluster
-  configStorageTopic: my-connect-cluster-configs
-  offsetStorageTopic: my-connect-cluster-offsets
-  statusStorageTopic: my-connect-cluster-status
-)";
-
-// Strimzi's documented KafkaConnector: linked by the strimzi.io/cluster label, topics in config.
-constexpr const char* kStrimziConnector = R"(apiVersion: kafka.strimzi.io/v1beta2
-kind: KafkaConnector
-metadata:
-  name: my-sink-connector
-  namespace: prod
-  labels:
-    strimzi.io/cluster: my-connect-cluster
-spec:
-  class: org.apache.kafka.connect.file.FileStreamSinkConnector
-  tasksMax: 2
-  autoRestart:
-    enabled: true
-  config:
-    file: /tmp/my-file
-    topics: my-topic,other-topic
-)";
-
-// The one edit a Strimzi user makes.
+// The edits a Strimzi user makes: apiVersion, and KafkaConnect -> KafkaConnectCluster.
 Json as_kconnect(std::string text) {
-  auto line_end = text.find('\n');
-  text.replace(0, line_end, "apiVersion: kconnect.dev/v1alpha1");
+  auto at = text.find("apiVersion: kafka.strimzi.io/");
+  text.replace(at, text.find('\n', at) - at, "apiVersion: kconnect.dev/v1alpha1");
+  if (auto kind = text.find("kind: KafkaConnect\n"); kind != std::string::npos) {
+    text.replace(kind, 19, "kind: KafkaConnectCluster\n");
+  }
   auto json = yaml::to_json(text);
   EXPECT_TRUE(json) << json.error().to_string();
   return json ? *json : Json();
@@ -148,7 +81,7 @@ operator_api::KafkaConnector connector_of(const Json& object, FieldErrors& error
 // librdkafka is built without OIDC support and the runtime's validator (rightly) refuses
 // sasl.oauthbearer.* there; OAuth itself is checked on worker.properties above.
 operator_api::KafkaConnectCluster connector_host(FieldErrors& errors) {
-  Json object = as_kconnect(kStrimziConnectV1beta2);
+  Json object = as_kconnect(connect_v1beta2());
   object["spec"].erase("authentication");
   return cluster_of(object, errors);
 }
@@ -161,7 +94,7 @@ SecretCatalog strimzi_secrets() {
 
 TEST(StrimziCompatTest, KafkaConnectV1beta2AppliesWithWarningsForDistributedWorkerKeys) {
   FieldErrors errors;
-  auto c = cluster_of(as_kconnect(kStrimziConnectV1beta2), errors);
+  auto c = cluster_of(as_kconnect(connect_v1beta2()), errors);
   ASSERT_TRUE(errors.empty()) << errors.summary();
   auto worker = build_worker_config(c, strimzi_secrets());
   EXPECT_TRUE(worker.missing.empty()) << worker.missing.summary();
@@ -212,7 +145,7 @@ TEST(StrimziCompatTest, KafkaConnectV1beta2AppliesWithWarningsForDistributedWork
 }
 
 TEST(StrimziCompatTest, OAuthAliasReportsStrimziFieldPaths) {
-  Json object = as_kconnect(kStrimziConnectV1beta2);
+  Json object = as_kconnect(connect_v1beta2());
   object["spec"]["authentication"]["tokenEndpointUri"] = "http://sso.example.com/token";
   object["spec"]["authentication"].erase("clientId");
   FieldErrors errors;
@@ -226,7 +159,7 @@ TEST(StrimziCompatTest, OAuthAliasReportsStrimziFieldPaths) {
 
 TEST(StrimziCompatTest, KafkaConnectV1TypedFieldsAreAcceptedWithAWarning) {
   FieldErrors errors;
-  auto c = cluster_of(as_kconnect(kStrimziConnectV1), errors);
+  auto c = cluster_of(as_kconnect(connect_v1()), errors);
   ASSERT_TRUE(errors.empty()) << errors.summary();
   auto validation = validate_worker(c, build_worker_config(c, {}).properties);
   EXPECT_TRUE(validation.errors.empty()) << validation.errors.summary();
@@ -243,8 +176,8 @@ TEST(StrimziCompatTest, KafkaConnectV1TypedFieldsAreAcceptedWithAWarning) {
 TEST(StrimziCompatTest, KafkaConnectorWithTopicsInConfigAndTheClusterLabel) {
   for (const char* version : {"v1beta2", "v1"}) {
     SCOPED_TRACE(version);
-    std::string text = kStrimziConnector;
-    text.replace(text.find("v1beta2"), 7, version);
+    std::string text = connector_v1beta2();
+    text.replace(text.find("strimzi.io/v1beta2") + 11, 7, version);
     FieldErrors errors;
     auto ctr = connector_of(as_kconnect(text), errors);
     ASSERT_TRUE(errors.empty()) << errors.summary();
@@ -264,7 +197,7 @@ TEST(StrimziCompatTest, KafkaConnectorWithTopicsInConfigAndTheClusterLabel) {
     EXPECT_TRUE(validation.ok()) << validation.errors.summary();
   }
   // topics.regex in config: same meaning as spec.topicsRegex.
-  Json object = as_kconnect(kStrimziConnector);
+  Json object = as_kconnect(connector_v1beta2());
   object["spec"]["config"].erase("topics");
   object["spec"]["config"]["topics.regex"] = "orders-.*";
   FieldErrors errors;
@@ -282,23 +215,23 @@ TEST(StrimziCompatTest, TopicsAndTopicsRegexTogetherIsAnErrorNamingBoth) {
     for (const auto& e : errors.all()) out.push_back(e.str());
     return out;
   };
-  Json both = as_kconnect(kStrimziConnector);
+  Json both = as_kconnect(connector_v1beta2());
   both["spec"]["config"]["topics.regex"] = "orders-.*";
   EXPECT_EQ(errors_of(both),
             std::vector<std::string>{
                 "spec.config[\"topics\"]: spec.config[\"topics\"] and "
                 "spec.config[\"topics.regex\"] are both set: set exactly one of them"});
-  Json mixed = as_kconnect(kStrimziConnector);
+  Json mixed = as_kconnect(connector_v1beta2());
   mixed["spec"]["topicsRegex"] = "orders-.*";
   EXPECT_EQ(errors_of(mixed),
             std::vector<std::string>{"spec.config[\"topics\"]: spec.config[\"topics\"] and "
                                      "spec.topicsRegex are both set: set exactly one of them"});
-  Json twice = as_kconnect(kStrimziConnector);
+  Json twice = as_kconnect(connector_v1beta2());
   twice["spec"]["topics"] = Json::array({"my-topic"});
   EXPECT_EQ(errors_of(twice),
             std::vector<std::string>{"spec.config[\"topics\"]: spec.topics and "
                                      "spec.config[\"topics\"] are both set: set one of them"});
-  Json none = as_kconnect(kStrimziConnector);
+  Json none = as_kconnect(connector_v1beta2());
   none["spec"]["config"].erase("topics");
   EXPECT_EQ(errors_of(none), std::vector<std::string>{
                                  "spec: set exactly one of topics and topicsRegex (or Strimzi's "
@@ -306,7 +239,7 @@ TEST(StrimziCompatTest, TopicsAndTopicsRegexTogetherIsAnErrorNamingBoth) {
 }
 
 TEST(StrimziCompatTest, PauseIsStateAPaused) {
-  Json object = as_kconnect(kStrimziConnector);
+  Json object = as_kconnect(connector_v1beta2());
   object["spec"]["pause"] = true;
   FieldErrors errors;
   auto ctr = connector_of(object, errors);
@@ -319,7 +252,7 @@ TEST(StrimziCompatTest, KubernetesProvidersGoIntoTheRoleAndStayInTheNamespace) {
   auto c = connector_host(errors);
   ASSERT_TRUE(errors.empty()) << errors.summary();
   auto worker = validate_worker(c, build_worker_config(c, strimzi_secrets()).properties);
-  Json object = as_kconnect(kStrimziConnector);
+  Json object = as_kconnect(connector_v1beta2());
   object["spec"]["config"]["connection.password"] = "${secrets:prod/db-credentials:password}";
   object["spec"]["config"]["connection.url"] = "${configmaps:prod/db-settings:url}";
   auto ctr = connector_of(object, errors);
@@ -348,7 +281,7 @@ TEST(StrimziCompatTest, KubernetesProvidersGoIntoTheRoleAndStayInTheNamespace) {
 
 TEST(StrimziCompatTest, ExternalConfigurationIsAlsoMountedAtStrimzisPath) {
   FieldErrors errors;
-  auto c = cluster_of(as_kconnect(kStrimziConnectV1beta2), errors);
+  auto c = cluster_of(as_kconnect(connect_v1beta2()), errors);
   auto worker = build_worker_config(c, strimzi_secrets());
   Json d = deployment(c, worker, {});
   std::set<std::string> paths;
