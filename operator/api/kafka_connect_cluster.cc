@@ -54,16 +54,30 @@ Authentication read_authentication(JsonReader& spec, const Json* node) {
         PasswordSecret{p.string("secretName").value_or(""), p.string("password").value_or("")};
     p.finish();
   }
-  if (const Json* oauth = r.object("oauth")) {
-    JsonReader o(oauth, r.path("oauth"), r.errors());
+  auto read_oauth = [](JsonReader& o) {
     OAuth out;
     out.token_endpoint_uri = o.string("tokenEndpointUri").value_or("");
     out.client_id = o.string("clientId").value_or("");
     out.client_secret = read_key_ref(o, "clientSecret", "secretName", "key");
     out.scope = o.string("scope").value_or("");
     out.audience = o.string("audience").value_or("");
+    return out;
+  };
+  if (auth.type == "oauth") {
+    // Strimzi's KafkaClientAuthenticationOAuth: the client-credentials fields sit beside type.
+    auth.flat_oauth = true;
+    auth.oauth = read_oauth(r);
+  }
+  if (const Json* oauth = r.object("oauth")) {
+    JsonReader o(oauth, r.path("oauth"), r.errors());
+    if (auth.flat_oauth) {
+      r.errors().add(r.path("oauth"),
+                     "not used with authentication type oauth (Strimzi's shape): set clientId, "
+                     "clientSecret, tokenEndpointUri, scope and audience beside type");
+    } else {
+      auth.oauth = read_oauth(o);
+    }
     o.finish();
-    auth.oauth = std::move(out);
   }
   r.finish();
   return auth;
@@ -198,9 +212,10 @@ void validate_authentication(const Authentication& auth, bool has_tls, const std
   if (!type) {
     errors.add(field(path, "type"),
                auth.type.empty() ? "required: one of tls, scram-sha-256, scram-sha-512, plain, "
-                                   "oauthbearer"
+                                   "oauthbearer (or Strimzi's oauth)"
                                  : fmt::format("unsupported value \"{}\": one of tls, "
-                                               "scram-sha-256, scram-sha-512, plain, oauthbearer",
+                                               "scram-sha-256, scram-sha-512, plain, oauthbearer "
+                                               "(or Strimzi's oauth)",
                                                auth.type));
     return;
   }
@@ -228,7 +243,9 @@ void validate_authentication(const Authentication& auth, bool has_tls, const std
   }
   if (*type == AuthenticationType::kOAuthBearer) {
     require(auth.oauth.has_value(), field(path, "oauth"),
-            "required for authentication type oauthbearer", errors);
+            "required for authentication type oauthbearer (with type oauth, Strimzi's shape, the "
+            "fields sit beside type)",
+            errors);
   } else {
     forbid(auth.oauth.has_value(), field(path, "oauth"), auth.type, errors);
   }
@@ -244,7 +261,7 @@ void validate_authentication(const Authentication& auth, bool has_tls, const std
     check_secret_key(auth.password_secret->password, field(p, "password"), errors);
   }
   if (auth.oauth) {
-    std::string p = field(path, "oauth");
+    std::string p = auth.flat_oauth ? path : field(path, "oauth");
     if (!strings::starts_with(auth.oauth->token_endpoint_uri, "https://")) {
       errors.add(field(p, "tokenEndpointUri"), "must be an https:// URL");
     }
@@ -287,7 +304,7 @@ std::optional<AuthenticationType> authentication_type(const std::string& text) {
   if (text == "scram-sha-256") return AuthenticationType::kScramSha256;
   if (text == "scram-sha-512") return AuthenticationType::kScramSha512;
   if (text == "plain") return AuthenticationType::kPlain;
-  if (text == "oauthbearer") return AuthenticationType::kOAuthBearer;
+  if (text == "oauthbearer" || text == "oauth") return AuthenticationType::kOAuthBearer;
   return std::nullopt;
 }
 
@@ -305,7 +322,7 @@ std::optional<std::string> refused_worker_config_key(const std::string& k) {
   if (k == "bootstrap.servers" || k == "consumer.bootstrap.servers") {
     return "set spec.bootstrapServers instead";
   }
-  if (k == "group.id" || k == "consumer.group.id") {
+  if (k == "consumer.group.id") {
     return "each connector consumes as group connect-<connector name>; it cannot be set here";
   }
   if (k == "connector.client.config.override.policy") {
@@ -386,6 +403,10 @@ KafkaConnectCluster parse_kafka_connect_cluster(const Json& object, FieldErrors&
   }
   if (const Json* t = r.object("template")) spec.pod_template = read_template(r, t);
   spec.paused = r.boolean("paused");
+  for (const char* name :
+       {"groupId", "configStorageTopic", "offsetStorageTopic", "statusStorageTopic"}) {
+    if (auto v = r.string(name)) spec.distributed_worker_fields[name] = *v;
+  }
   r.finish();
   if (object.contains("status") && object["status"].is_object()) {
     out.status = KafkaConnectClusterStatus::from_json(object["status"]);
@@ -631,10 +652,15 @@ Json to_json(const KafkaConnectClusterSpec& spec) {
       }
       if (!a.oauth->scope.empty()) o["scope"] = a.oauth->scope;
       if (!a.oauth->audience.empty()) o["audience"] = a.oauth->audience;
-      auth["oauth"] = o;
+      if (a.flat_oauth) {
+        auth.update(o);
+      } else {
+        auth["oauth"] = o;
+      }
     }
     out["authentication"] = auth;
   }
+  for (const auto& [name, value] : spec.distributed_worker_fields) out[name] = value;
   if (!spec.config.empty()) out["config"] = spec.config;
   out["connectorClientConfigOverridePolicy"] = spec.connector_client_config_override_policy;
   if (!spec.resources.requests.empty()) out["resources"]["requests"] = spec.resources.requests;

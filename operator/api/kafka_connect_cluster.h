@@ -59,7 +59,10 @@ struct OAuth {
 };
 
 struct Authentication {
-  std::string type;  // as written; see authentication_type()
+  std::string type;  // as written; see authentication_type() ("oauth" is Strimzi's oauthbearer)
+  // Strimzi's shape for type oauth: clientId, clientSecret, tokenEndpointUri, ... directly under
+  // authentication (read into `oauth`), rather than under authentication.oauth.
+  bool flat_oauth = false;
   std::optional<CertificateAndKey> certificate_and_key;
   std::optional<std::string> username;
   std::optional<PasswordSecret> password_secret;
@@ -155,6 +158,9 @@ struct KafkaConnectClusterSpec {
   ExternalConfiguration external_configuration;
   Template pod_template;
   std::optional<bool> paused;  // default false
+  // Strimzi v1's groupId, configStorageTopic, offsetStorageTopic and statusStorageTopic: accepted,
+  // without effect (a Warning condition says so). Field name -> value, as written.
+  std::map<std::string, std::string> distributed_worker_fields;
 };
 
 struct CertificateStatus {

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "libs/base/strings.h"
 #include "runtime/config/topic_regex.h"
 
 namespace kc::operator_api {
@@ -25,15 +26,19 @@ const kube::ResourceType& kafka_connectors() {
 
 std::string cluster_ref_of(const kube::Object& connector) {
   const auto* ref = kube::find_path(connector, "spec.clusterRef.name");
-  return ref != nullptr && ref->is_string() ? ref->get<std::string>() : "";
+  if (ref != nullptr && ref->is_string()) return ref->get<std::string>();
+  const auto* labels = kube::find_path(connector, "metadata.labels");
+  if (labels != nullptr && labels->is_object() && labels->contains(kStrimziClusterLabel) &&
+      (*labels)[kStrimziClusterLabel].is_string()) {
+    return (*labels)[kStrimziClusterLabel].get<std::string>();
+  }
+  return "";
 }
 
 std::optional<std::string> refused_connector_config_key(const std::string& k) {
   if (k == "name") return "the connector is named after metadata.name";
   if (k == "connector.class") return "set spec.class instead";
   if (k == "tasks.max") return "set spec.tasksMax instead";
-  if (k == "topics") return "set spec.topics instead";
-  if (k == "topics.regex") return "set spec.topicsRegex instead";
   return std::nullopt;
 }
 
@@ -60,7 +65,38 @@ KafkaConnector parse_kafka_connector(const Json& object, FieldErrors& errors) {
   }
   spec.restart_request = r.string("restartRequest").value_or("");
   spec.force_commit_request = r.string("forceCommitRequest").value_or("");
+  if (auto pause = r.boolean("pause"); pause.value_or(false) && spec.state != "stopped") {
+    spec.state = "paused";  // Strimzi v1beta2's deprecated spec.pause
+  }
   r.finish();
+  if (spec.cluster_ref.empty()) {
+    if (auto it = out.metadata.labels.find(kStrimziClusterLabel); it != out.metadata.labels.end()) {
+      spec.cluster_ref = it->second;
+    }
+  }
+  // Strimzi keeps topics / topics.regex in spec.config: the same meaning as the typed fields.
+  if (auto it = spec.config.find("topics"); it != spec.config.end()) {
+    std::string path = key("spec.config", "topics");
+    if (spec.topics) {
+      errors.add(path, "spec.topics and spec.config[\"topics\"] are both set: set one of them");
+    } else {
+      spec.topics = strings::split_list(it->second);
+      spec.topics_field = path;
+    }
+    spec.config.erase(it);
+  }
+  if (auto it = spec.config.find("topics.regex"); it != spec.config.end()) {
+    std::string path = key("spec.config", "topics.regex");
+    if (spec.topics_regex) {
+      errors.add(path,
+                 "spec.topicsRegex and spec.config[\"topics.regex\"] are both set: set one of "
+                 "them");
+    } else {
+      spec.topics_regex = it->second;
+      spec.topics_regex_field = path;
+    }
+    spec.config.erase(it);
+  }
   if (object.contains("status") && object["status"].is_object()) {
     out.status = KafkaConnectorStatus::from_json(object["status"]);
   }
@@ -81,7 +117,9 @@ void validate(const KafkaConnector& connector, FieldErrors& errors) {
                "connect-<name>)");
   }
   if (spec.cluster_ref.empty()) {
-    errors.add("spec.clusterRef.name", "required: the KafkaConnectCluster to run on");
+    errors.add("spec.clusterRef.name",
+               "required: the KafkaConnectCluster to run on (or, as Strimzi links them, the label "
+               "strimzi.io/cluster)");
   } else if (!is_dns_subdomain(spec.cluster_ref)) {
     errors.add("spec.clusterRef.name", "must be a KafkaConnectCluster name (DNS subdomain)");
   }
@@ -93,28 +131,33 @@ void validate(const KafkaConnector& connector, FieldErrors& errors) {
   if (spec.tasks_max && (*spec.tasks_max < 1 || *spec.tasks_max > 1000)) {
     errors.add("spec.tasksMax", "must be between 1 and 1000");
   }
-  if (spec.topics.has_value() == spec.topics_regex.has_value()) {
-    errors.add("spec", "set exactly one of topics and topicsRegex");
+  if (spec.topics && spec.topics_regex) {
+    errors.add(spec.topics_field, fmt::format("{} and {} are both set: set exactly one of them",
+                                              spec.topics_field, spec.topics_regex_field));
+  } else if (!spec.topics && !spec.topics_regex) {
+    errors.add("spec",
+               "set exactly one of topics and topicsRegex (or Strimzi's spec.config[\"topics\"] "
+               "or spec.config[\"topics.regex\"])");
   }
   if (spec.topics) {
-    if (spec.topics->empty()) errors.add("spec.topics", "must list at least one topic");
+    if (spec.topics->empty()) errors.add(spec.topics_field, "must list at least one topic");
     std::set<std::string> seen;
     for (size_t i = 0; i < spec.topics->size(); ++i) {
       const auto& t = (*spec.topics)[i];
       if (!valid_topic(t)) {
-        errors.add(item("spec.topics", i),
+        errors.add(item(spec.topics_field, i),
                    fmt::format("\"{}\" is not a valid topic name ([a-zA-Z0-9._-], 1-249 "
                                "characters, not . or ..)",
                                t));
       } else if (!seen.insert(t).second) {
-        errors.add(item("spec.topics", i), fmt::format("duplicate topic {}", t));
+        errors.add(item(spec.topics_field, i), fmt::format("duplicate topic {}", t));
       }
     }
   }
   if (spec.topics_regex) {
     // The consumer's own regex engine decides (runtime/config/topic_regex.h).
     if (auto regex = config::TopicRegex::compile(*spec.topics_regex); !regex) {
-      errors.add("spec.topicsRegex",
+      errors.add(spec.topics_regex_field,
                  fmt::format("not a valid regular expression: {}", regex.error().message()));
     }
   }

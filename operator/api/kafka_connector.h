@@ -20,7 +20,10 @@ const kube::ResourceType& kafka_connectors();
 
 // spec.clusterRef.name of a KafkaConnector object, read without validating the rest of its spec
 // (empty when absent or not a string): how the operator indexes connectors by cluster.
+// Without spec.clusterRef, the label strimzi.io/cluster (Strimzi's link) names the cluster.
 std::string cluster_ref_of(const kube::Object& connector);
+
+inline constexpr const char* kStrimziClusterLabel = "strimzi.io/cluster";
 
 struct AutoRestart {
   std::optional<bool> enabled;          // default true
@@ -33,6 +36,10 @@ struct KafkaConnectorSpec {
   std::optional<int64_t> tasks_max;  // default 1
   std::optional<std::vector<std::string>> topics;
   std::optional<std::string> topics_regex;
+  // Where topics / topics_regex were written: the typed field, or Strimzi's place,
+  // spec.config["topics"] / spec.config["topics.regex"] (moved out of config when parsed).
+  std::string topics_field = "spec.topics";
+  std::string topics_regex_field = "spec.topicsRegex";
   std::map<std::string, std::string> config;  // values normalised to strings
   std::string state;                          // running (default) | paused | stopped
   std::optional<AutoRestart> auto_restart;

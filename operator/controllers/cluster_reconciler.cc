@@ -59,13 +59,14 @@ Result<Action> ClusterReconciler::reconcile(const kube::ObjectKey& key, const st
   model::ClusterObservation obs;
   obs.paused = cluster.spec.paused.value_or(false);
   obs.invalid = view.invalid;
+  obs.warnings = view.worker_validation.warnings;
   auto deployment = ctx_.caches.deployments->get({key.ns, model::resource_name(key.name)});
   obs.deployment = deployment.get();
   std::string write_error;
   if (!obs.paused && obs.invalid.empty()) {
     // connectors.json from every connector of this cluster in the cache.
     std::vector<model::ConnectorSlot> slots;
-    std::set<std::string> secrets = view.worker.referenced_secrets;
+    model::ApiReferences refs{view.worker.referenced_secrets, {}};
     for (const auto& c : ctx_.caches.connectors->list(key.ns)) {
       if (kube::is_being_deleted(*c)) continue;
       if (operator_api::cluster_ref_of(*c) != key.name) continue;
@@ -73,9 +74,10 @@ Result<Action> ClusterReconciler::reconcile(const kube::ObjectKey& key, const st
       model::ConnectorSlot slot{cv.connector.metadata.name, std::nullopt};
       if (cv.validation.ok()) {
         slot.entry = model::connector_entry(cv.connector);
-        for (const auto& s : model::secret_references(model::connect_config(cv.connector))) {
-          secrets.insert(s);
-        }
+        auto used = model::api_references(model::connect_config(cv.connector),
+                                          view.worker_validation.worker.providers, key.ns);
+        refs.secrets.merge(used.secrets);
+        refs.config_maps.merge(used.config_maps);
       }
       slots.push_back(std::move(slot));
     }
@@ -93,7 +95,7 @@ Result<Action> ClusterReconciler::reconcile(const kube::ObjectKey& key, const st
           fmt::format("worker configuration changed (hash {}): rolling the workers",
                       view.worker.hash));
     }
-    write_error = apply_children(view, doc, secrets);
+    write_error = apply_children(view, doc, refs);
     if (auto rack = reconcile_rack(*obj, view); !rack && write_error.empty()) {
       write_error = rack.error().message();
     }
@@ -139,7 +141,7 @@ void ClusterReconciler::report_refused(const kube::Object& cluster, const kube::
 
 std::string ClusterReconciler::apply_children(const ClusterView& view,
                                               const std::string& connectors_json,
-                                              const std::set<std::string>& secrets) {
+                                              const model::ApiReferences& refs) {
   const auto& c = view.cluster;
   const std::string name = model::resource_name(c.metadata.name);
   const kube::ObjectKey key{c.metadata.ns, name};
@@ -160,7 +162,7 @@ std::string ClusterReconciler::apply_children(const ClusterView& view,
   const auto& caches = ctx_.caches;
   apply(kube::resources::service_accounts(), caches.service_accounts.get(),
         model::service_account(c));
-  apply(types::roles(), caches.roles.get(), model::role(c, secrets));
+  apply(types::roles(), caches.roles.get(), model::role(c, refs.secrets, refs.config_maps));
   apply(types::role_bindings(), caches.role_bindings.get(), model::role_binding(c));
   apply(kube::resources::config_maps(), caches.config_maps.get(),
         model::config_map(c, view.worker.properties, connectors_json));

@@ -31,7 +31,7 @@ class ClusterReconciler {
  private:
   // Applies every desired object; returns the first write error ("" when all succeeded).
   std::string apply_children(const ClusterView& view, const std::string& connectors_json,
-                             const std::set<std::string>& secrets);
+                             const operator_model::ApiReferences& refs);
   Status reconcile_rack(const kube::Object& object, const ClusterView& view);
   // Records the connectors left out of the ConfigMap (ctx_.refused), with a Warning event on the
   // cluster and on each of them; wakes the connectors whose status changes.

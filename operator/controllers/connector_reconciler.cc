@@ -130,8 +130,10 @@ Result<Action> ConnectorReconciler::apply(const kube::Object& object, const std:
   for (const auto& c : cluster_certificates(ctx_, cluster.cluster)) {
     obs.certificate_not_after = earliest(obs.certificate_not_after, c.not_after);
   }
-  auto refs = model::secret_references(model::connect_config(connector));
-  for (const auto& [secret, info] : secret_catalog(ctx_, ns, refs)) {
+  auto refs = model::api_references(model::connect_config(connector),
+                                    cluster.worker_validation.worker.providers, ns);
+  for (const auto& [secret, info] :
+       secret_catalog(ctx_, ns, {refs.secrets.begin(), refs.secrets.end()})) {
     for (const auto& [key, certs] : info.certificates) {
       for (const auto& c : certs)
         obs.certificate_not_after = earliest(obs.certificate_not_after, c.not_after);

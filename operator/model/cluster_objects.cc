@@ -33,12 +33,15 @@ Json service_account(const operator_api::KafkaConnectCluster& cluster) {
   return typed("v1", "ServiceAccount", std::move(meta));
 }
 
-Json role(const operator_api::KafkaConnectCluster& cluster, const std::set<std::string>& secrets) {
+Json role(const operator_api::KafkaConnectCluster& cluster, const std::set<std::string>& secrets,
+          const std::set<std::string>& config_maps) {
   const std::string name = resource_name(cluster.metadata.name);
   Json rules = Json::array();
+  std::set<std::string> readable = config_maps;
+  readable.insert(name);
   rules.push_back({{"apiGroups", {""}},
                    {"resources", {"configmaps"}},
-                   {"resourceNames", {name}},
+                   {"resourceNames", Json(readable)},
                    {"verbs", {"get", "list", "watch"}}});
   if (!secrets.empty()) {
     rules.push_back({{"apiGroups", {""}},

@@ -29,7 +29,9 @@ struct ModelOptions {
 // `cluster` must be defaulted (apply_defaults) and valid; its metadata needs name, namespace, uid.
 Json service_account(const operator_api::KafkaConnectCluster& cluster);
 // Read access to the cluster's ConfigMap and the Secrets in `secrets` only (by resourceNames).
-Json role(const operator_api::KafkaConnectCluster& cluster, const std::set<std::string>& secrets);
+// get/list/watch on the cluster's ConfigMap plus `config_maps`, and on `secrets` (by name).
+Json role(const operator_api::KafkaConnectCluster& cluster, const std::set<std::string>& secrets,
+          const std::set<std::string>& config_maps);
 Json role_binding(const operator_api::KafkaConnectCluster& cluster);
 Json config_map(const operator_api::KafkaConnectCluster& cluster,
                 const std::string& worker_properties, const std::string& connectors_json);

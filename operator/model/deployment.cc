@@ -80,9 +80,10 @@ Json deployment(const operator_api::KafkaConnectCluster& cluster, const WorkerCo
     Json entry = {{"name", volume}};
     entry.update(source);
     volumes.push_back(std::move(entry));
-    mounts.push_back({{"name", volume},
-                      {"mountPath", fmt::format("{}/{}", kExternalDir, v.name)},
-                      {"readOnly", true}});
+    for (auto dir : {kExternalDir, kStrimziExternalDir}) {
+      mounts.push_back(
+          {{"name", volume}, {"mountPath", fmt::format("{}/{}", dir, v.name)}, {"readOnly", true}});
+    }
   }
 
   Json container = {

@@ -23,6 +23,9 @@ inline constexpr std::string_view kClusterFinalizer = "kconnect.dev/cluster-rbac
 inline constexpr std::string_view kConfigDir = "/etc/kconnect/config";
 inline constexpr std::string_view kSecretsDir = "/etc/kconnect/secrets";
 inline constexpr std::string_view kExternalDir = "/opt/kconnect/external";
+// Strimzi's mount path for externalConfiguration.volumes: each volume is mounted at both, so
+// ${directory:/opt/kafka/external-configuration/<name>:<key>} from Strimzi connectors resolves.
+inline constexpr std::string_view kStrimziExternalDir = "/opt/kafka/external-configuration";
 inline constexpr std::string_view kRackDir = "/etc/kconnect/rack";
 inline constexpr std::string_view kRackFile = "/etc/kconnect/rack/rack.properties";
 inline constexpr std::string_view kWorkerPropertiesKey = "worker.properties";

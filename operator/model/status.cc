@@ -67,6 +67,12 @@ operator_api::KafkaConnectClusterStatus cluster_status(
   status.replicas = static_cast<int32_t>(integer(obs.deployment, "status", "replicas"));
   status.ready_replicas = static_cast<int32_t>(integer(obs.deployment, "status", "readyReplicas"));
   auto& list = status.conditions;
+  if (obs.warnings.empty()) {
+    std::erase_if(list, [](const Condition& c) { return c.type == "Warning"; });
+  } else {
+    condition(list, "Warning", true, "IgnoredConfiguration",
+              fmt::format("{}", fmt::join(obs.warnings, "; ")), gen, now);
+  }
   if (obs.paused) {
     conditions(list, false, false, false, "ReconciliationPaused",
                "spec.paused is true: changes are not applied; running workers keep running", gen,

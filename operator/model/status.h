@@ -29,6 +29,9 @@ struct ClusterObservation {
   std::vector<std::string>
       too_large;                     // connectors left out of the ConfigMap: it would be too large
   const Json* deployment = nullptr;  // the cached Deployment, if any
+  // Configuration accepted without effect or ignored (group.id, unknown keys, Strimzi v1's
+  // groupId): condition Warning=True with reason IgnoredConfiguration while there are any.
+  std::vector<std::string> warnings;
   std::vector<operator_api::CertificateStatus> certificates;
 };
 

@@ -5,6 +5,8 @@
 // validate_connector, the one shared library), each problem mapped to the field path a user edits.
 // Pure; thread-safe.
 
+#include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -48,7 +50,20 @@ ConnectorValidation validate_connector(const operator_api::KafkaConnector& conne
                                        const config::WorkerConfig& worker,
                                        const std::string& cluster_name);
 
-// Secrets referenced as ${secret:<name>:<key>} in a connector's config values.
-std::vector<std::string> secret_references(const Json& config);
+// Secrets and ConfigMaps a connector configuration reads through the Kubernetes API: Secrets named
+// by ${secret:<name>:<key>}, and the objects named by Strimzi's providers
+// (${<alias>:<namespace>/<name>:<key>} for the aliases `providers` configures with
+// KubernetesSecretConfigProvider / KubernetesConfigMapConfigProvider) in namespace `ns`. They go
+// into the workers' Role by name; references to other namespaces are left out (validate_connector
+// refuses them).
+struct ApiReferences {
+  std::set<std::string> secrets;
+  std::set<std::string> config_maps;
+};
+ApiReferences api_references(const Json& config, const config::ConfigProviders& providers,
+                             const std::string& ns);
+// The object a Strimzi provider path ("<namespace>/<name>" or "<name>") names in `ns`; nullopt when
+// it names another namespace or no object.
+std::optional<std::string> strimzi_reference_target(const std::string& path, const std::string& ns);
 
 }  // namespace kc::operator_model

@@ -77,10 +77,11 @@ WorkerConfig build_worker_config(const operator_api::KafkaConnectCluster& cluste
   p["config.providers.directory.class"] =
       "org.apache.kafka.common.config.provider.DirectoryConfigProvider";
   p["config.providers.directory.param.allowed.paths"] =
-      fmt::format("{},{}", kSecretsDir, kExternalDir);
+      fmt::format("{},{},{}", kSecretsDir, kExternalDir, kStrimziExternalDir);
   p["config.providers.env.class"] = "org.apache.kafka.common.config.provider.EnvVarConfigProvider";
   p["config.providers.file.class"] = "org.apache.kafka.common.config.provider.FileConfigProvider";
-  p["config.providers.file.param.allowed.paths"] = fmt::format("{},{}", kRackDir, kExternalDir);
+  p["config.providers.file.param.allowed.paths"] =
+      fmt::format("{},{},{}", kRackDir, kExternalDir, kStrimziExternalDir);
   if (spec.rack) {
     p["consumer.client.rack"] = fmt::format("${{file:{}:client.rack}}", kRackFile);
   }
@@ -99,6 +100,7 @@ WorkerConfig build_worker_config(const operator_api::KafkaConnectCluster& cluste
     p["consumer.ssl.ca.location"] = file_path(files[0].first, files[0].second);
   } else if (files.size() > 1) {
     std::vector<std::string> refs;
+    refs.reserve(files.size());
     for (const auto& [secret, key] : files) refs.push_back(directory_ref(secret, key));
     p["consumer.ssl.ca.pem"] = strings::join(refs, "\n");
   }
@@ -140,7 +142,8 @@ WorkerConfig build_worker_config(const operator_api::KafkaConnectCluster& cluste
           p["consumer.sasl.oauthbearer.token.endpoint.url"] = o.token_endpoint_uri;
           if (!o.scope.empty()) p["consumer.sasl.oauthbearer.scope"] = o.scope;
           if (o.client_secret) {
-            need_secret(o.client_secret->name, path + ".oauth.clientSecret.secretName", secrets,
+            need_secret(o.client_secret->name,
+                        path + (a.flat_oauth ? "" : ".oauth") + ".clientSecret.secretName", secrets,
                         missing);
             out.mounted_secrets.insert(o.client_secret->name);
             p["consumer.sasl.oauthbearer.client.secret"] =

@@ -152,6 +152,8 @@ int run_managed(const ManagedOptions& options) {
   if (!options.listeners.empty()) worker_config.listeners = strings::split_list(options.listeners);
   worker_config.state_file.clear();
   worker_config.providers.add("secret", managed::secret_lookup(source.client(), ns));
+  worker_config.providers.bind_kubernetes(managed::strimzi_secret_lookup(source.client(), ns),
+                                          managed::strimzi_config_map_lookup(source.client(), ns));
   const std::string started_worker_properties = snapshot->worker_properties;
 
   char host[256] = "localhost";

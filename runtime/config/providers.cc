@@ -68,10 +68,19 @@ bool inside(const std::string& path, const std::string& dir) {
 
 bool has_provider_reference(std::string_view value) { return !references(value).empty(); }
 
+std::vector<ProviderReference> provider_references(std::string_view value) {
+  std::vector<ProviderReference> out;
+  for (auto& r : references(value)) {
+    out.push_back({std::move(r.provider), std::move(r.path), std::move(r.key)});
+  }
+  return out;
+}
+
 std::vector<std::string> ConfigProviders::supported_classes() {
   return {std::string(kPackage) + "FileConfigProvider",
           std::string(kPackage) + "DirectoryConfigProvider",
-          std::string(kPackage) + "EnvVarConfigProvider"};
+          std::string(kPackage) + "EnvVarConfigProvider", std::string(kStrimziSecretProvider),
+          std::string(kStrimziConfigMapProvider)};
 }
 
 ConfigProviders ConfigProviders::from_worker(const api::RawConfig& worker,
@@ -98,6 +107,10 @@ ConfigProviders ConfigProviders::from_worker(const api::RawConfig& worker,
       p.kind = Kind::kDirectory;
     } else if (simple == "EnvVarConfigProvider") {
       p.kind = Kind::kEnv;
+    } else if (simple == kStrimziSecretProvider) {
+      p.kind = Kind::kKubernetesSecret;
+    } else if (simple == kStrimziConfigMapProvider) {
+      p.kind = Kind::kKubernetesConfigMap;
     } else {
       issues.push_back({ConfigIssue::Severity::kError, prefix + "class", cls->second,
                         fmt::format("Unsupported config provider class (allowed: {})",
@@ -140,6 +153,23 @@ void ConfigProviders::add(std::string alias, Lookup lookup) {
       Provider{.alias = std::move(alias), .kind = Kind::kCustom, .custom = std::move(lookup)});
 }
 
+void ConfigProviders::bind_kubernetes(const Lookup& secrets, const Lookup& config_maps) {
+  for (auto& p : providers_) {
+    if (p.kind == Kind::kKubernetesSecret) p.custom = secrets;
+    if (p.kind == Kind::kKubernetesConfigMap) p.custom = config_maps;
+  }
+}
+
+std::vector<std::string> ConfigProviders::kubernetes_aliases(bool secrets) const {
+  std::vector<std::string> out;
+  for (const auto& p : providers_) {
+    if (p.kind == (secrets ? Kind::kKubernetesSecret : Kind::kKubernetesConfigMap)) {
+      out.push_back(p.alias);
+    }
+  }
+  return out;
+}
+
 const ConfigProviders::Provider* ConfigProviders::find(std::string_view alias) const {
   for (const auto& p : providers_) {
     if (p.alias == alias) return &p;
@@ -149,7 +179,17 @@ const ConfigProviders::Provider* ConfigProviders::find(std::string_view alias) c
 
 std::string ConfigProviders::lookup(const Provider& p, const std::string& path,
                                     const std::string& key, std::string& reason) const {
-  if (p.kind == Kind::kCustom) {
+  if (p.kind == Kind::kKubernetesSecret || p.kind == Kind::kKubernetesConfigMap) {
+    if (!p.custom) {
+      reason = fmt::format(
+          "{} (config.providers.{}) reads through the Kubernetes API: only workers run by "
+          "kconnect-operator (kconnect-runtime managed) can resolve it",
+          p.kind == Kind::kKubernetesSecret ? kStrimziSecretProvider : kStrimziConfigMapProvider,
+          p.alias);
+      return {};
+    }
+  }
+  if (p.custom) {
     auto value = p.custom(path, key);
     if (!value) {
       reason = value.error().message();

@@ -11,6 +11,11 @@
 //   ${directory:/var/run/secrets/db:password}              the contents of a file in a directory
 //   ${env:DB_PASSWORD}                                      an environment variable
 //
+// Strimzi's io.strimzi.kafka.KubernetesSecretConfigProvider and KubernetesConfigMapConfigProvider
+// are accepted under any alias (${secrets:<namespace>/<name>:<key>}, ${configmaps:...}); they read
+// through the Kubernetes API, so only `kconnect-runtime managed` can resolve them
+// (bind_kubernetes); anywhere else a reference to them is an error saying so.
+//
 // Kafka's rules: the reference syntax is ConfigTransformer's (${provider:path:key}, the path being
 // what lies between the first and the second ':'); a reference to a provider that is not
 // configured is left as it is (a warning here); `allowed.paths` (file, directory) limits the
@@ -55,18 +60,26 @@ class ConfigProviders {
       std::function<Result<std::string>(const std::string& path, const std::string& key)>;
   void add(std::string alias, Lookup lookup);
 
+  // Binds the Kubernetes-backed providers (Strimzi's classes): `secrets` and `config_maps` are
+  // called with the reference's path ("<namespace>/<name>" or "<name>") and key. Call before the
+  // providers are shared between threads.
+  void bind_kubernetes(const Lookup& secrets, const Lookup& config_maps);
+  // Aliases configured with Strimzi's KubernetesSecretConfigProvider (secrets true) or
+  // KubernetesConfigMapConfigProvider (false).
+  std::vector<std::string> kubernetes_aliases(bool secrets) const;
+
   bool empty() const { return providers_.empty(); }
   // Class names kconnect implements, for messages and docs.
   static std::vector<std::string> supported_classes();
 
  private:
-  enum class Kind { kFile, kDirectory, kEnv, kCustom };
+  enum class Kind { kFile, kDirectory, kEnv, kCustom, kKubernetesSecret, kKubernetesConfigMap };
   struct Provider {
     std::string alias;
     Kind kind = Kind::kFile;
     std::vector<std::string> allowed_paths;  // normalized, absolute; empty: any
     std::regex allowlist{".*"};
-    Lookup custom;  // kCustom
+    Lookup custom;  // kCustom; kKubernetes* once bound
   };
   const Provider* find(std::string_view alias) const;
   // Resolves one reference; returns the reason when it cannot.
@@ -78,5 +91,17 @@ class ConfigProviders {
 
 // True when `value` contains a ${provider:[path:]key} reference (whether or not it resolves).
 bool has_provider_reference(std::string_view value);
+
+// Strimzi's class names for the Kubernetes-backed providers.
+inline constexpr std::string_view kStrimziSecretProvider =
+    "io.strimzi.kafka.KubernetesSecretConfigProvider";
+inline constexpr std::string_view kStrimziConfigMapProvider =
+    "io.strimzi.kafka.KubernetesConfigMapConfigProvider";
+
+// One ${provider:[path:]key} reference in a value, as ConfigTransformer splits it.
+struct ProviderReference {
+  std::string provider, path, key;
+};
+std::vector<ProviderReference> provider_references(std::string_view value);
 
 }  // namespace kc::config

@@ -226,8 +226,9 @@ WorkerConfig parse_worker_config(const api::RawConfig& given, std::vector<api::C
     for (auto k : kUnusedKeys) unused = unused || k == key;
     issues.push_back({api::ConfigIssue::Severity::kWarning, key,
                       api::is_sensitive_key(key) ? std::string(api::kHidden) : value,
-                      unused ? "accepted and unused: kconnect runs sink connectors on consumer "
-                               "groups and keeps no Connect internal topics"
+                      unused ? "has no effect (accepted so that Kafka Connect and Strimzi "
+                               "configurations work): kconnect runs each sink connector as "
+                               "consumer group connect-<name> and keeps no Connect internal topics"
                              : "unknown worker configuration key (ignored)"});
   }
   w.bootstrap_servers = strings::join(w.values.get_list("bootstrap.servers"), ",");

@@ -19,4 +19,14 @@ namespace kc::managed {
 // `client` null: every lookup fails with a message saying that no Kubernetes API is configured.
 config::ConfigProviders::Lookup secret_lookup(std::shared_ptr<kube::Client> client, std::string ns);
 
+// Strimzi's KubernetesSecretConfigProvider / KubernetesConfigMapConfigProvider syntax:
+// ${<alias>:<namespace>/<name>:<key>} (or <name> alone: the worker's namespace). Least privilege,
+// as for ${secret:...}: only objects in the worker's namespace `ns` are read (another namespace is
+// an error naming it, without a request), and the worker's Role names each one the operator saw
+// referenced. ConfigMap keys come from data, else binaryData (base64-decoded).
+config::ConfigProviders::Lookup strimzi_secret_lookup(std::shared_ptr<kube::Client> client,
+                                                      std::string ns);
+config::ConfigProviders::Lookup strimzi_config_map_lookup(std::shared_ptr<kube::Client> client,
+                                                          std::string ns);
+
 }  // namespace kc::managed

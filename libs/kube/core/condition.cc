@@ -2,16 +2,56 @@
 
 #include <algorithm>
 
+#include "libs/base/strings.h"
+
 namespace kc::kube {
+namespace {
+
+bool reason_char(char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
+         c == ',' || c == ':';
+}
+
+bool letter(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); }
+
+}  // namespace
+
+bool is_valid_condition_reason(std::string_view reason) {
+  if (reason.empty() || reason.size() > kConditionReasonMaxLength) return false;
+  if (!letter(reason.front())) return false;
+  if (reason.back() == ',' || reason.back() == ':') return false;
+  return std::all_of(reason.begin(), reason.end(), reason_char);
+}
+
+std::string condition_reason(std::string_view reason) {
+  if (is_valid_condition_reason(reason)) return std::string(reason);
+  std::string out;
+  for (char c : reason) {
+    if (reason_char(c)) out.push_back(c);
+  }
+  if (out.empty() || !letter(out.front())) out.insert(0, "Unknown");
+  if (out.size() > kConditionReasonMaxLength) out.resize(kConditionReasonMaxLength);
+  while (out.back() == ',' || out.back() == ':') out.pop_back();
+  return out;
+}
+
+std::string condition_message(std::string_view message) {
+  std::string out = strings::sanitize_utf8(message);
+  if (out.size() <= kConditionMessageMaxBytes) return out;
+  size_t cut = kConditionMessageMaxBytes;
+  // Back off continuation bytes (10xxxxxx) so the cut lands on a character boundary.
+  while (cut > 0 && (static_cast<unsigned char>(out[cut]) & 0xC0) == 0x80) --cut;
+  out.resize(cut);
+  return out;
+}
 
 Object Condition::to_json() const {
-  Object c = {{"type", type},
-              {"status", status},
-              {"reason", reason},
-              {"message", message},
-              {"lastTransitionTime", last_transition_time}};
-  if (observed_generation > 0) c["observedGeneration"] = observed_generation;
-  return c;
+  return {{"type", type},
+          {"status", status},
+          {"reason", condition_reason(reason)},
+          {"message", condition_message(message)},
+          {"lastTransitionTime", last_transition_time},
+          {"observedGeneration", std::max<int64_t>(observed_generation, 0)}};
 }
 
 Condition Condition::from_json(const Object& c) {
@@ -28,6 +68,8 @@ Condition Condition::from_json(const Object& c) {
 }
 
 bool set_condition(std::vector<Condition>& conditions, Condition condition, WallTime now) {
+  condition.reason = condition_reason(condition.reason);
+  condition.message = condition_message(condition.message);
   auto it = std::find_if(conditions.begin(), conditions.end(),
                          [&](const Condition& c) { return c.type == condition.type; });
   if (it == conditions.end()) {

@@ -5,6 +5,11 @@
 // Conventions followed (Kubernetes API conventions, "Typical status properties"): a condition has
 // type, status ("True"/"False"/"Unknown"), observedGeneration, lastTransitionTime, reason
 // (CamelCase) and message; lastTransitionTime changes only when status changes.
+//
+// to_json() writes exactly what metav1.Condition's schema admits, so a real kube-apiserver accepts
+// it: every field present, strings never null (message may be ""), reason matching
+// ^[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?$ (1-1024 chars), message at most 32768 bytes of valid
+// UTF-8, lastTransitionTime RFC 3339, observedGeneration an integer >= 0.
 
 #include <cstdint>
 #include <optional>
@@ -29,6 +34,18 @@ struct Condition {
   static Condition from_json(const Object& condition);
   friend bool operator==(const Condition&, const Condition&) = default;
 };
+
+// The metav1.Condition field limits (k8s.io/apimachinery/pkg/apis/meta/v1/types.go).
+inline constexpr size_t kConditionMessageMaxBytes = 32768;
+inline constexpr size_t kConditionReasonMaxLength = 1024;
+
+// True when `reason` matches metav1.Condition's reason pattern and length.
+bool is_valid_condition_reason(std::string_view reason);
+// `reason` made valid: characters outside [A-Za-z0-9_,:] dropped, a leading non-letter or an empty
+// result prefixed with "Unknown", cut to 1024 characters, a trailing ',' or ':' removed.
+std::string condition_reason(std::string_view reason);
+// `message` as valid UTF-8, cut at a character boundary to kConditionMessageMaxBytes.
+std::string condition_message(std::string_view message);
 
 // Sets `condition` in `conditions` (replacing the one of the same type, or appending). The
 // lastTransitionTime is `now` when the type is new or its status flipped, and is kept otherwise

@@ -200,14 +200,14 @@ kind: KafkaConnector
 metadata:
   name: bad
 spec:
-  class: file
+  clusterRef: {name: main}
   state: fast
   topics: [orders]
 )";
   auto r = kubectl({"apply", "-f", "-"}, bad);
   EXPECT_NE(r.exit_code, 0);
   EXPECT_NE(r.err.find("The KafkaConnector \"bad\" is invalid"), std::string::npos) << r.err;
-  EXPECT_NE(r.err.find("spec.clusterRef: Required value"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("spec.class: Required value"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("spec.state: Unsupported value: \"fast\": supported values: \"running\", "
                        "\"paused\", \"stopped\""),
             std::string::npos)
@@ -222,6 +222,45 @@ spec:
   EXPECT_NE(r.exit_code, 0);
   EXPECT_NE(r.err.find("unknown field \"spec.replicaz\""), std::string::npos) << r.err;
   EXPECT_FALSE(api_->get("kconnect.dev/v1alpha1", "kafkaconnectors", "default", "bad"));
+}
+
+// Issue 17: Strimzi's documented manifests apply with kubectl's default (strict) validation, the
+// only edits being the apiVersion line and KafkaConnect's kind; nothing is pruned or refused.
+TEST_F(KubectlTest, StrimziManifestsApplyAfterTheApiVersionEdit) {
+  install_crds();
+  for (const char* file :
+       {"kafka-connect-v1beta2.yaml", "kafka-connect-v1.yaml", "kafka-connector-v1beta2.yaml"}) {
+    SCOPED_TRACE(file);
+    std::string text = read_text(source_path(std::string("tests/testdata/strimzi/") + file));
+    auto at = text.find("apiVersion: kafka.strimzi.io/");
+    ASSERT_NE(at, std::string::npos);
+    text.replace(at, text.find('\n', at) - at, "apiVersion: kconnect.dev/v1alpha1");
+    if (auto kind = text.find("kind: KafkaConnect\n"); kind != std::string::npos) {
+      text.replace(kind, 19, "kind: KafkaConnectCluster\n");
+    }
+    auto name_at = text.find("  name: ") + 8;
+    std::string name = text.substr(name_at, text.find('\n', name_at) - name_at);
+    text.replace(text.find("  namespace: prod\n"), 18, "");  // applied to the default namespace
+    for (bool server_side : {false, true}) {
+      std::vector<std::string> args = {"apply", "-f", "-"};
+      if (server_side) args.insert(args.begin() + 1, "--server-side");
+      auto r = kubectl(args, text);
+      EXPECT_EQ(r.exit_code, 0) << r.err << r.out;
+      EXPECT_EQ(r.err.find("Warning"), std::string::npos) << r.err;  // nothing pruned
+    }
+    bool connector = std::string(file).find("connector") != std::string::npos;
+    auto stored =
+        api_->get("kconnect.dev/v1alpha1", connector ? "kafkaconnectors" : "kafkaconnectclusters",
+                  "default", name);
+    ASSERT_TRUE(stored);
+    if (connector) {
+      EXPECT_EQ((*stored)["spec"]["config"]["topics"], "my-topic,other-topic");
+    } else if (std::string(file) == "kafka-connect-v1.yaml") {
+      EXPECT_EQ((*stored)["spec"]["groupId"], "my-connect-cluster");
+    } else {
+      EXPECT_EQ((*stored)["spec"]["authentication"]["clientId"], "kafka-connect");
+    }
+  }
 }
 
 TEST(KubectlTlsTest, DrivesTheServerOverTlsWithABearerToken) {

@@ -4,6 +4,9 @@
 
 #include <fmt/format.h>
 
+#include "libs/base/base64.h"
+#include "libs/kube/core/time.h"
+
 namespace kc::fakes::kube {
 namespace {
 
@@ -32,6 +35,13 @@ void defaults(Object& value, const Object& schema, const std::string& path) {
     if (const Object* props = member(schema, "properties"); props && props->is_object()) {
       for (auto it = props->begin(); it != props->end(); ++it) {
         if (is_root_metadata(path, it.key())) continue;
+        // Since 1.20 a null in a field that is not nullable but has a default is pruned before
+        // defaulting (so it gets the default); a null without a default stays and fails
+        // validation ("must be of type string: \"null\"").
+        if (value.contains(it.key()) && value[it.key()].is_null() &&
+            !flag(it.value(), "nullable") && it.value().contains("default")) {
+          value.erase(it.key());
+        }
         if (!value.contains(it.key()) && it.value().contains("default")) {
           value[it.key()] = it.value()["default"];
         }
@@ -90,6 +100,37 @@ std::string type_of(const Object& value) {
   return "null";
 }
 
+// The string formats kube-apiserver checks (k8s.io/kube-openapi/pkg/validation/strfmt, the
+// formats apiextensions-apiserver admits); any other format is accepted unchecked, as there.
+bool format_matches(const std::string& format, const std::string& s) {
+  if (format == "date-time") return kc::kube::parse_time(s).has_value();
+  if (format == "date") {
+    static const std::regex kDate(R"(^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$)");
+    return std::regex_match(s, kDate);
+  }
+  if (format == "byte") return base64::decode(s).has_value();
+  if (format == "uuid") {
+    static const std::regex kUuid(
+        R"(^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$)");
+    return std::regex_match(s, kUuid);
+  }
+  if (format == "ipv4") {
+    static const std::regex kIpv4(
+        R"(^((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$)");
+    return std::regex_match(s, kIpv4);
+  }
+  if (format == "hostname") {
+    static const std::regex kHost(
+        R"(^([a-zA-Z0-9]([-a-zA-Z0-9]{0,61}[a-zA-Z0-9])?)(\.[a-zA-Z0-9]([-a-zA-Z0-9]{0,61}[a-zA-Z0-9])?)*\.?$)");
+    return s.size() <= 255 && std::regex_match(s, kHost);
+  }
+  if (format == "duration") {
+    static const std::regex kDuration(R"(^([0-9]+(\.[0-9]*)?(ns|us|µs|ms|s|m|h))+$)");
+    return s == "0" || std::regex_match(s, kDuration);
+  }
+  return true;
+}
+
 bool type_matches(const Object& value, const std::string& type) {
   if (type == "object") return value.is_object();
   if (type == "array") return value.is_array();
@@ -107,7 +148,7 @@ class Validator {
   void run(const Object& value, const Object& schema, const std::string& path) {
     if (value.is_null()) {
       if (!flag(schema, "nullable") && schema.contains("type")) {
-        invalid(path, "null",
+        invalid(path, "\"null\"",
                 fmt::format("{} in body must be of type {}: \"null\"", path,
                             schema["type"].get<std::string>()));
       }
@@ -156,6 +197,13 @@ class Validator {
   }
 
   void check_string(const std::string& s, const Object& schema, const std::string& path) {
+    if (const Object* format = member(schema, "format"); format && format->is_string()) {
+      if (!format_matches(format->get<std::string>(), s)) {
+        invalid(path, fmt::format("\"{}\"", s),
+                fmt::format("{} in body must be of type {}: \"{}\"", path,
+                            format->get<std::string>(), s));
+      }
+    }
     if (const Object* max = member(schema, "maxLength");
         max && max->is_number_integer() && s.size() > max->get<size_t>()) {
       causes.push_back({"FieldValueTooLong", path,

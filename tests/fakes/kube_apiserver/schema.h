@@ -4,8 +4,12 @@
 // apiextensions code does for the parts listed here: pruning of unknown fields, defaulting, and
 // validation of type, nullable, enum, required, minimum/maximum (exclusive), minLength/maxLength,
 // pattern, minItems/maxItems, minProperties/maxProperties, oneOf/anyOf/not, additionalProperties,
-// x-kubernetes-int-or-string and x-kubernetes-preserve-unknown-fields.
-// Not done: format, x-kubernetes-validations (CEL), list-type uniqueness, embedded resources.
+// x-kubernetes-int-or-string, x-kubernetes-preserve-unknown-fields and the string formats
+// kube-openapi's strfmt checks (date-time, date, byte, uuid, ipv4, hostname, duration; others are
+// accepted unchecked, as there). A null in a non-nullable field is an error ("must be of type
+// string: \"null\"") unless the field has a default, which then replaces it (1.20 and later).
+// Not done: x-kubernetes-validations (CEL), list-type uniqueness, embedded resources, the
+// ipv6/cidr/mac/email formats.
 //
 // Paths in messages are the API server's ("spec.topics[0]", "spec.config.key"). Pure functions.
 

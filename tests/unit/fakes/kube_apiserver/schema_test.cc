@@ -75,5 +75,74 @@ TEST(SchemaTest, ReportsEveryViolationWithItsPath) {
   EXPECT_EQ(join_causes(missing), "spec.name: Required value");
 }
 
+// One violation of each kind the CRDs' schemas can express, each with kube-apiserver's cause
+// (reason, field path, message) for it.
+TEST(SchemaTest, RefusesEachKindOfViolationAsKubeApiserverDoes) {
+  struct Case {
+    const char* schema;
+    const char* value;
+    const char* reason;
+    const char* line;
+  };
+  // NOLINTBEGIN(bugprone-suspicious-missing-comma)
+  const Case cases[] = {
+      {R"({"type": "string"})", "3", "FieldValueInvalid",
+       "v: Invalid value: 3: v in body must be of type string: \"integer\""},
+      {R"({"type": "integer"})", "1.5", "FieldValueInvalid",
+       "v: Invalid value: 1.5: v in body must be of type integer: \"number\""},
+      {R"({"type": "string"})", "null", "FieldValueInvalid",
+       "v: Invalid value: \"null\": v in body must be of type string: \"null\""},
+      {R"({"type": "object", "required": ["a"]})", "{}", "FieldValueRequired",
+       "v.a: Required value"},
+      {R"({"type": "string", "enum": ["x", "y"]})", R"("z")", "FieldValueNotSupported",
+       "v: Unsupported value: \"z\": supported values: \"x\", \"y\""},
+      {R"({"type": "string", "format": "date-time"})", R"("yesterday")", "FieldValueInvalid",
+       "v: Invalid value: \"yesterday\": v in body must be of type date-time: \"yesterday\""},
+      {R"({"type": "string", "format": "date-time"})", R"("")", "FieldValueInvalid",
+       "v: Invalid value: \"\": v in body must be of type date-time: \"\""},
+      {R"({"type": "string", "format": "byte"})", R"("!!")", "FieldValueInvalid",
+       "v: Invalid value: \"!!\": v in body must be of type byte: \"!!\""},
+      {R"({"type": "integer", "minimum": 0})", "-1", "FieldValueInvalid",
+       "v: Invalid value: -1: v in body should be greater than or equal to 0"},
+      {R"({"type": "integer", "maximum": 9})", "10", "FieldValueInvalid",
+       "v: Invalid value: 10: v in body should be less than or equal to 9"},
+      {R"({"type": "string", "pattern": "^[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?$"})", R"("")",
+       "FieldValueInvalid",
+       "v: Invalid value: \"\": v in body should match "
+       "'^[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?$'"},
+      {R"({"type": "object", "additionalProperties": {"type": "string"}})", R"({"k": true})",
+       "FieldValueInvalid",
+       "v.k: Invalid value: true: v.k in body must be of type string: \"boolean\""},
+      {R"({"type": "object", "x-kubernetes-preserve-unknown-fields": true,
+           "properties": {"n": {"type": "integer"}}})",
+       R"({"anything": {"goes": 1}, "n": "x"})", "FieldValueInvalid",
+       "v.n: Invalid value: \"x\": v.n in body must be of type integer: \"string\""},
+  };
+  // NOLINTEND(bugprone-suspicious-missing-comma)
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.schema);
+    Object schema = {{"type", "object"}, {"properties", {{"v", Object::parse(c.schema)}}}};
+    Object value = {{"v", Object::parse(c.value)}};
+    auto causes = validate_against_schema(value, schema);
+    ASSERT_EQ(causes.size(), 1u) << join_causes(causes);
+    EXPECT_EQ(causes[0].reason, c.reason);
+    EXPECT_EQ(join_causes(causes), c.line);
+  }
+  // What each of those schemas accepts.
+  Object ok_schema = Object::parse(R"({"type": "object", "properties": {
+    "t": {"type": "string", "format": "date-time"},
+    "n": {"type": "string", "nullable": true},
+    "d": {"type": "string", "default": "x"},
+    "b": {"type": "string", "format": "byte"},
+    "g": {"type": "integer", "format": "int64", "minimum": 0},
+    "m": {"type": "string", "maxLength": 32768}}})");
+  Object ok = Object::parse(R"({"t": "2026-01-01T00:00:00Z", "n": null, "d": null,
+                                 "b": "aGk=", "g": 0, "m": ""})");
+  apply_defaults(ok, ok_schema);
+  EXPECT_EQ(ok["d"], "x");  // a null with a default is defaulted (1.20+), not refused
+  EXPECT_TRUE(ok["n"].is_null());
+  EXPECT_TRUE(validate_against_schema(ok, ok_schema).empty());
+}
+
 }  // namespace
 }  // namespace kc::fakes::kube

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include "libs/base/strings.h"
 #include "libs/kube/core/api_status.h"
 #include "libs/kube/core/condition.h"
 #include "libs/kube/core/label_selector.h"
@@ -51,6 +52,44 @@ TEST(ConditionTest, LastTransitionTimeMovesOnlyWhenStatusFlips) {
   EXPECT_EQ(conditions.size(), 2u);
   auto json = conditions_to_json(conditions);
   EXPECT_EQ(conditions_of(Object{{"status", {{"conditions", json}}}}), conditions);
+}
+
+// metav1.Condition's schema: every field present and a string (message may be empty, never
+// null), reason matching ^[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?$, message at most 32768 bytes,
+// observedGeneration an integer.
+TEST(ConditionTest, WritesWhatMetav1ConditionAdmits) {
+  std::vector<Condition> conditions;
+  WallTime t0 = *parse_time("2026-01-01T00:00:00Z");
+  set_condition(conditions, {.type = "Stalled", .status = "False"}, t0);
+  Object json = conditions[0].to_json();
+  EXPECT_EQ(json, Object::parse(R"({"type": "Stalled", "status": "False", "reason": "Unknown",
+      "message": "", "lastTransitionTime": "2026-01-01T00:00:00Z", "observedGeneration": 0})"));
+
+  EXPECT_TRUE(is_valid_condition_reason("Ready"));
+  EXPECT_TRUE(is_valid_condition_reason("a,b:c_1"));
+  for (const char* bad : {"", "1Ready", "Not Ready", "Ready:", "Ready,", "_x"}) {
+    EXPECT_FALSE(is_valid_condition_reason(bad)) << bad;
+    EXPECT_TRUE(is_valid_condition_reason(condition_reason(bad))) << bad;
+  }
+  EXPECT_EQ(condition_reason("Not Ready!"), "NotReady");
+  EXPECT_EQ(condition_reason("404"), "Unknown404");
+  EXPECT_EQ(condition_reason(std::string(2000, 'a')).size(), kConditionReasonMaxLength);
+
+  // Long or ill-formed messages: valid UTF-8, cut at a character boundary.
+  auto cut = condition_message(std::string(40000, 'a') + "\xC3\xA9");
+  EXPECT_EQ(cut.size(), kConditionMessageMaxBytes);
+  auto accented = condition_message("x" + [] {
+    std::string s;
+    for (int i = 0; i < 20000; ++i) s += "\xC3\xA9";  // é, two bytes each
+    return s;
+  }());
+  EXPECT_EQ(accented.size(), kConditionMessageMaxBytes - 1);  // not in the middle of an é
+  EXPECT_TRUE(strings::is_valid_utf8(accented));
+  EXPECT_TRUE(strings::is_valid_utf8(condition_message("bad \xff byte")));
+  set_condition(conditions,
+                {.type = "Ready", .status = "True", .reason = "x y", .message = "bad \xff"}, t0);
+  EXPECT_EQ(conditions[1].reason, "xy");
+  EXPECT_NO_THROW((void)conditions_to_json(conditions).dump());
 }
 
 TEST(TimeTest, FormatsAndParsesRfc3339) {

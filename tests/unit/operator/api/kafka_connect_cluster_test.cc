@@ -149,7 +149,7 @@ TEST(KafkaConnectClusterTest, AuthenticationTypesNeedTheirFields) {
       problems(cluster(R"({"bootstrapServers": "a:1", "authentication": {"type": "kerberos"}})")),
       std::vector<std::string>{
           "spec.authentication.type: unsupported value \"kerberos\": one of tls, "
-          "scram-sha-256, scram-sha-512, plain, oauthbearer"});
+          "scram-sha-256, scram-sha-512, plain, oauthbearer (or Strimzi's oauth)"});
 }
 
 TEST(KafkaConnectClusterTest, DefaultsMatchTheCrd) {

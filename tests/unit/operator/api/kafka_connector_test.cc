@@ -60,10 +60,12 @@ TEST(KafkaConnectorTest, ReportsEveryInvalidFieldWithItsPath) {
   EXPECT_EQ(lines, (std::vector<std::string>{
                        "spec.config[\"list\"]: must be a string, number or boolean, not array",
                        "spec.autoRestart.enabled: must be true or false",
-                       "spec.clusterRef.name: required: the KafkaConnectCluster to run on",
+                       "spec.clusterRef.name: required: the KafkaConnectCluster to run on (or, "
+                       "as Strimzi links them, the label strimzi.io/cluster)",
                        "spec.class: must not contain white space",
                        "spec.tasksMax: must be between 1 and 1000",
-                       "spec: set exactly one of topics and topicsRegex",
+                       "spec.topics: spec.topics and spec.topicsRegex are both set: set exactly "
+                       "one of them",
                        "spec.topics[1]: \"bad topic\" is not a valid topic name ([a-zA-Z0-9._-], "
                        "1-249 characters, "
                        "not . or ..)",
@@ -74,7 +76,9 @@ TEST(KafkaConnectorTest, ReportsEveryInvalidFieldWithItsPath) {
                        "spec.state: unsupported value \"fast\": one of running, paused, stopped",
                        "spec.autoRestart.maxRestarts: must not be negative"}));
   EXPECT_EQ(problems(connector(R"({"clusterRef": {"name": "main"}, "class": "file"})")),
-            std::vector<std::string>{"spec: set exactly one of topics and topicsRegex"});
+            std::vector<std::string>{"spec: set exactly one of topics and topicsRegex (or "
+                                     "Strimzi's spec.config[\"topics\"] or "
+                                     "spec.config[\"topics.regex\"])"});
 }
 
 TEST(KafkaConnectorTest, RequestTokensAreActedOnOnlyWhenTheyChange) {

@@ -150,7 +150,7 @@ void expect_all_objects(const std::string& dir, const operator_api::KafkaConnect
   EXPECT_GOLDEN(dir + "/deployment.json", pretty(deployment(c, worker, options)));
   EXPECT_GOLDEN(dir + "/service.json", pretty(service(c)));
   EXPECT_GOLDEN(dir + "/serviceaccount.json", pretty(service_account(c)));
-  EXPECT_GOLDEN(dir + "/role.json", pretty(role(c, worker.referenced_secrets)));
+  EXPECT_GOLDEN(dir + "/role.json", pretty(role(c, worker.referenced_secrets, {})));
   EXPECT_GOLDEN(dir + "/rolebinding.json", pretty(role_binding(c)));
   EXPECT_GOLDEN(dir + "/poddisruptionbudget.json", pretty(pod_disruption_budget(c)));
   if (c.spec.rack) {
@@ -341,7 +341,8 @@ TEST(ModelTest, ConnectorValidationUsesTheRuntimeValidatorWithFieldPaths) {
       << summary;
   EXPECT_NE(summary.find("spec.config[\"value.converter.schemas.enable\"]"), std::string::npos)
       << summary;
-  EXPECT_EQ(secret_references(connect_config(ctr)), std::vector<std::string>{"orders-creds"});
+  EXPECT_EQ(api_references(connect_config(ctr), w.worker.providers, "prod").secrets,
+            std::set<std::string>{"orders-creds"});
 }
 
 TEST(ModelTest, PropertiesTextRoundTrips) {
