@@ -429,9 +429,9 @@ ValidationResult validate_connector(const WorkerConfig& worker, const api::RawCo
         worker.bootstrap_servers, worker.producer,
         with_misc_dlq(cfg.values.with_prefix("producer.override.")), issues);
   }
-  cfg.admin = build_admin_properties(worker.bootstrap_servers, worker.admin,
-                                     with_misc_dlq(cfg.values.with_prefix("admin.override.")),
-                                     issues);
+  cfg.admin =
+      build_admin_properties(worker.bootstrap_servers, worker.admin,
+                             with_misc_dlq(cfg.values.with_prefix("admin.override.")), issues);
 
   // Single message transforms and predicates: every transform's keys, at once.
   transforms::validate(raw, plugins, issues);

@@ -74,12 +74,11 @@ Result<std::unique_ptr<TokenProvider>> TokenProvider::create(const Settings& set
     base = environment("AZURE_POD_IDENTITY_AUTHORITY_HOST").value_or(std::string(kImdsHost));
     while (!base.empty() && base.back() == '/') base.pop_back();
   }
-  KC_ASSIGN_OR_RETURN(p->target_,
-                      HttpTarget::create({.base_url = base,
-                                          .connect_timeout = std::chrono::seconds(10),
-                                          .request_timeout = std::chrono::seconds(30),
-                                          .max_response_bytes = 1 << 20},
-                                         probe, std::move(stop)));
+  KC_ASSIGN_OR_RETURN(p->target_, HttpTarget::create({.base_url = base,
+                                                      .connect_timeout = std::chrono::seconds(10),
+                                                      .request_timeout = std::chrono::seconds(30),
+                                                      .max_response_bytes = 1 << 20},
+                                                     probe, std::move(stop)));
   return p;
 }
 
@@ -110,11 +109,12 @@ Result<TokenProvider::Cached> TokenProvider::fetch(const std::string& resource) 
     std::string body;
     if (strategy_ == AuthStrategy::kWorkloadIdentity) {
       KC_ASSIGN_OR_RETURN(auto assertion, read_file(federated_token_file_));
-      body = form({{"client_id", client_id_},
-                   {"scope", scope},
-                   {"grant_type", "client_credentials"},
-                   {"client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"},
-                   {"client_assertion", assertion}});
+      body =
+          form({{"client_id", client_id_},
+                {"scope", scope},
+                {"grant_type", "client_credentials"},
+                {"client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"},
+                {"client_assertion", assertion}});
     } else {
       body = form({{"client_id", client_id_},
                    {"scope", scope},
@@ -123,10 +123,10 @@ Result<TokenProvider::Cached> TokenProvider::fetch(const std::string& resource) 
     }
     auto target = fmt::format("/{}/oauth2/v2.0/token", http::percent_encode(tenant_));
     where = target_->describe(http::Method::kPost, target);
-    KC_ASSIGN_OR_RETURN(
-        response, target_->request(http::Method::kPost, target, body,
-                                   {{"Content-Type", "application/x-www-form-urlencoded"},
-                                    {"Accept", "application/json"}}));
+    KC_ASSIGN_OR_RETURN(response,
+                        target_->request(http::Method::kPost, target, body,
+                                         {{"Content-Type", "application/x-www-form-urlencoded"},
+                                          {"Accept", "application/json"}}));
   }
   auto json = nlohmann::json::parse(response.body, nullptr, /*allow_exceptions=*/false);
   if (!response.ok()) {
@@ -139,8 +139,9 @@ Result<TokenProvider::Cached> TokenProvider::fetch(const std::string& resource) 
                       resource, where, response.status, description);
   }
   if (!json.is_object() || !json.contains("access_token") || !json["access_token"].is_string()) {
-    return make_error(Errc::kProtocol, "Azure AD token for {} from {}: no access_token in the answer",
-                      resource, where);
+    return make_error(Errc::kProtocol,
+                      "Azure AD token for {} from {}: no access_token in the answer", resource,
+                      where);
   }
   auto lifetime = std::chrono::seconds(seconds_field(json, "expires_in").value_or(300));
   auto margin = std::min<std::chrono::seconds>(

@@ -23,8 +23,8 @@ std::string random_uuid() {
   uint64_t a = rng(), b = rng();
   a = (a & 0xffffffffffff0fffULL) | 0x0000000000004000ULL;  // version 4
   b = (b & 0x3fffffffffffffffULL) | 0x8000000000000000ULL;  // variant 1
-  return fmt::format("{:08x}-{:04x}-{:04x}-{:04x}-{:012x}", a >> 32, (a >> 16) & 0xffff,
-                     a & 0xffff, b >> 48, b & 0xffffffffffffULL);
+  return fmt::format("{:08x}-{:04x}-{:04x}-{:04x}-{:012x}", a >> 32, (a >> 16) & 0xffff, a & 0xffff,
+                     b >> 48, b & 0xffffffffffffULL);
 }
 
 std::string excerpt(const std::string& body) {
@@ -45,9 +45,9 @@ std::string excerpt(const std::string& body) {
 
 bool refuses_streaming(const std::string& body) {
   auto b = strings::to_lower(body);
-  for (std::string_view needle : {"streamingingestionpolicynotenabled",
-                                  "streaming ingestion policy", "streaming ingestion is disabled",
-                                  "streamingingestiondisabled"}) {
+  for (std::string_view needle :
+       {"streamingingestionpolicynotenabled", "streaming ingestion policy",
+        "streaming ingestion is disabled", "streamingingestiondisabled"}) {
     if (b.find(needle) != std::string::npos) return true;
   }
   return false;
@@ -65,8 +65,8 @@ std::string stream_format(const std::string& format) {
 }  // namespace
 
 Result<std::unique_ptr<IngestClient>> IngestClient::create(const Settings& settings,
-                                                           TokenProvider& tokens,
-                                                           SinkProbe* probe, std::stop_token stop) {
+                                                           TokenProvider& tokens, SinkProbe* probe,
+                                                           std::stop_token stop) {
   std::unique_ptr<IngestClient> c(new IngestClient(settings, tokens, probe, std::move(stop)));
   KC_RETURN_IF_ERROR(c->target_for(settings.ingestion_url));
   KC_RETURN_IF_ERROR(c->target_for(settings.engine_url));
@@ -78,12 +78,11 @@ Result<HttpTarget*> IngestClient::target_for(const std::string& url) {
   auto origin = parsed.origin();
   auto it = targets_.find(origin);
   if (it != targets_.end()) return it->second.get();
-  KC_ASSIGN_OR_RETURN(auto target,
-                      HttpTarget::create({.base_url = origin,
-                                          .connect_timeout = std::chrono::seconds(10),
-                                          .request_timeout = std::chrono::minutes(5),
-                                          .max_response_bytes = size_t{16} << 20},
-                                         probe_, stop_));
+  KC_ASSIGN_OR_RETURN(auto target, HttpTarget::create({.base_url = origin,
+                                                       .connect_timeout = std::chrono::seconds(10),
+                                                       .request_timeout = std::chrono::minutes(5),
+                                                       .max_response_bytes = size_t{16} << 20},
+                                                      probe_, stop_));
   auto* raw = target.get();
   targets_.emplace(origin, std::move(target));
   return raw;
@@ -142,8 +141,8 @@ Status IngestClient::check_table(const std::string& database, const std::string&
 
 Result<const IngestClient::Resources*> IngestClient::resources() {
   if (resources_ && Clock::now() - resources_->fetched < kResourcesLifetime) return &*resources_;
-  KC_ASSIGN_OR_RETURN(auto table,
-                      management(settings_.ingestion_url, "NetDefaultDB", ".get ingestion resources"));
+  KC_ASSIGN_OR_RETURN(
+      auto table, management(settings_.ingestion_url, "NetDefaultDB", ".get ingestion resources"));
   ++resource_fetches_;
   Resources r;
   r.fetched = Clock::now();
@@ -193,8 +192,8 @@ Status IngestClient::ingest_queued(const IngestBatch& batch) {
     KC_ASSIGN_OR_RETURN(const auto* r, resources());
     auto s = queued_once(batch, *r);
     if (s || attempt > 0) return s;
-    bool storage_refused = s.error().code() == Errc::kPermissionDenied ||
-                           s.error().code() == Errc::kNotFound;
+    bool storage_refused =
+        s.error().code() == Errc::kPermissionDenied || s.error().code() == Errc::kNotFound;
     if (!storage_refused) return s;
     resources_.reset();  // a SAS expired or a container/queue was replaced: ask again
   }
@@ -202,9 +201,10 @@ Status IngestClient::ingest_queued(const IngestBatch& batch) {
 
 Status IngestClient::queued_once(const IngestBatch& batch, const Resources& r) {
   // Put Blob.
-  KC_ASSIGN_OR_RETURN(auto container, http::parse_url(r.containers[next_container_++ % r.containers.size()]));
-  auto blob_name = fmt::format("{}__{}__{}.{}.gz", batch.database, batch.table, batch.tag,
-                               batch.format);
+  KC_ASSIGN_OR_RETURN(auto container,
+                      http::parse_url(r.containers[next_container_++ % r.containers.size()]));
+  auto blob_name =
+      fmt::format("{}__{}__{}.{}.gz", batch.database, batch.table, batch.tag, batch.format);
   auto blob_path = container.path + "/" + http::percent_encode(blob_name);
   auto blob_target = blob_path + (container.query.empty() ? "" : "?" + container.query);
   KC_ASSIGN_OR_RETURN(auto* storage, target_for(container.origin()));
@@ -287,9 +287,8 @@ Result<StreamOutcome> IngestClient::ingest_streaming(const IngestBatch& batch) {
   if (response->status == 413 || refuses_streaming(response->body)) {
     return StreamOutcome::kUseQueued;
   }
-  return make_error(Errc::kData, "{}: HTTP {}: {}",
-                    target->describe(http::Method::kPost, path), response->status,
-                    excerpt(response->body));
+  return make_error(Errc::kData, "{}: HTTP {}: {}", target->describe(http::Method::kPost, path),
+                    response->status, excerpt(response->body));
 }
 
 }  // namespace kc::sink::kusto

@@ -2,7 +2,8 @@
 
 // Azure Data Explorer ingestion over REST, as Kusto's ingestion clients do it:
 //
-// Queued ingestion (https://learn.microsoft.com/azure/data-explorer/kusto/api/netfx/kusto-ingest-client-rest)
+// Queued ingestion
+// (https://learn.microsoft.com/azure/data-explorer/kusto/api/netfx/kusto-ingest-client-rest)
 //  1. POST {ingestion url}/v1/rest/mgmt {"db":"NetDefaultDB","csl":".get ingestion resources"}
 //     and {"csl":".get kusto identity token"}: blob containers and queues with SAS URLs, and the
 //     identity token that goes into every message; both cached for an hour (and dropped when
@@ -16,7 +17,8 @@
 //     ReportMethod and AdditionalProperties {authorizationContext, format,
 //     ingestionMappingReference, tags, ingestIfNotExists}. The queue's 201 is the acceptance:
 //     Kusto ingests later (asynchronously).
-// Streaming ingestion (https://learn.microsoft.com/azure/data-explorer/kusto/api/rest/streaming-ingest)
+// Streaming ingestion
+// (https://learn.microsoft.com/azure/data-explorer/kusto/api/rest/streaming-ingest)
 //     POST {engine url}/v1/rest/ingest/{db}/{table}?streamFormat=..&mappingName=.. with the
 //     gzip body (Content-Encoding: gzip); ingested when it answers 2xx.
 //

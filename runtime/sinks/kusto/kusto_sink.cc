@@ -49,9 +49,9 @@ struct KeptRecord {
     if (r.raw_value) k.value = std::string(*r.raw_value);
     k.headers.reserve(r.raw_headers.size());
     for (const auto& h : r.raw_headers) {
-      k.headers.emplace_back(std::string(h.key),
-                             h.value ? std::optional<std::string>(std::string(*h.value))
-                                     : std::nullopt);
+      k.headers.emplace_back(
+          std::string(h.key),
+          h.value ? std::optional<std::string>(std::string(*h.value)) : std::nullopt);
     }
     return k;
   }
@@ -71,8 +71,7 @@ struct KeptRecord {
     if (value) r.raw_value = *value;
     r.raw_headers.reserve(headers.size());
     for (const auto& [name, v] : headers) {
-      r.raw_headers.push_back(
-          {name, v ? std::optional<std::string_view>(*v) : std::nullopt});
+      r.raw_headers.push_back({name, v ? std::optional<std::string_view>(*v) : std::nullopt});
     }
     return r;
   }
@@ -88,7 +87,7 @@ struct Batch {
 };
 
 struct BatchKey {
-  size_t mapping = 0;  // index into Settings::mappings
+  size_t mapping = 0;             // index into Settings::mappings
   api::TopicPartition partition;  // original coordinates
   bool operator<(const BatchKey& other) const {
     return std::tie(mapping, partition) < std::tie(other.mapping, other.partition);
@@ -117,8 +116,8 @@ class KustoSink final : public api::Sink {
         probe_(context_, "kusto") {}
 
   Status init() {
-    KC_ASSIGN_OR_RETURN(tokens_, TokenProvider::create(settings_, process_environment(), &probe_,
-                                                       context_.stop));
+    KC_ASSIGN_OR_RETURN(
+        tokens_, TokenProvider::create(settings_, process_environment(), &probe_, context_.stop));
     KC_ASSIGN_OR_RETURN(client_, IngestClient::create(settings_, *tokens_, &probe_, context_.stop));
     return ok();
   }
@@ -144,10 +143,10 @@ class KustoSink final : public api::Sink {
     for (const auto& record : records) {
       const auto* mapping = settings_.mapping_for(record.topic);
       if (mapping == nullptr) {
-        KC_RETURN_IF_ERROR(report(record, Error(Errc::kInvalidConfig,
-                                                fmt::format("topic {} has no entry in "
-                                                            "kusto.tables.topics.mapping",
-                                                            record.topic))));
+        KC_RETURN_IF_ERROR(
+            report(record, Error(Errc::kInvalidConfig, fmt::format("topic {} has no entry in "
+                                                                   "kusto.tables.topics.mapping",
+                                                                   record.topic))));
         continue;
       }
       BatchKey key{static_cast<size_t>(mapping - settings_.mappings.data()),
@@ -228,9 +227,8 @@ class KustoSink final : public api::Sink {
                           "{}: {} (gave up after {} attempts, errors.retry.max.time.ms={})", what,
                           s.error().message(), attempts, settings_.retry_max_time.count());
       }
-      logger().warn("retrying", {{"what", what},
-                                 {"attempt", attempts},
-                                 {"error", s.error().message()}});
+      logger().warn("retrying",
+                    {{"what", what}, {"attempt", attempts}, {"error", s.error().message()}});
       if (!sleep(settings_.retry_backoff)) return s;
     }
   }
@@ -285,10 +283,9 @@ class KustoSink final : public api::Sink {
     });
     if (s) {
       probe_.written(batch.rows, ib.gzipped.size());
-      logger().debug("batch ingested", {{"tag", ib.tag},
-                                        {"table", ib.table},
-                                        {"rows", batch.rows},
-                                        {"streaming", streamed}});
+      logger().debug(
+          "batch ingested",
+          {{"tag", ib.tag}, {"table", ib.table}, {"rows", batch.rows}, {"streaming", streamed}});
       return ok();
     }
     if (!keep_records_) return s;
@@ -315,22 +312,21 @@ class KustoSink final : public api::Sink {
 }  // namespace
 
 api::SinkPlugin kusto_sink_plugin() {
-  return {
-      .info = {.name = "kusto",
-               .class_name = "com.microsoft.azure.kusto.kafka.connect.sink.KustoSinkConnector",
-               .aliases = {"KustoSinkConnector"},
-               .summary = "Ingests records into Azure Data Explorer (Kusto) tables, queued or "
-                          "streaming, one ingest-by tag per batch with ingestIfNotExists "
-                          "(replays are not ingested twice).",
-               .config_def = config_def},
-      .create = [](const api::Config& config,
-                   const api::SinkContext& context) -> Result<std::unique_ptr<api::Sink>> {
-        KC_ASSIGN_OR_RETURN(auto settings, parse_settings(config, process_environment()));
-        auto sink = std::make_unique<KustoSink>(std::move(settings),
-                                                tolerates_errors(config.originals()), context);
-        KC_RETURN_IF_ERROR(sink->init());
-        return sink;
-      }};
+  return {.info = {.name = "kusto",
+                   .class_name = "com.microsoft.azure.kusto.kafka.connect.sink.KustoSinkConnector",
+                   .aliases = {"KustoSinkConnector"},
+                   .summary = "Ingests records into Azure Data Explorer (Kusto) tables, queued or "
+                              "streaming, one ingest-by tag per batch with ingestIfNotExists "
+                              "(replays are not ingested twice).",
+                   .config_def = config_def},
+          .create = [](const api::Config& config,
+                       const api::SinkContext& context) -> Result<std::unique_ptr<api::Sink>> {
+            KC_ASSIGN_OR_RETURN(auto settings, parse_settings(config, process_environment()));
+            auto sink = std::make_unique<KustoSink>(std::move(settings),
+                                                    tolerates_errors(config.originals()), context);
+            KC_RETURN_IF_ERROR(sink->init());
+            return sink;
+          }};
 }
 
 }  // namespace kc::sink::kusto

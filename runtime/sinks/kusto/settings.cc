@@ -13,11 +13,12 @@ namespace {
 
 constexpr std::string_view kDefaultAuthorityHost = "https://login.microsoftonline.com";
 
-// Kusto's ingestion data formats (https://learn.microsoft.com/azure/data-explorer/ingestion-supported-formats).
+// Kusto's ingestion data formats
+// (https://learn.microsoft.com/azure/data-explorer/ingestion-supported-formats).
 const std::vector<std::string>& formats() {
   static const std::vector<std::string> f = {
-      "json", "multijson", "csv",   "tsv",  "tsve",    "scsv",    "sohsv", "psv", "txt",
-      "raw",  "avro",      "apacheavro", "parquet", "orc", "w3clogfile", "singlejson"};
+      "json", "multijson", "csv",  "tsv",        "tsve",    "scsv", "sohsv",      "psv",
+      "txt",  "raw",       "avro", "apacheavro", "parquet", "orc",  "w3clogfile", "singlejson"};
   return f;
 }
 
@@ -92,8 +93,9 @@ Result<std::vector<TopicMapping>> parse_mappings(std::string_view text) {
     KC_ASSIGN_OR_RETURN(m.mapping, text_field("mapping", false));
     if (!format.empty()) m.format = strings::to_lower(format);
     if (std::find(formats().begin(), formats().end(), m.format) == formats().end()) {
-      return make_error(Errc::kInvalidConfig, "entry {} (topic {}): unknown format \"{}\" (allowed: {})",
-                        i, m.topic, format, fmt::join(formats(), ", "));
+      return make_error(Errc::kInvalidConfig,
+                        "entry {} (topic {}): unknown format \"{}\" (allowed: {})", i, m.topic,
+                        format, fmt::join(formats(), ", "));
     }
     if (e.contains("streaming")) {
       const auto& s = e["streaming"];
@@ -103,8 +105,8 @@ Result<std::vector<TopicMapping>> parse_mappings(std::string_view text) {
                                    strings::iequals(s.get<std::string>(), "false"))) {
         m.streaming = strings::iequals(s.get<std::string>(), "true");
       } else {
-        return make_error(Errc::kInvalidConfig, "entry {} (topic {}): \"streaming\" must be true or false",
-                          i, m.topic);
+        return make_error(Errc::kInvalidConfig,
+                          "entry {} (topic {}): \"streaming\" must be true or false", i, m.topic);
       }
     }
     for (const auto& other : out) {
@@ -328,7 +330,8 @@ Result<Settings> parse_settings(const api::Config& config, const Environment& en
   s.app_key = config.get_string("aad.auth.appkey");
   s.authority_host = config.get_string("aad.auth.authority.host");
   if (s.authority_host.empty()) {
-    s.authority_host = environment("AZURE_AUTHORITY_HOST").value_or(std::string(kDefaultAuthorityHost));
+    s.authority_host =
+        environment("AZURE_AUTHORITY_HOST").value_or(std::string(kDefaultAuthorityHost));
     if (auto bad = check_url(s.authority_host)) {
       problems.push_back(fmt::format("environment AZURE_AUTHORITY_HOST: {}", *bad));
     }
@@ -336,26 +339,32 @@ Result<Settings> parse_settings(const api::Config& config, const Environment& en
   s.authority_host = without_trailing_slash(s.authority_host);
   switch (s.strategy) {
     case AuthStrategy::kApplication:
-      if (s.app_id.empty()) problems.push_back("aad.auth.appid: required by aad.auth.strategy=application");
-      if (s.app_key.empty()) problems.push_back("aad.auth.appkey: required by aad.auth.strategy=application");
-      if (s.tenant.empty()) problems.push_back("aad.auth.authority: required by aad.auth.strategy=application");
+      if (s.app_id.empty())
+        problems.push_back("aad.auth.appid: required by aad.auth.strategy=application");
+      if (s.app_key.empty())
+        problems.push_back("aad.auth.appkey: required by aad.auth.strategy=application");
+      if (s.tenant.empty())
+        problems.push_back("aad.auth.authority: required by aad.auth.strategy=application");
       break;
     case AuthStrategy::kWorkloadIdentity:
       if (s.app_id.empty()) s.app_id = environment("AZURE_CLIENT_ID").value_or("");
       if (s.tenant.empty()) s.tenant = environment("AZURE_TENANT_ID").value_or("");
       if (s.app_id.empty()) {
-        problems.push_back("aad.auth.appid: required by aad.auth.strategy=workload_identity when "
-                           "AZURE_CLIENT_ID is not set");
+        problems.push_back(
+            "aad.auth.appid: required by aad.auth.strategy=workload_identity when "
+            "AZURE_CLIENT_ID is not set");
       }
       if (s.tenant.empty()) {
-        problems.push_back("aad.auth.authority: required by aad.auth.strategy=workload_identity "
-                           "when AZURE_TENANT_ID is not set");
+        problems.push_back(
+            "aad.auth.authority: required by aad.auth.strategy=workload_identity "
+            "when AZURE_TENANT_ID is not set");
       }
       if (!environment("AZURE_FEDERATED_TOKEN_FILE")) {
-        problems.push_back("aad.auth.strategy: workload_identity needs the environment variable "
-                           "AZURE_FEDERATED_TOKEN_FILE (set by AKS Workload Identity when the pod's "
-                           "service account is annotated and the pod labelled "
-                           "azure.workload.identity/use=true)");
+        problems.push_back(
+            "aad.auth.strategy: workload_identity needs the environment variable "
+            "AZURE_FEDERATED_TOKEN_FILE (set by AKS Workload Identity when the pod's "
+            "service account is annotated and the pod labelled "
+            "azure.workload.identity/use=true)");
       }
       break;
     case AuthStrategy::kManagedIdentity:

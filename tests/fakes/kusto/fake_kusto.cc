@@ -16,24 +16,27 @@ using Clock = std::chrono::steady_clock;
 constexpr std::string_view kSasSignature = "fake-signature";
 constexpr std::string_view kIdentityToken = "kusto-identity-token-1";
 
-json v1_table(const std::vector<std::pair<std::string, std::string>>& columns,
-              const json& rows) {
+json v1_table(const std::vector<std::pair<std::string, std::string>>& columns, const json& rows) {
   json cols = json::array();
-  for (const auto& [name, type] : columns) cols.push_back({{"ColumnName", name}, {"DataType", type}});
-  return json{{"Tables", json::array({{{"TableName", "Table_0"}, {"Columns", cols}, {"Rows", rows}}})}};
+  for (const auto& [name, type] : columns)
+    cols.push_back({{"ColumnName", name}, {"DataType", type}});
+  return json{
+      {"Tables", json::array({{{"TableName", "Table_0"}, {"Columns", cols}, {"Rows", rows}}})}};
 }
 
 http::Response kusto_error(int status, const std::string& code, const std::string& message) {
   return http::Response::json(
-      status, json{{"error", {{"code", code}, {"message", message}, {"@message", message}}}}.dump());
+      status,
+      json{{"error", {{"code", code}, {"message", message}, {"@message", message}}}}.dump());
 }
 
 http::Response storage_error(int status, const std::string& code, const std::string& message) {
   auto r = http::Response::empty(status);
   r.headers.set("Content-Type", "application/xml");
   r.headers.set("x-ms-error-code", code);
-  r.body = fmt::format(R"(<?xml version="1.0" encoding="utf-8"?><Error><Code>{}</Code><Message>{}</Message></Error>)",
-                       code, message);
+  r.body = fmt::format(
+      R"(<?xml version="1.0" encoding="utf-8"?><Error><Code>{}</Code><Message>{}</Message></Error>)",
+      code, message);
   return r;
 }
 
@@ -186,7 +189,8 @@ std::optional<http::Response> FakeKusto::fault(Endpoint endpoint) {
   if (t.unavailable) return http::Response::text(503, "Service Unavailable");
   if (t.count <= 0) return std::nullopt;
   --t.count;
-  auto r = http::Response::text(t.status, t.status == 429 ? "Too Many Requests" : "Service Unavailable");
+  auto r =
+      http::Response::text(t.status, t.status == 429 ? "Too Many Requests" : "Service Unavailable");
   r.headers.set("Retry-After", std::to_string(t.retry_after));
   return r;
 }
@@ -218,11 +222,15 @@ http::Response FakeKusto::token(const http::Request& request, bool imds) {
   auto lifetime = token_lifetime_s_.load();
   if (imds) {
     if (request.headers.get("Metadata") != std::optional<std::string_view>("true")) {
-      return http::Response::json(400, R"({"error":"invalid_request","error_description":"Required metadata header not specified"})");
+      return http::Response::json(
+          400,
+          R"({"error":"invalid_request","error_description":"Required metadata header not specified"})");
     }
     auto resource = request.query_value("resource");
     if (!resource || resource->empty()) {
-      return http::Response::json(400, R"({"error":"invalid_request","error_description":"Required query variable 'resource' is missing"})");
+      return http::Response::json(
+          400,
+          R"({"error":"invalid_request","error_description":"Required query variable 'resource' is missing"})");
     }
     return http::Response::json(200, json{{"access_token", issue_token()},
                                           {"expires_in", std::to_string(lifetime)},
@@ -231,7 +239,8 @@ http::Response FakeKusto::token(const http::Request& request, bool imds) {
                                          .dump());
   }
   auto invalid = [](int status, const std::string& error, const std::string& description) {
-    return http::Response::json(status, json{{"error", error}, {"error_description", description}}.dump());
+    return http::Response::json(status,
+                                json{{"error", error}, {"error_description", description}}.dump());
   };
   if (request.headers.get("Content-Type").value_or("").find("application/x-www-form-urlencoded") ==
       std::string_view::npos) {
@@ -253,20 +262,25 @@ http::Response FakeKusto::token(const http::Request& request, bool imds) {
     return invalid(400, "invalid_tenant", "AADSTS90002: Tenant not found");
   }
   if (field("grant_type") != "client_credentials") {
-    return invalid(400, "unsupported_grant_type", "AADSTS70003: grant_type must be client_credentials");
+    return invalid(400, "unsupported_grant_type",
+                   "AADSTS70003: grant_type must be client_credentials");
   }
   if (!strings::ends_with(field("scope"), "/.default")) {
     return invalid(400, "invalid_scope", "AADSTS1002012: scope must end with /.default");
   }
   if (field("client_id") != options_.client_id) {
-    return invalid(400, "unauthorized_client", "AADSTS700016: Application not found in the directory");
+    return invalid(400, "unauthorized_client",
+                   "AADSTS700016: Application not found in the directory");
   }
   if (!field("client_assertion").empty()) {
-    if (field("client_assertion_type") != "urn:ietf:params:oauth:client-assertion-type:jwt-bearer") {
+    if (field("client_assertion_type") !=
+        "urn:ietf:params:oauth:client-assertion-type:jwt-bearer") {
       return invalid(400, "invalid_request", "AADSTS50027: invalid client_assertion_type");
     }
     if (expected_assertion.empty() || field("client_assertion") != expected_assertion) {
-      return invalid(401, "invalid_client", "AADSTS700024: Client assertion is not within its valid time range or does not match");
+      return invalid(
+          401, "invalid_client",
+          "AADSTS700024: Client assertion is not within its valid time range or does not match");
     }
   } else if (field("client_secret") != options_.client_secret) {
     return invalid(401, "invalid_client", "AADSTS7000215: Invalid client secret provided.");
@@ -288,21 +302,23 @@ http::Response FakeKusto::management(const http::Request& request) {
   auto csl = body["csl"].get<std::string>();
   if (csl == ".get ingestion resources") {
     auto base = storage_url();
-    auto sas = fmt::format("?sv=2021-08-06&se=2099-01-01T00%3A00%3A00Z&sp=rw&sig={}", kSasSignature);
-    json rows = json::array({
-        {"SecuredReadyForAggregationQueue", base + "/queue/readyforaggregation-secured-0" + sas},
-        {"SecuredReadyForAggregationQueue", base + "/queue/readyforaggregation-secured-1" + sas},
-        {"FailedIngestionsQueue", base + "/queue/failedingestions" + sas},
-        {"SuccessfulIngestionsQueue", base + "/queue/successfulingestions" + sas},
-        {"TempStorage", base + "/blob/tempstorage-0" + sas},
-        {"TempStorage", base + "/blob/tempstorage-1" + sas},
-        {"IngestionsStatusTable", base + "/table/ingestionsstatus" + sas}});
+    auto sas =
+        fmt::format("?sv=2021-08-06&se=2099-01-01T00%3A00%3A00Z&sp=rw&sig={}", kSasSignature);
+    json rows = json::array(
+        {{"SecuredReadyForAggregationQueue", base + "/queue/readyforaggregation-secured-0" + sas},
+         {"SecuredReadyForAggregationQueue", base + "/queue/readyforaggregation-secured-1" + sas},
+         {"FailedIngestionsQueue", base + "/queue/failedingestions" + sas},
+         {"SuccessfulIngestionsQueue", base + "/queue/successfulingestions" + sas},
+         {"TempStorage", base + "/blob/tempstorage-0" + sas},
+         {"TempStorage", base + "/blob/tempstorage-1" + sas},
+         {"IngestionsStatusTable", base + "/table/ingestionsstatus" + sas}});
     return http::Response::json(
         200, v1_table({{"ResourceTypeName", "String"}, {"StorageRoot", "String"}}, rows).dump());
   }
   if (csl == ".get kusto identity token") {
     return http::Response::json(
-        200, v1_table({{"AuthorizationContext", "String"}}, json::array({{kIdentityToken}})).dump());
+        200,
+        v1_table({{"AuthorizationContext", "String"}}, json::array({{kIdentityToken}})).dump());
   }
   if (strings::starts_with(csl, ".show table ['")) {
     auto table = text_between(csl, "['", "']");
@@ -311,10 +327,9 @@ http::Response FakeKusto::management(const http::Request& request) {
       return kusto_error(400, "BadRequest_EntityNotFound",
                          fmt::format("Table '{}' was not found", table));
     }
-    return http::Response::json(
-        200, v1_table({{"TableName", "String"}, {"Schema", "String"}},
-                      json::array({{table, "id:long"}}))
-                 .dump());
+    return http::Response::json(200, v1_table({{"TableName", "String"}, {"Schema", "String"}},
+                                              json::array({{table, "id:long"}}))
+                                         .dump());
   }
   return kusto_error(400, "BadRequest_SyntaxError", "unsupported command: " + csl);
 }
@@ -424,14 +439,16 @@ http::Response FakeKusto::put_message(const http::Request& request) {
   {
     std::lock_guard relock(mu_);
     // Made unavailable by the hook: ingested, but the answer is lost.
-    if (faults_[Endpoint::kQueue].unavailable) return http::Response::text(503, "Service Unavailable");
+    if (faults_[Endpoint::kQueue].unavailable)
+      return http::Response::text(503, "Service Unavailable");
   }
   auto r = http::Response::empty(201);
   r.headers.set("Content-Type", "application/xml");
-  r.body = fmt::format("<?xml version=\"1.0\" encoding=\"utf-8\"?><QueueMessagesList><QueueMessage>"
-                       "<MessageId>{}</MessageId><PopReceipt>AAAA</PopReceipt></QueueMessage>"
-                       "</QueueMessagesList>",
-                       message["Id"].get<std::string>());
+  r.body = fmt::format(
+      "<?xml version=\"1.0\" encoding=\"utf-8\"?><QueueMessagesList><QueueMessage>"
+      "<MessageId>{}</MessageId><PopReceipt>AAAA</PopReceipt></QueueMessage>"
+      "</QueueMessagesList>",
+      message["Id"].get<std::string>());
   return r;
 }
 
@@ -443,8 +460,9 @@ http::Response FakeKusto::streaming(const http::Request& request) {
   {
     std::lock_guard lock(mu_);
     if (no_streaming_.count(table) > 0) {
-      return kusto_error(400, "StreamingIngestionPolicyNotEnabled",
-                         fmt::format("Streaming ingestion policy is not enabled for table '{}'", table));
+      return kusto_error(
+          400, "StreamingIngestionPolicyNotEnabled",
+          fmt::format("Streaming ingestion policy is not enabled for table '{}'", table));
     }
   }
   std::string body = request.body;

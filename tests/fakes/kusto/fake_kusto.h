@@ -137,8 +137,8 @@ class FakeKusto {
   std::atomic<int64_t> token_lifetime_s_{3600};
   mutable std::mutex mu_;
   std::map<std::string, std::chrono::steady_clock::time_point> tokens_;  // -> expiry
-  std::map<std::string, std::string> blobs_;                            // path -> bytes
-  std::map<std::string, std::vector<Extent>> tables_;                   // "db.table"
+  std::map<std::string, std::string> blobs_;                             // path -> bytes
+  std::map<std::string, std::vector<Extent>> tables_;                    // "db.table"
   std::vector<nlohmann::json> messages_;
   std::map<Endpoint, size_t> requests_;
   struct Throttle {

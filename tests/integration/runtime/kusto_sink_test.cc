@@ -130,9 +130,12 @@ TEST_F(KustoSinkTest, QueuedIngestionTagsEveryBatchAndCommitsAfterTheQueueAccept
   produce_json(topic, 20, 40, 1);
   auto w = worker();
   ASSERT_TRUE(w->add_connector(connector("k-queued", topic)));
-  ASSERT_TRUE(eventually([&] { return ids(topic).size() >= 40; }, 60s)) << task(*w, "k-queued").trace;
+  ASSERT_TRUE(eventually([&] { return ids(topic).size() >= 40; }, 60s))
+      << task(*w, "k-queued").trace;
   ASSERT_TRUE(eventually(
-      [&] { return committed("k-queued", topic, 0) == 20 && committed("k-queued", topic, 1) == 20; },
+      [&] {
+        return committed("k-queued", topic, 0) == 20 && committed("k-queued", topic, 1) == 20;
+      },
       30s));
   EXPECT_EQ(ids(topic), range(0, 40));
   auto messages = kusto_->messages();
@@ -157,13 +160,15 @@ TEST_F(KustoSinkTest, AThrottledStreamingRequestFallsBackToQueuedIngestion) {
   produce_json(topic, 0, 10);
   auto w = worker();
   ASSERT_TRUE(w->add_connector(connector("k-stream", topic, {}, /*streaming=*/true)));
-  ASSERT_TRUE(eventually([&] { return ids(topic).size() >= 10; }, 60s)) << task(*w, "k-stream").trace;
+  ASSERT_TRUE(eventually([&] { return ids(topic).size() >= 10; }, 60s))
+      << task(*w, "k-stream").trace;
   EXPECT_EQ(kusto_->messages().size(), 1u);  // the throttled batch went through the queue
   EXPECT_EQ(kusto_->streaming_ingests(), 0u);
   // Once the engine's Retry-After has passed, batches stream again.
   std::this_thread::sleep_for(1100ms);
   produce_json(topic, 10, 20);
-  ASSERT_TRUE(eventually([&] { return ids(topic).size() >= 20; }, 60s)) << task(*w, "k-stream").trace;
+  ASSERT_TRUE(eventually([&] { return ids(topic).size() >= 20; }, 60s))
+      << task(*w, "k-stream").trace;
   EXPECT_EQ(ids(topic), range(0, 20));
   EXPECT_GE(kusto_->streaming_ingests(), 1u);
   ASSERT_TRUE(eventually([&] { return committed("k-stream", topic, 0) == 20; }, 30s));
@@ -191,7 +196,8 @@ TEST_F(KustoSinkTest, AnAccessTokenRevokedMidStreamIsRenewed) {
   produce_json(topic, 0, 10);
   auto w = worker();
   ASSERT_TRUE(w->add_connector(connector("k-token", topic, {}, /*streaming=*/true)));
-  ASSERT_TRUE(eventually([&] { return ids(topic).size() >= 10; }, 60s)) << task(*w, "k-token").trace;
+  ASSERT_TRUE(eventually([&] { return ids(topic).size() >= 10; }, 60s))
+      << task(*w, "k-token").trace;
   auto issued = kusto_->tokens_issued();
   kusto_->revoke_tokens();  // as if they had expired early
   produce_json(topic, 10, 20);
@@ -213,7 +219,8 @@ TEST_F(KustoSinkTest, TokensThatExpireAreRenewedBeforeUse) {
   ASSERT_TRUE(w->add_connector(connector("k-expiry", topic, {}, /*streaming=*/true)));
   for (int wave = 0; wave < 3; ++wave) {
     produce_json(topic, wave * 5, wave * 5 + 5);
-    ASSERT_TRUE(eventually([&] { return ids(topic).size() >= static_cast<size_t>(wave * 5 + 5); }, 60s))
+    ASSERT_TRUE(
+        eventually([&] { return ids(topic).size() >= static_cast<size_t>(wave * 5 + 5); }, 60s))
         << task(*w, "k-expiry").trace;
     std::this_thread::sleep_for(1100ms);  // the token in the cache has expired
   }
@@ -297,14 +304,16 @@ TEST_F(KustoSinkTest, BehaviorOnErrorFailFailsTheTaskNamingTheQueue) {
 TEST_F(KustoSinkTest, BehaviorOnErrorLogSendsTheBatchToTheDeadLetterQueueAndGoesOn) {
   const std::string topic = "k_log";
   ASSERT_TRUE(cluster_->create_topic(topic, 1));
+  ASSERT_TRUE(cluster_->create_topic("k_log_dlq", 1));
   produce_json(topic, 0, 5);
   kusto_->set_unavailable(FakeKusto::Endpoint::kQueue, true);
   auto w = worker();
-  ASSERT_TRUE(w->add_connector(connector("k-log", topic,
-                                         {{"behavior.on.error", "log"},
-                                          {"errors.retry.max.time.ms", "300"},
-                                          {"misc.deadletterqueue.topic.name", "k_log_dlq"},
-                                          {"errors.deadletterqueue.topic.replication.factor", "1"}})));
+  ASSERT_TRUE(
+      w->add_connector(connector("k-log", topic,
+                                 {{"behavior.on.error", "log"},
+                                  {"errors.retry.max.time.ms", "300"},
+                                  {"misc.deadletterqueue.topic.name", "k_log_dlq"},
+                                  {"errors.deadletterqueue.topic.replication.factor", "1"}})));
   ASSERT_TRUE(eventually([&] { return committed("k-log", topic, 0) == 5; }, 60s))
       << task(*w, "k-log").trace;
   auto dead = testing::read_all(cluster_->bootstrap_servers(), "k_log_dlq", 5, 30s);

@@ -37,7 +37,8 @@ api::Config parse(const api::RawConfig& raw, std::vector<api::ConfigIssue>& issu
   return api::Config::parse(config_def(), raw, issues);
 }
 
-api::RawConfig base_config(const std::string& url = "https://ingest-c.westeurope.kusto.windows.net") {
+api::RawConfig base_config(
+    const std::string& url = "https://ingest-c.westeurope.kusto.windows.net") {
   return {{"kusto.ingestion.url", url},
           {"aad.auth.appid", "app-1"},
           {"aad.auth.appkey", "app-secret"},
@@ -123,10 +124,11 @@ TEST(KustoSettingsTest, WorkloadIdentityReadsAzureEnvironmentVariables) {
   auto missing = parse_settings(config, env({}));
   ASSERT_FALSE(missing);
   EXPECT_NE(missing.error().message().find("AZURE_FEDERATED_TOKEN_FILE"), std::string::npos);
-  auto s = parse_settings(config, env({{"AZURE_FEDERATED_TOKEN_FILE", "/var/run/token"},
-                                       {"AZURE_CLIENT_ID", "cid"},
-                                       {"AZURE_TENANT_ID", "tid"},
-                                       {"AZURE_AUTHORITY_HOST", "https://login.microsoftonline.us/"}}));
+  auto s =
+      parse_settings(config, env({{"AZURE_FEDERATED_TOKEN_FILE", "/var/run/token"},
+                                  {"AZURE_CLIENT_ID", "cid"},
+                                  {"AZURE_TENANT_ID", "tid"},
+                                  {"AZURE_AUTHORITY_HOST", "https://login.microsoftonline.us/"}}));
   ASSERT_TRUE(s) << s.error().message();
   EXPECT_EQ(s->app_id, "cid");
   EXPECT_EQ(s->tenant, "tid");
@@ -204,8 +206,8 @@ TEST_F(KustoClientTest, WorkloadIdentityExchangesTheFederatedTokenFileReadAgainW
   fake_->set_federated_token("federated-1");
   fake_->set_token_lifetime(std::chrono::seconds(0));
   auto environment = env({{"AZURE_FEDERATED_TOKEN_FILE", file}});
-  auto tokens = TokenProvider::create(settings(AuthStrategy::kWorkloadIdentity), environment,
-                                      probe_, {});
+  auto tokens =
+      TokenProvider::create(settings(AuthStrategy::kWorkloadIdentity), environment, probe_, {});
   ASSERT_TRUE(tokens);
   auto first = (*tokens)->token(fake_->url());
   ASSERT_TRUE(first) << first.error().message();
@@ -220,9 +222,9 @@ TEST_F(KustoClientTest, WorkloadIdentityExchangesTheFederatedTokenFileReadAgainW
 }
 
 TEST_F(KustoClientTest, ManagedIdentityAsksTheMetadataEndpoint) {
-  auto tokens = TokenProvider::create(settings(AuthStrategy::kManagedIdentity),
-                                      env({{"AZURE_POD_IDENTITY_AUTHORITY_HOST", fake_->aad_url()}}),
-                                      probe_, {});
+  auto tokens = TokenProvider::create(
+      settings(AuthStrategy::kManagedIdentity),
+      env({{"AZURE_POD_IDENTITY_AUTHORITY_HOST", fake_->aad_url()}}), probe_, {});
   ASSERT_TRUE(tokens);
   auto t = (*tokens)->token(fake_->url());
   ASSERT_TRUE(t) << t.error().message();
