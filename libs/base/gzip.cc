@@ -6,7 +6,7 @@ namespace kc::gzip {
 namespace {
 
 constexpr int kGzipWindow = 15 + 16;  // 32 KiB window, gzip header and trailer
-constexpr size_t kChunk = 64 * 1024;
+constexpr size_t kChunk = size_t{64} * 1024;
 
 }  // namespace
 

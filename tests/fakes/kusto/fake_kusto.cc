@@ -1,5 +1,7 @@
 #include "tests/fakes/kusto/fake_kusto.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "libs/base/base64.h"
@@ -355,6 +357,12 @@ http::Response FakeKusto::put_blob(const http::Request& request) {
 std::optional<std::vector<std::string>> FakeKusto::parse_rows(const std::string& body,
                                                               const std::string& format) {
   std::vector<std::string> rows;
+  if (!options_.keep_rows) {
+    auto lines = static_cast<size_t>(std::count(body.begin(), body.end(), '\n'));
+    if (!body.empty() && body.back() != '\n') ++lines;
+    row_count_ += lines;
+    return rows;
+  }
   size_t start = 0;
   while (start < body.size()) {
     auto end = body.find('\n', start);
@@ -374,6 +382,7 @@ std::optional<std::vector<std::string>> FakeKusto::parse_rows(const std::string&
       rows.push_back(line);
     }
   }
+  row_count_ += rows.size();
   return rows;
 }
 

@@ -72,6 +72,8 @@ class FakeKusto {
     std::string client_secret = "app-secret";
     std::string federated_token;  // the expected client_assertion, when workload identity is used
     std::chrono::seconds token_lifetime{3600};
+    // false: rows are counted (lines), not parsed nor kept (benchmarks); rows() stays empty.
+    bool keep_rows = true;
   };
   enum class Endpoint { kToken, kManagement, kBlob, kQueue, kStreaming };
 
@@ -88,7 +90,8 @@ class FakeKusto {
 
   std::vector<std::string> rows(const std::string& db, const std::string& table) const;
   size_t extents(const std::string& db, const std::string& table) const;
-  std::vector<nlohmann::json> messages() const;  // every queue message accepted, decoded
+  size_t row_count() const { return row_count_; }  // every row ingested, all tables
+  std::vector<nlohmann::json> messages() const;    // every queue message accepted, decoded
   size_t skipped_duplicates() const { return skipped_duplicates_; }
   size_t streaming_ingests() const { return streaming_ingests_; }
   size_t tokens_issued() const { return tokens_issued_; }
@@ -126,14 +129,14 @@ class FakeKusto {
   http::Response put_message(const http::Request& request);
   http::Response streaming(const http::Request& request);
   // Rows of a body in `format`; nullopt for unparseable JSON.
-  static std::optional<std::vector<std::string>> parse_rows(const std::string& body,
-                                                            const std::string& format);
+  std::optional<std::vector<std::string>> parse_rows(const std::string& body,
+                                                     const std::string& format);
   std::string issue_token();
 
   Options options_;
   std::unique_ptr<http::Server> server_, engine_, aad_, storage_;
-  std::atomic<size_t> skipped_duplicates_{0}, streaming_ingests_{0}, tokens_issued_{0},
-      unauthorized_{0};
+  std::atomic<size_t> row_count_{0}, skipped_duplicates_{0}, streaming_ingests_{0},
+      tokens_issued_{0}, unauthorized_{0};
   std::atomic<int64_t> token_lifetime_s_{3600};
   mutable std::mutex mu_;
   std::map<std::string, std::chrono::steady_clock::time_point> tokens_;  // -> expiry

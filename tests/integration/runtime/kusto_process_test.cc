@@ -34,7 +34,8 @@ void kill_and_restart(KillPoint point, const std::string& topic) {
   ASSERT_TRUE((*cluster)->create_topic(topic, 1));
   constexpr int kRecords = 40;
   testing::produce(
-      bootstrap, topic, kRecords, [](int i) { return fmt::format(R"({{"id":{},"name":"record number {}"}})", i, i); }, nullptr,
+      bootstrap, topic, kRecords,
+      [](int i) { return fmt::format(R"({{"id":{},"name":"record number {}"}})", i, i); }, nullptr,
       0);
   auto fake = FakeKusto::start({});
   ASSERT_TRUE(fake) << fake.error().message();
@@ -45,17 +46,16 @@ void kill_and_restart(KillPoint point, const std::string& topic) {
   testing::write_text(worker, testing::process_worker_properties(bootstrap));
   auto connector = dir.file("kusto.json");
   // Rows are 35-37 bytes: batches of about ten records, cut by size.
-  testing::write_text(
-      connector,
-      fmt::format(
-          R"({{"name": "kusto-kill", "config": {{
+  testing::write_text(connector,
+                      fmt::format(
+                          R"({{"name": "kusto-kill", "config": {{
           "connector.class": "com.microsoft.azure.kusto.kafka.connect.sink.KustoSinkConnector",
           "topics": "{}", "kusto.ingestion.url": "{}", "kusto.query.url": "{}",
           "aad.auth.authority.host": "{}", "aad.auth.authority": "tenant-1",
           "aad.auth.appid": "app-1", "aad.auth.appkey": "app-secret",
           "kusto.tables.topics.mapping": "[{{\"topic\":\"{}\",\"db\":\"db\",\"table\":\"T\",\"format\":\"json\"}}]",
           "flush.size.bytes": "350", "flush.interval.ms": "200"}}}})",
-          topic, kusto.url(), kusto.engine_url(), kusto.aad_url(), topic));
+                          topic, kusto.url(), kusto.engine_url(), kusto.aad_url(), topic));
   const auto runtime = testing::built_program("kconnect-runtime");
 
   std::atomic<pid_t> victim{-1};
@@ -110,11 +110,13 @@ void kill_and_restart(KillPoint point, const std::string& topic) {
   EXPECT_EQ(second.wait(30s), 0) << second.err();
 }
 
-TEST(KustoProcessTest, KillDashNineAfterTheBlobBeforeTheQueueMessageThenRestartIngestsEveryRowOnce) {
+TEST(KustoProcessTest,
+     KillDashNineAfterTheBlobBeforeTheQueueMessageThenRestartIngestsEveryRowOnce) {
   kill_and_restart(KillPoint::kAfterBlobBeforeMessage, "kusto_kill_blob");
 }
 
-TEST(KustoProcessTest, KillDashNineAfterTheQueueMessageBeforeTheCommitThenRestartIngestsEveryRowOnce) {
+TEST(KustoProcessTest,
+     KillDashNineAfterTheQueueMessageBeforeTheCommitThenRestartIngestsEveryRowOnce) {
   kill_and_restart(KillPoint::kAfterMessageBeforeCommit, "kusto_kill_message");
 }
 
