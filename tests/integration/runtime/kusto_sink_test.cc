@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstdlib>
 #include <thread>
 
 #include <fmt/format.h>
@@ -17,6 +18,7 @@
 #include "runtime/pipeline/worker.h"
 #include "runtime/registry/builtin_plugins.h"
 #include "tests/fakes/kusto/fake_kusto.h"
+#include "tests/support/files.h"
 #include "tests/support/kafka.h"
 
 namespace kc {
@@ -209,6 +211,47 @@ TEST_F(KustoSinkTest, AnAccessTokenRevokedMidStreamIsRenewed) {
   EXPECT_EQ(kusto_->streaming_ingests(), 2u);
   EXPECT_EQ(task(*w, "k-token").state, pipeline::TaskState::kRunning);
   w->stop();
+}
+
+// AKS Workload Identity as the webhook sets it up: no credentials in the configuration, the
+// environment names the client, tenant, authority host and the projected service account token,
+// which kubelet rotates; the next token exchange sends the new one.
+TEST_F(KustoSinkTest, WorkloadIdentityUsesTheEnvironmentAndTheRotatedTokenFile) {
+  const std::string topic = "k_wi";
+  ASSERT_TRUE(cluster_->create_topic(topic, 1));
+  testing::TempDir dir;
+  auto file = dir.file("azure-identity-token");
+  testing::write_text(file, "projected-token-1");
+  kusto_->set_federated_token("projected-token-1");
+  // NOLINTBEGIN(concurrency-mt-unsafe): set before the worker starts, unset after it stopped.
+  ::setenv("AZURE_FEDERATED_TOKEN_FILE", file.c_str(), 1);
+  ::setenv("AZURE_CLIENT_ID", "app-1", 1);
+  ::setenv("AZURE_TENANT_ID", "tenant-1", 1);
+  ::setenv("AZURE_AUTHORITY_HOST", kusto_->aad_url().c_str(), 1);
+  produce_json(topic, 0, 10);
+  auto w = worker();
+  ASSERT_TRUE(w->add_connector(connector("k-wi", topic,
+                                         {{"aad.auth.strategy", "workload_identity"},
+                                          {"aad.auth.appid", ""},
+                                          {"aad.auth.appkey", ""},
+                                          {"aad.auth.authority", ""},
+                                          {"aad.auth.authority.host", ""}},
+                                         /*streaming=*/true)));
+  ASSERT_TRUE(eventually([&] { return ids(topic).size() >= 10; }, 60s)) << task(*w, "k-wi").trace;
+  EXPECT_EQ(kusto_->last_assertion(), "projected-token-1");
+  testing::write_text(file, "projected-token-2");
+  kusto_->set_federated_token("projected-token-2");
+  kusto_->revoke_tokens();
+  produce_json(topic, 10, 20);
+  ASSERT_TRUE(eventually([&] { return committed("k-wi", topic, 0) == 20; }, 60s))
+      << task(*w, "k-wi").trace;
+  EXPECT_EQ(ids(topic), range(0, 20));
+  EXPECT_EQ(kusto_->last_assertion(), "projected-token-2");
+  w->stop();
+  for (const char* name :
+       {"AZURE_FEDERATED_TOKEN_FILE", "AZURE_CLIENT_ID", "AZURE_TENANT_ID", "AZURE_AUTHORITY_HOST"})
+    ::unsetenv(name);
+  // NOLINTEND(concurrency-mt-unsafe)
 }
 
 TEST_F(KustoSinkTest, TokensThatExpireAreRenewedBeforeUse) {
