@@ -155,6 +155,33 @@ TEST_F(KustoSinkTest, QueuedIngestionTagsEveryBatchAndCommitsAfterTheQueueAccept
   w->stop();
 }
 
+TEST_F(KustoSinkTest, CsvValuesGoToTheWildcardEntryOneLineEach) {
+  const std::string topic = "k_csv";
+  ASSERT_TRUE(cluster_->create_topic(topic, 1));
+  testing::produce(
+      cluster_->bootstrap_servers(), topic, 10, [](int i) { return fmt::format("{},n{}", i, i); },
+      nullptr, 0);
+  auto w = worker();
+  ASSERT_TRUE(w->add_connector(connector(
+      "k-csv", topic,
+      {{"value.converter", "org.apache.kafka.connect.storage.StringConverter"},
+       {"kusto.tables.topics.mapping",
+        R"([{"topic":"other","db":"db","table":"Other"},)"
+        R"({"topic":"*","db":"db","table":"T_k_csv","format":"csv","mapping":"CsvMap"}])"}})));
+  ASSERT_TRUE(eventually([&] { return committed("k-csv", topic, 0) == 10; }, 60s))
+      << task(*w, "k-csv").trace;
+  auto rows = kusto_->rows("db", "T_k_csv");
+  std::sort(rows.begin(), rows.end());
+  ASSERT_EQ(rows.size(), 10u);
+  EXPECT_EQ(rows.front(), "0,n0");
+  auto messages = kusto_->messages();
+  ASSERT_FALSE(messages.empty());
+  EXPECT_EQ(messages[0]["AdditionalProperties"]["format"], "csv");
+  EXPECT_EQ(messages[0]["AdditionalProperties"]["ingestionMappingReference"], "CsvMap");
+  EXPECT_TRUE(kusto_->rows("db", "Other").empty());
+  w->stop();
+}
+
 TEST_F(KustoSinkTest, AThrottledStreamingRequestFallsBackToQueuedIngestion) {
   const std::string topic = "k_stream";
   ASSERT_TRUE(cluster_->create_topic(topic, 1));
