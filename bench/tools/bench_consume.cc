@@ -25,6 +25,7 @@
 #include "runtime/demo/order_generator.h"
 #include "runtime/kafka/embedded_cluster.h"
 #include "runtime/kafka/producer.h"
+#include "tests/fakes/kusto/fake_kusto.h"
 #include "tests/support/files.h"
 #include "tests/support/process.h"
 
@@ -38,7 +39,8 @@ struct Options {
   int partitions = 64;
   size_t value_bytes = 200;
   int runs = 3;
-  std::string tools = "raw,kcat,null,json";  // also: json-chain, json-null, bytes-file
+  std::string tools = "raw,kcat,null,json";  // also: json-chain, json-null, bytes-file,
+                                             // kusto-queued, kusto-streaming
   std::string worker_extra;                  // extra worker properties, ';'-separated
   std::string connector_extra;               // extra connector properties, ';'-separated
 };
@@ -213,6 +215,33 @@ int main(int argc, char** argv) {
       "transforms.replace.renames=order_id:id,amount:total\n"
       "transforms.route.type=org.apache.kafka.connect.transforms.RegexRouter\n"
       "transforms.route.regex=(.*)\ntransforms.route.replacement=$1-clean\n";
+  // The kusto sink against the test Azure AD / Kusto / Storage endpoints of tests/fakes/kusto,
+  // in this process (rows counted, not kept), started when a kusto tool runs.
+  std::unique_ptr<kc::testing::FakeKusto> kusto;
+  auto kusto_tool = [&](const std::string& key, bool streaming) {
+    return [&, key, streaming](const std::string& id) {
+      if (!kusto) {
+        auto f = kc::testing::FakeKusto::start({.keep_rows = false});
+        if (!f) die(f.error().message());
+        kusto = std::move(*f);
+      }
+      auto before = kusto->row_count();
+      auto body = fmt::format(
+          "connector.class=com.microsoft.azure.kusto.kafka.connect.sink.KustoSinkConnector\n"
+          "kusto.ingestion.url={}\nkusto.query.url={}\naad.auth.authority.host={}\n"
+          "aad.auth.authority=tenant-1\naad.auth.appid=app-1\naad.auth.appkey=app-secret\n"
+          "kusto.tables.topics.mapping=[{{\"topic\":\"{}\",\"db\":\"db\",\"table\":\"T\","
+          "\"format\":\"json\",\"streaming\":{}}}]\nflush.interval.ms=1000\n{}",
+          kusto->url(), kusto->engine_url(), kusto->aad_url(), topic, streaming, json_converters);
+      auto sample = run(
+          {runtime, "standalone", "--exit-when-caught-up", worker, connector(key + "-" + id, body)},
+          dir.file(key + id), true);
+      auto ingested = kusto->row_count() - before;
+      if (ingested != static_cast<size_t>(o.records))
+        die(fmt::format("{}: {} rows ingested, expected {}", key, ingested, o.records));
+      return sample;
+    };
+  };
   std::vector<Tool> all = {
       {"raw", "librdkafka consume loop (baseline)",
        [&](const std::string& id) {
@@ -239,6 +268,14 @@ int main(int argc, char** argv) {
        kconnect("jsonnull", "connector.class=null\n" + json_converters, false)},
       {"bytes-file", "kconnect ByteArrayConverter -> file sink",
        kconnect("bytesfile", "connector.class=FileStreamSink\n" + bytes_converters, true)},
+      {"kusto-queued",
+       "kconnect JsonConverter(schemas.enable=false) -> kusto sink, queued ingestion (gzip blob + "
+       "queue message, test endpoints)",
+       kusto_tool("kustoqueued", false)},
+      {"kusto-streaming",
+       "kconnect JsonConverter(schemas.enable=false) -> kusto sink, streaming ingestion (gzip, "
+       "test endpoints)",
+       kusto_tool("kustostreaming", true)},
   };
   std::vector<Row> rows;
   std::vector<const Tool*> tools;

@@ -138,7 +138,7 @@ bool is_sensitive_key(std::string_view key) {
   }
   for (std::string_view needle :
        {"password", "secret", "jaas", "ssl.key.pem", "ssl.keystore.key", "token", "credential",
-        "apikey", "api.key", "private", "user.info"}) {
+        "appkey", "apikey", "api.key", "private", "user.info"}) {
     if (lower.find(needle) != std::string::npos) return true;
   }
   return false;

@@ -47,6 +47,11 @@ ErrorSettings parse_error_settings(const api::Config& values,
   e.dlq_topic = std::string(strings::trim(values.get_string("errors.deadletterqueue.topic.name")));
   e.dlq_replication_factor = values.get_int("errors.deadletterqueue.topic.replication.factor");
   e.dlq_context_headers = values.get_bool("errors.deadletterqueue.context.headers.enable");
+  // The kusto sink's dead-letter topic key (Microsoft's connector), when Kafka's is not set.
+  if (e.dlq_topic.empty()) {
+    auto misc = values.originals().find("misc.deadletterqueue.topic.name");
+    if (misc != values.originals().end()) e.dlq_topic = std::string(strings::trim(misc->second));
+  }
 
   if (auto behavior = values.get_optional("behavior.on.error")) {
     auto b = strings::to_lower(strings::trim(*behavior));
@@ -410,13 +415,23 @@ ValidationResult validate_connector(const WorkerConfig& worker, const api::RawCo
                                          worker.consumer, consumer_overrides, issues);
   cfg.errors = parse_error_settings(cfg.values, cfg.topics, cfg.topics_regex, issues);
   // Kafka validates producer overrides only for connectors that produce (a DLQ is configured).
+  // The kusto sink's misc.deadletterqueue.{bootstrap.servers,security.protocol,sasl.*} (its
+  // dead-letter topic on another cluster) apply to the dead-letter producer and admin client.
+  auto misc_dlq = cfg.values.with_prefix("misc.deadletterqueue.");
+  misc_dlq.erase("topic.name");
+  std::erase_if(misc_dlq, [](const auto& entry) { return strings::trim(entry.second).empty(); });
+  auto with_misc_dlq = [&](api::RawConfig overrides) {
+    for (const auto& [key, value] : misc_dlq) overrides[key] = value;
+    return overrides;
+  };
   if (!cfg.errors.dlq_topic.empty()) {
-    cfg.dlq_producer =
-        build_producer_properties(worker.bootstrap_servers, worker.producer,
-                                  cfg.values.with_prefix("producer.override."), issues);
+    cfg.dlq_producer = build_producer_properties(
+        worker.bootstrap_servers, worker.producer,
+        with_misc_dlq(cfg.values.with_prefix("producer.override.")), issues);
   }
-  cfg.admin = build_admin_properties(worker.bootstrap_servers, worker.admin,
-                                     cfg.values.with_prefix("admin.override."), issues);
+  cfg.admin =
+      build_admin_properties(worker.bootstrap_servers, worker.admin,
+                             with_misc_dlq(cfg.values.with_prefix("admin.override.")), issues);
 
   // Single message transforms and predicates: every transform's keys, at once.
   transforms::validate(raw, plugins, issues);

@@ -6,6 +6,7 @@
 #include "runtime/converters/simple_header_converter.h"
 #include "runtime/converters/string_converter.h"
 #include "runtime/sinks/file/file_sink.h"
+#include "runtime/sinks/kusto/kusto_sink.h"
 #include "runtime/sinks/null/null_sink.h"
 #include "runtime/sinks/postgres/postgres_sink.h"
 #include "runtime/sinks/starrocks/starrocks_sink.h"
@@ -46,10 +47,9 @@ const Plugins& builtin() {
   static const Plugins plugins = [] {
     Plugins p;
     p.sinks = {
-        sink::file::file_sink_plugin(),
-        sink::null::null_sink_plugin(),
-        sink::postgres::postgres_sink_plugin(),
-        sink::starrocks::starrocks_sink_plugin(),
+        sink::file::file_sink_plugin(),         sink::null::null_sink_plugin(),
+        sink::postgres::postgres_sink_plugin(), sink::starrocks::starrocks_sink_plugin(),
+        sink::kusto::kusto_sink_plugin(),
     };
     p.converters = {
         converters::json_converter_plugin(),        converters::string_converter_plugin(),

@@ -8,7 +8,7 @@
 
 #include "libs/base/log.h"
 #include "runtime/api/json.h"
-#include "runtime/sinks/starrocks/label.h"
+#include "runtime/sinks/common/batch_label.h"
 #include "runtime/sinks/starrocks/settings.h"
 #include "runtime/sinks/starrocks/stream_load.h"
 
@@ -122,13 +122,13 @@ class StarRocksSink final : public api::Sink {
   }
 
   Status send(const BatchKey& key, Batch& batch) {
-    auto label = make_label({.connector = context_.connector_name,
-                             .database = settings_.database,
-                             .table = key.table,
-                             .topic = key.partition.topic,
-                             .partition = key.partition.partition,
-                             .first_offset = batch.first_offset,
-                             .end_offset = batch.end_offset});
+    auto label = make_batch_label({.connector = context_.connector_name,
+                                   .database = settings_.database,
+                                   .table = key.table,
+                                   .topic = key.partition.topic,
+                                   .partition = key.partition.partition,
+                                   .first_offset = batch.first_offset,
+                                   .end_offset = batch.end_offset});
     if (settings_.format == Format::kJson) batch.body.push_back(']');
     auto loaded = loader_->load(key.table, label, batch.body);
     if (settings_.format == Format::kJson) batch.body.pop_back();

@@ -317,6 +317,32 @@ TEST(ConnectorConfigTest, KustoBehaviorOnErrorMapsOntoKafkasKeys) {
       find(validate_connector(default_worker(), raw), "behavior.on.error", Severity::kError));
 }
 
+TEST(ConnectorConfigTest, KustoDeadLetterKeysConfigureTheDeadLetterQueue) {
+  auto raw = valid();
+  raw["connector.class"] = "com.microsoft.azure.kusto.kafka.connect.sink.KustoSinkConnector";
+  raw.erase("file");
+  raw["kusto.ingestion.url"] = "https://ingest-c.kusto.windows.net";
+  raw["kusto.tables.topics.mapping"] = R"([{"topic":"orders","db":"d","table":"T"}])";
+  raw["misc.deadletterqueue.topic.name"] = "orders-failed";
+  raw["misc.deadletterqueue.bootstrap.servers"] = "dlq-kafka:9092";
+  raw["misc.deadletterqueue.security.protocol"] = "SASL_SSL";
+  auto r = validate_connector(default_worker(), raw);
+  ASSERT_TRUE(r.ok()) << r.issues.front().to_string();
+  EXPECT_EQ(r.config->errors.dlq_topic, "orders-failed");
+  auto has = [](const ClientProperties& props, const std::string& k, const std::string& v) {
+    return std::find(props.begin(), props.end(), std::pair<std::string, std::string>{k, v}) !=
+           props.end();
+  };
+  EXPECT_TRUE(has(r.config->dlq_producer, "bootstrap.servers", "dlq-kafka:9092"));
+  EXPECT_TRUE(has(r.config->dlq_producer, "security.protocol", "SASL_SSL"));
+  EXPECT_TRUE(has(r.config->admin, "bootstrap.servers", "dlq-kafka:9092"));
+  // Kafka's own key wins.
+  raw["errors.deadletterqueue.topic.name"] = "orders-dlq";
+  auto kafka = validate_connector(default_worker(), raw);
+  ASSERT_TRUE(kafka.ok());
+  EXPECT_EQ(kafka.config->errors.dlq_topic, "orders-dlq");
+}
+
 // Bad configurations from the bad-input corpus: each refused with an error naming the key.
 TEST(ConnectorConfigTest, BadInputCorpusConfigurationsAreRefusedNamingTheKey) {
   auto refused = [](const api::RawConfig& changes, std::string_view key) {

@@ -5,7 +5,7 @@
 
 #include <gtest/gtest.h>
 
-#include "runtime/sinks/starrocks/label.h"
+#include "runtime/sinks/common/batch_label.h"
 #include "runtime/sinks/starrocks/settings.h"
 #include "runtime/sinks/starrocks/stream_load.h"
 #include "tests/fakes/starrocks/fake_starrocks.h"
@@ -24,29 +24,31 @@ TEST(StarRocksLabelTest, IsValidForStarRocksWhateverTheNames) {
   std::string long_name(300, 'x');
   for (const std::string& name :
        {std::string("orders"), std::string("my connector/ü.v2"), long_name, std::string("a:b@c")}) {
-    auto label = make_label({.connector = name,
-                             .database = "db",
-                             .table = name,
-                             .topic = name,
-                             .partition = 2147483647,
-                             .first_offset = 9223372036854775806,
-                             .end_offset = 9223372036854775807});
+    auto label = make_batch_label({.connector = name,
+                                   .database = "db",
+                                   .table = name,
+                                   .topic = name,
+                                   .partition = 2147483647,
+                                   .first_offset = 9223372036854775806,
+                                   .end_offset = 9223372036854775807});
     EXPECT_TRUE(valid_label(label)) << label;
     EXPECT_LE(label.size(), 128u);
   }
 }
 
 TEST(StarRocksLabelTest, IsAFunctionOfConnectorTableTopicPartitionAndRange) {
-  LabelParts base{.connector = "c",
-                  .database = "db",
-                  .table = "t",
-                  .topic = "orders",
-                  .partition = 1,
-                  .first_offset = 10,
-                  .end_offset = 20};
-  EXPECT_EQ(make_label(base), make_label(base));
-  EXPECT_EQ(make_label(base), "c-t-1-10-20-" + make_label(base).substr(12));
-  auto differs = [&](LabelParts other) { return make_label(other) != make_label(base); };
+  BatchLabelParts base{.connector = "c",
+                       .database = "db",
+                       .table = "t",
+                       .topic = "orders",
+                       .partition = 1,
+                       .first_offset = 10,
+                       .end_offset = 20};
+  EXPECT_EQ(make_batch_label(base), make_batch_label(base));
+  EXPECT_EQ(make_batch_label(base), "c-t-1-10-20-" + make_batch_label(base).substr(12));
+  auto differs = [&](BatchLabelParts other) {
+    return make_batch_label(other) != make_batch_label(base);
+  };
   auto p = base;
   p.topic = "orders2";
   EXPECT_TRUE(differs(p));
@@ -57,10 +59,10 @@ TEST(StarRocksLabelTest, IsAFunctionOfConnectorTableTopicPartitionAndRange) {
   p.end_offset = 21;
   EXPECT_TRUE(differs(p));
   // Names that sanitize alike still differ by the hash.
-  LabelParts a = base, b = base;
+  BatchLabelParts a = base, b = base;
   a.connector = "a.b";
   b.connector = "a/b";
-  EXPECT_NE(make_label(a), make_label(b));
+  EXPECT_NE(make_batch_label(a), make_batch_label(b));
 }
 
 Result<Settings> settings_from(api::RawConfig raw,

@@ -1,8 +1,8 @@
-#include "runtime/sinks/starrocks/label.h"
+#include "runtime/sinks/common/batch_label.h"
 
 #include <fmt/format.h>
 
-namespace kc::sink::starrocks {
+namespace kc::sink {
 namespace {
 
 constexpr size_t kNameChars = 24;
@@ -29,7 +29,7 @@ void fnv1a(uint64_t& h, std::string_view bytes) {
 
 }  // namespace
 
-std::string make_label(const LabelParts& parts) {
+std::string make_batch_label(const BatchLabelParts& parts) {
   uint64_t h = 0xcbf29ce484222325ULL;
   fnv1a(h, parts.connector);
   fnv1a(h, parts.database);
@@ -39,4 +39,4 @@ std::string make_label(const LabelParts& parts) {
                      parts.partition, parts.first_offset, parts.end_offset, h);
 }
 
-}  // namespace kc::sink::starrocks
+}  // namespace kc::sink

@@ -1,18 +1,19 @@
 #pragma once
 
-// Stream Load labels for the starrocks sink: one per load, a pure function of what the load holds
-// (docs/sinks/starrocks.md, "Exactly once"). StarRocks refuses a second load under a label it
-// has seen ("Label Already Exists"), so a replayed batch is not loaded twice.
+// Batch labels: one per batch a sink sends, a pure function of what the batch holds, so that a
+// replay of the same offset range gets the same label and the target refuses it:
+//  - starrocks: the Stream Load label (StarRocks refuses "Label Already Exists"),
+//  - kusto: the ingest-by: extent tag with ingestIfNotExists (docs/sinks/kusto.md).
 
 #include <cstdint>
 #include <string>
 #include <string_view>
 
-namespace kc::sink::starrocks {
+namespace kc::sink {
 
-struct LabelParts {
+struct BatchLabelParts {
   std::string_view connector;
-  std::string_view database;
+  std::string_view database;  // or any name the target scopes tables by
   std::string_view table;
   std::string_view topic;  // the original (consumed) topic
   int32_t partition = 0;
@@ -24,7 +25,8 @@ struct LabelParts {
 // [A-Za-z0-9_-] replaced by '_' and cut to 24 characters, the hash (16 hex digits, FNV-1a 64)
 // over the full connector, database, table and topic names, so names that sanitize or truncate
 // alike still get different labels. At most 117 characters (StarRocks allows 128), only
-// [A-Za-z0-9_-]. Stable across versions: changing it breaks deduplication of replays.
-std::string make_label(const LabelParts& parts);
+// [A-Za-z0-9_-] (StarRocks labels, Kusto tags). Stable across versions: changing it breaks
+// deduplication of replays.
+std::string make_batch_label(const BatchLabelParts& parts);
 
-}  // namespace kc::sink::starrocks
+}  // namespace kc::sink
