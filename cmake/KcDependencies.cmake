@@ -7,6 +7,7 @@ find_package(nlohmann_json 3.10 REQUIRED)
 find_package(yaml-cpp REQUIRED)
 find_package(simdjson REQUIRED)
 find_package(Boost 1.74 REQUIRED)
+find_package(ZLIB REQUIRED)  # libs/http gzip bodies
 # librdkafka ships no CMake package on Debian.
 pkg_check_modules(RDKAFKA REQUIRED IMPORTED_TARGET rdkafka)
 # PCRE2 (libpcre2-dev): the Java regular expressions of the transforms.

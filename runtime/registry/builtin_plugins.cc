@@ -6,8 +6,10 @@
 #include "runtime/converters/simple_header_converter.h"
 #include "runtime/converters/string_converter.h"
 #include "runtime/sinks/file/file_sink.h"
+#include "runtime/sinks/http/http_sink.h"
 #include "runtime/sinks/null/null_sink.h"
 #include "runtime/sinks/postgres/postgres_sink.h"
+#include "runtime/sinks/rockset/rockset_sink.h"
 #include "runtime/sinks/starrocks/starrocks_sink.h"
 #include "runtime/transforms/plugins.h"
 
@@ -50,6 +52,8 @@ const Plugins& builtin() {
         sink::null::null_sink_plugin(),
         sink::postgres::postgres_sink_plugin(),
         sink::starrocks::starrocks_sink_plugin(),
+        sink::http_sink::http_sink_plugin(),
+        sink::rockset::rockset_sink_plugin(),
     };
     p.converters = {
         converters::json_converter_plugin(),        converters::string_converter_plugin(),

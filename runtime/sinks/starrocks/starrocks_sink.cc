@@ -8,7 +8,7 @@
 
 #include "libs/base/log.h"
 #include "runtime/api/json.h"
-#include "runtime/sinks/starrocks/label.h"
+#include "runtime/sinks/common/batch_label.h"
 #include "runtime/sinks/starrocks/settings.h"
 #include "runtime/sinks/starrocks/stream_load.h"
 

@@ -5,7 +5,7 @@
 
 #include <gtest/gtest.h>
 
-#include "runtime/sinks/starrocks/label.h"
+#include "runtime/sinks/common/batch_label.h"
 #include "runtime/sinks/starrocks/settings.h"
 #include "runtime/sinks/starrocks/stream_load.h"
 #include "tests/fakes/starrocks/fake_starrocks.h"

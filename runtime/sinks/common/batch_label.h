@@ -1,19 +1,20 @@
 #pragma once
 
-// Stream Load labels for the starrocks sink: one per load, a pure function of what the load holds
-// (docs/sinks/starrocks.md, "Exactly once"). StarRocks refuses a second load under a label it
-// has seen ("Label Already Exists"), so a replayed batch is not loaded twice.
+// Batch labels: one per batch a sink sends, a pure function of what the batch holds, so a batch
+// sent again (a retry, a replay after a crash that re-forms it) carries the same label. The
+// starrocks sink's Stream Load labels (docs/sinks/starrocks.md, "Exactly once": StarRocks refuses
+// a second load under a label it has seen) and the http sink's idempotency keys.
 
 #include <cstdint>
 #include <string>
 #include <string_view>
 
-namespace kc::sink::starrocks {
+namespace kc::sink {
 
 struct LabelParts {
   std::string_view connector;
-  std::string_view database;
-  std::string_view table;
+  std::string_view database;  // "" when the target has none
+  std::string_view table;     // where the batch goes (a table, the topic after transforms)
   std::string_view topic;  // the original (consumed) topic
   int32_t partition = 0;
   int64_t first_offset = 0;  // the batch's first record
@@ -27,4 +28,4 @@ struct LabelParts {
 // [A-Za-z0-9_-]. Stable across versions: changing it breaks deduplication of replays.
 std::string make_label(const LabelParts& parts);
 
-}  // namespace kc::sink::starrocks
+}  // namespace kc::sink

@@ -1,8 +1,8 @@
-#include "runtime/sinks/starrocks/label.h"
+#include "runtime/sinks/common/batch_label.h"
 
 #include <fmt/format.h>
 
-namespace kc::sink::starrocks {
+namespace kc::sink {
 namespace {
 
 constexpr size_t kNameChars = 24;
@@ -39,4 +39,4 @@ std::string make_label(const LabelParts& parts) {
                      parts.partition, parts.first_offset, parts.end_offset, h);
 }
 
-}  // namespace kc::sink::starrocks
+}  // namespace kc::sink

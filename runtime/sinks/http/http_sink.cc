@@ -1,0 +1,325 @@
+#include "runtime/sinks/http/http_sink.h"
+
+#include <algorithm>
+#include <condition_variable>
+#include <map>
+#include <mutex>
+#include <tuple>
+
+#include <fmt/format.h>
+
+#include "libs/base/backoff.h"
+#include "libs/base/log.h"
+#include "libs/http/gzip.h"
+#include "libs/http/url.h"
+#include "runtime/sinks/common/batch_label.h"
+#include "runtime/sinks/common/http_target.h"
+#include "runtime/sinks/common/probe.h"
+#include "runtime/sinks/common/record_copy.h"
+#include "runtime/sinks/http/body.h"
+
+namespace kc::sink::http_sink {
+namespace {
+
+using std::chrono::milliseconds;
+
+auto& logger() {
+  static auto& log = kc::log::get("kc.sink.http");
+  return log;
+}
+
+constexpr size_t kExcerpt = 300;
+constexpr milliseconds kMaxBackoff{60'000};
+
+std::string excerpt(std::string_view body) {
+  if (body.size() <= kExcerpt) return std::string(body);
+  return fmt::format("{}... ({} bytes)", body.substr(0, kExcerpt), body.size());
+}
+
+// Documents of one topic (after transforms) from one original partition, not sent yet.
+struct Batch {
+  int64_t first_offset = -1;  // -1: nothing since the last send
+  int64_t end_offset = 0;     // after the last record seen (sent, buffered or skipped)
+  std::string docs;           // documents joined by the layout's separator
+  std::vector<size_t> ends;   // where each document ends in docs
+  std::vector<RecordCopy> origins;  // per document: for the dead-letter queue
+
+  size_t size() const { return ends.size(); }
+  std::string_view doc(size_t i) const {
+    size_t begin = i == 0 ? 0 : ends[i - 1];
+    // Every document but the first starts with the separator before it.
+    return std::string_view(docs).substr(begin, ends[i] - begin);
+  }
+};
+
+struct BatchKey {
+  std::string topic;
+  api::TopicPartition partition;  // original coordinates
+  bool operator<(const BatchKey& other) const {
+    return std::tie(topic, partition) < std::tie(other.topic, other.partition);
+  }
+};
+
+// What one request came to.
+enum class Outcome { kDelivered, kRefused };
+
+class HttpSink final : public api::Sink {
+ public:
+  HttpSink(Settings settings, http::Url url, std::unique_ptr<HttpTarget> target,
+           std::unique_ptr<SinkProbe> probe, api::SinkContext context)
+      : settings_(std::move(settings)),
+        url_(std::move(url)),
+        probe_(std::move(probe)),
+        target_(std::move(target)),
+        context_(std::move(context)) {
+    for (const auto& [name, value] : settings_.headers) headers_.add(name, value);
+  }
+
+  // The target answers at all (any status but 401/403) with these credentials; a HEAD request,
+  // which sends nothing to be stored. Not retried: the task fails before it consumes.
+  Status check() override {
+    auto where = target_->describe(http::Method::kHead, url_.target());
+    auto r = target_->client().request(http::Method::kHead, url_.target(), {}, headers_,
+                                       context_.stop);
+    if (!r) {
+      return make_error(r.error().code(), "{}: the target is not reachable ({}): {}", where,
+                        settings_.url_key, r.error().message());
+    }
+    if (r->status == 401 || r->status == 403) {
+      return make_error(Errc::kPermissionDenied, "{}: HTTP {} {}: the target refused the {}",
+                        where, r->status, http::reason_phrase(r->status), credentials_keys());
+    }
+    logger().info("target reachable", {{"url", where}, {"status", r->status}});
+    return ok();
+  }
+
+  api::BatchLimits batch_limits() const override { return {.linger = settings_.linger}; }
+
+  Status put(std::span<api::SinkRecord> records) override {
+    for (const auto& record : records) {
+      BatchKey key{record.topic, {std::string(record.original_topic), record.original_partition}};
+      auto it = batches_.find(key);
+      if (it == batches_.end()) it = batches_.emplace(std::move(key), Batch{}).first;
+      auto& batch = it->second;
+      // Already buffered or sent: the runtime repeats a put that failed part way.
+      if (record.original_offset < batch.end_offset) continue;
+      if (batch.first_offset < 0) batch.first_offset = record.original_offset;
+      batch.end_offset = record.original_offset + 1;
+      if (!carries_document(settings_.format, record)) continue;
+      doc_.clear();
+      if (auto st = append_document(settings_, record, doc_); !st) {
+        KC_RETURN_IF_ERROR(report(record, st.error().message()));
+        continue;
+      }
+      // A document that would take the batch over max_bytes starts the next one.
+      const auto& separator = layout_separator();
+      if (batch.size() > 0 &&
+          batch.docs.size() + separator.size() + doc_.size() > settings_.max_bytes) {
+        KC_RETURN_IF_ERROR(send(it->first, batch, record.original_offset));
+        batch.first_offset = record.original_offset;
+      }
+      if (batch.size() > 0) batch.docs.append(separator);
+      batch.docs.append(doc_);
+      batch.ends.push_back(batch.docs.size());
+      batch.origins.push_back(RecordCopy::of(record));
+      if (batch.size() >= settings_.max_records || batch.docs.size() >= settings_.max_bytes) {
+        KC_RETURN_IF_ERROR(send(it->first, batch, batch.end_offset));
+      }
+    }
+    return ok();
+  }
+
+  Status flush(const api::Offsets& /*offsets*/) override {
+    for (auto& [key, batch] : batches_) {
+      if (batch.first_offset >= 0) KC_RETURN_IF_ERROR(send(key, batch, batch.end_offset));
+    }
+    return ok();
+  }
+
+  // A partition assigned again may start lower (another task's commit): forget what was seen.
+  Status open(const std::vector<api::TopicPartition>& partitions) override {
+    forget(partitions);
+    return ok();
+  }
+  Status close(const std::vector<api::TopicPartition>& partitions) override {
+    forget(partitions);
+    return ok();
+  }
+
+ private:
+  std::string_view layout_separator() {
+    if (separator_.empty()) separator_ = std::string(layout(settings_.format, "").separator);
+    return separator_;
+  }
+
+  std::string credentials_keys() const {
+    return settings_.url_key == "http.url" ? "credentials (http.auth.*, http.headers.*)"
+                                           : "credentials";
+  }
+
+  void forget(const std::vector<api::TopicPartition>& partitions) {
+    std::erase_if(batches_, [&](const auto& entry) {
+      return std::find(partitions.begin(), partitions.end(), entry.first.partition) !=
+             partitions.end();
+    });
+  }
+
+  // Sends the batch's documents as one request covering offsets [first_offset, end) and empties
+  // it; what the target refuses goes to the errors.* policy record by record.
+  Status send(const BatchKey& key, Batch& batch, int64_t end) {
+    if (batch.size() > 0) {
+      auto l = layout(settings_.format, key.topic);
+      body_.clear();
+      body_.append(l.prefix).append(batch.docs).append(l.suffix);
+      KC_ASSIGN_OR_RETURN(auto outcome, deliver(key, batch.first_offset, end, batch.size()));
+      if (outcome.first == Outcome::kRefused) {
+        KC_RETURN_IF_ERROR(send_one_by_one(key, batch, l, outcome.second));
+      }
+    }
+    batch.first_offset = -1;
+    batch.docs.clear();
+    batch.ends.clear();
+    batch.origins.clear();
+    return ok();
+  }
+
+  // The target refused a batch: each document alone, so only what it refuses is set aside.
+  Status send_one_by_one(const BatchKey& key, const Batch& batch, const Layout& l,
+                         const std::string& refusal) {
+    if (batch.size() == 1) return report(batch.origins[0].record(), refusal);
+    const size_t separator = l.separator.size();
+    for (size_t i = 0; i < batch.size(); ++i) {
+      auto doc = batch.doc(i);
+      if (i > 0) doc.remove_prefix(separator);
+      body_.clear();
+      body_.append(l.prefix).append(doc).append(l.suffix);
+      int64_t offset = batch.origins[i].offset;
+      KC_ASSIGN_OR_RETURN(auto outcome, deliver(key, offset, offset + 1, 1));
+      if (outcome.first == Outcome::kRefused) {
+        KC_RETURN_IF_ERROR(report(batch.origins[i].record(), outcome.second));
+      }
+    }
+    return ok();
+  }
+
+  // Sends body_ (documents of offsets [first, end)) until the target takes or refuses it.
+  Result<std::pair<Outcome, std::string>> deliver(const BatchKey& key, int64_t first,
+                                                  int64_t end, size_t documents) {
+    http::Headers headers = headers_;
+    if (!headers.contains("Content-Type")) {
+      headers.set("Content-Type", std::string(layout(settings_.format, "").content_type));
+    }
+    if (!settings_.idempotency_header.empty()) {
+      headers.set(settings_.idempotency_header,
+                  make_label({.connector = context_.connector_name,
+                              .table = key.topic,
+                              .topic = key.partition.topic,
+                              .partition = key.partition.partition,
+                              .first_offset = first,
+                              .end_offset = end}));
+    }
+    std::string_view payload = body_;
+    if (settings_.gzip) {
+      gzipped_ = http::gzip_compress(body_);
+      payload = gzipped_;
+      headers.set("Content-Encoding", "gzip");
+    }
+    Backoff backoff({.initial = settings_.retry_backoff, .max = kMaxBackoff, .jitter = 0.2});
+    for (int attempt = 1;; ++attempt) {
+      auto r = target_->request(settings_.method, url_.target(), payload, headers);
+      if (r) {
+        auto where = target_->describe(settings_.method, url_.target());
+        int status = r->status;
+        if (status >= 200 && status < 300) {
+          if (probe_) probe_->written(documents, payload.size());
+          return std::pair{Outcome::kDelivered, std::string()};
+        }
+        auto answer = fmt::format("{}: HTTP {} {}: {}", where, status,
+                                  http::reason_phrase(status), excerpt(r->body));
+        if (status == 404 || status == 405 || status == 407 || status == 411 ||
+            (status >= 300 && status < 400) || status < 200) {
+          return make_error(Errc::kProtocol, "{} (check {})", answer, settings_.url_key);
+        }
+        return std::pair{Outcome::kRefused, "the target refused the record: " + answer};
+      }
+      const auto& e = r.error();
+      if (e.code() == Errc::kPermissionDenied) {
+        return make_error(e.code(), "{} (check the {})", e.message(), credentials_keys());
+      }
+      if (!e.retriable()) return tl::unexpected(e);
+      if (settings_.retry_max >= 0 && attempt > settings_.retry_max) {
+        return make_error(e.code(), "{} (gave up after {} attempts, {}={})", e.message(), attempt,
+                          settings_.url_key == "http.url" ? "http.retry.max" : "retries",
+                          settings_.retry_max);
+      }
+      logger().warn("request failed, retrying",
+                    {{"attempt", attempt}, {"error", e.message()}, {"records", documents}});
+      if (!sleep(backoff.next())) return tl::unexpected(e);  // stopping
+    }
+  }
+
+  // Waits `delay`; false when the task stops meanwhile.
+  bool sleep(milliseconds delay) {
+    std::mutex mu;
+    std::condition_variable_any cv;
+    std::unique_lock lock(mu);
+    cv.wait_for(lock, context_.stop, delay, [] { return false; });
+    return !context_.stop.stop_requested();
+  }
+
+  Status report(const api::SinkRecord& record, const std::string& why) {
+    auto error = Error(Errc::kData, fmt::format("topic={} partition={} offset={}: {}",
+                                                record.original_topic, record.original_partition,
+                                                record.original_offset, why));
+    if (context_.report_errant) return context_.report_errant(record, error);
+    return tl::unexpected(std::move(error));
+  }
+
+  Settings settings_;
+  http::Url url_;
+  std::unique_ptr<SinkProbe> probe_;  // before target_, which uses it
+  std::unique_ptr<HttpTarget> target_;
+  api::SinkContext context_;
+  http::Headers headers_;  // every request's: http.headers.* and Authorization
+  std::map<BatchKey, Batch> batches_;
+  std::string separator_;
+  std::string doc_;      // the record being encoded
+  std::string body_;     // the request being sent
+  std::string gzipped_;  // its gzip form
+};
+
+}  // namespace
+
+Result<std::unique_ptr<api::Sink>> make_sink(Settings settings, const api::SinkContext& context) {
+  auto url = http::parse_url(settings.url);
+  if (!url) {
+    return make_error(Errc::kInvalidConfig, "{}: {}", settings.url_key, url.error().message());
+  }
+  auto probe = std::make_unique<SinkProbe>(context, settings.sink_name);
+  KC_ASSIGN_OR_RETURN(auto target,
+                      HttpTarget::create({.base_url = url->origin(),
+                                          .max_response_bytes = size_t{1} << 20,
+                                          .user_agent = "kconnect"},
+                                         probe.get(), context.stop));
+  return std::make_unique<HttpSink>(std::move(settings), std::move(*url), std::move(target),
+                                    std::move(probe), context);
+}
+
+api::SinkPlugin http_sink_plugin() {
+  return {.info = {.name = "http",
+                   .class_name = "dev.kconnect.sink.HttpSinkConnector",
+                   .aliases = {"HttpSinkConnector"},
+                   .summary = "Sends records in batches to an HTTP endpoint (JSON array, NDJSON, "
+                              "CSV or Rockset's Documents API shape), with an idempotency key "
+                              "per batch and optional document ids.",
+                   .config_def = config_def},
+          .create = [](const api::Config& config,
+                       const api::SinkContext& context) -> Result<std::unique_ptr<api::Sink>> {
+            KC_ASSIGN_OR_RETURN(auto settings, parse_settings(config));
+            return make_sink(std::move(settings), context);
+          },
+          .validate = validate,
+          .key_prefixes = {"http.headers."}};
+}
+
+}  // namespace kc::sink::http_sink
