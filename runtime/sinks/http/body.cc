@@ -78,13 +78,14 @@ Status append_json(const Settings& s, const api::SinkRecord& record, std::string
   const auto& value = record.value;
   if (s.document_id == DocumentId::kNone) {
     if (is_text(value.type())) {
-      auto text = api::json::minify(value.as_text());
-      if (!text) {
+      // Parsed to be sure it is JSON (simdjson's minify does not validate), then written compact.
+      auto doc = api::json::parse(value.as_text());
+      if (!doc) {
         return tl::unexpected(record_error(fmt::format(
             "the {} value is not JSON text (JSON body formats send JSON documents): {}",
-            api::type_name(value.type()), text.error().message())));
+            api::type_name(value.type()), doc.error().message())));
       }
-      out.append(*text);
+      api::json::write(*doc, out);
       return ok();
     }
     api::json::write(value, out);
