@@ -10,8 +10,6 @@
 // this process's CPU during the run, shown beside the runtime's). Then the count of documents the
 // endpoint received is checked (they are parsed, not kept).
 
-#include <sys/resource.h>
-
 #include <chrono>
 #include <cstdlib>
 #include <iostream>
@@ -20,6 +18,7 @@
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
+#include <sys/resource.h>
 
 #include "libs/base/strings.h"
 #include "runtime/demo/order_generator.h"
@@ -158,15 +157,15 @@ int main(int argc, char** argv) {
     auto name = fmt::format("bench_{}", format);
     auto connector = dir.file(name + ".properties");
     kc::testing::write_text(
-        connector,
-        fmt::format("name={}\nconnector.class=http\ntopics={}\nhttp.url={}\n"
-                    "http.body.format={}\nhttp.gzip={}\nhttp.batch.max.records={}\n"
-                    "http.batch.max.bytes=8388608\n",
-                    name, topic, (*endpoint)->url(), format, o.gzip, o.batch_records));
-    auto s = run({runtime, "standalone", "--exit-when-caught-up", worker, connector},
-                 dir.file(name));
+        connector, fmt::format("name={}\nconnector.class=http\ntopics={}\nhttp.url={}\n"
+                               "http.body.format={}\nhttp.gzip={}\nhttp.batch.max.records={}\n"
+                               "http.batch.max.bytes=8388608\n",
+                               name, topic, (*endpoint)->url(), format, o.gzip, o.batch_records));
+    auto s =
+        run({runtime, "standalone", "--exit-when-caught-up", worker, connector}, dir.file(name));
     auto stored = static_cast<int64_t>((*endpoint)->documents_received());
-    if (stored != o.records) die(fmt::format("{}: {} documents, expected {}", name, stored, o.records));
+    if (stored != o.records)
+      die(fmt::format("{}: {} documents, expected {}", name, stored, o.records));
     double rate = static_cast<double>(o.records) / s.seconds;
     std::cout << fmt::format("| {} | {:.0f} | {:.1f} | {:.2f} | {:.1f} | {:.2f} |\n", format, rate,
                              static_cast<double>(total_bytes) / 1e6 / s.seconds, s.cpu, s.rss_mib,

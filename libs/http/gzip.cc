@@ -1,8 +1,8 @@
 #include "libs/http/gzip.h"
 
-#include <zlib.h>
-
 #include <array>
+
+#include <zlib.h>
 
 namespace kc::http {
 namespace {

@@ -48,12 +48,9 @@ const Plugins& builtin() {
   static const Plugins plugins = [] {
     Plugins p;
     p.sinks = {
-        sink::file::file_sink_plugin(),
-        sink::null::null_sink_plugin(),
-        sink::postgres::postgres_sink_plugin(),
-        sink::starrocks::starrocks_sink_plugin(),
-        sink::http_sink::http_sink_plugin(),
-        sink::rockset::rockset_sink_plugin(),
+        sink::file::file_sink_plugin(),         sink::null::null_sink_plugin(),
+        sink::postgres::postgres_sink_plugin(), sink::starrocks::starrocks_sink_plugin(),
+        sink::http_sink::http_sink_plugin(),    sink::rockset::rockset_sink_plugin(),
     };
     p.converters = {
         converters::json_converter_plugin(),        converters::string_converter_plugin(),

@@ -15,7 +15,7 @@ struct LabelParts {
   std::string_view connector;
   std::string_view database;  // "" when the target has none
   std::string_view table;     // where the batch goes (a table, the topic after transforms)
-  std::string_view topic;  // the original (consumed) topic
+  std::string_view topic;     // the original (consumed) topic
   int32_t partition = 0;
   int64_t first_offset = 0;  // the batch's first record
   int64_t end_offset = 0;    // after its last record

@@ -3,8 +3,8 @@
 namespace kc::sink {
 
 RecordCopy RecordCopy::of(const api::SinkRecord& r) {
-  RecordCopy c{std::string(r.original_topic), r.original_partition, r.original_offset,
-               r.timestamp, r.timestamp_type};
+  RecordCopy c{std::string(r.original_topic), r.original_partition, r.original_offset, r.timestamp,
+               r.timestamp_type};
   if (r.raw_key) c.raw_key.emplace(*r.raw_key);
   if (r.raw_value) c.raw_value.emplace(*r.raw_value);
   c.raw_headers.reserve(r.raw_headers.size());

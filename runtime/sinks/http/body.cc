@@ -81,9 +81,9 @@ Status append_json(const Settings& s, const api::SinkRecord& record, std::string
       // Parsed to be sure it is JSON (simdjson's minify does not validate), then written compact.
       auto doc = api::json::parse(value.as_text());
       if (!doc) {
-        return tl::unexpected(record_error(fmt::format(
-            "the {} value is not JSON text (JSON body formats send JSON documents): {}",
-            api::type_name(value.type()), doc.error().message())));
+        return tl::unexpected(record_error(
+            fmt::format("the {} value is not JSON text (JSON body formats send JSON documents): {}",
+                        api::type_name(value.type()), doc.error().message())));
       }
       api::json::write(*doc, out);
       return ok();
@@ -248,8 +248,7 @@ bool carries_document(BodyFormat format, const api::SinkRecord& record) {
   return format == BodyFormat::kRocksetKafka || !record.value.is_null();
 }
 
-Status append_document(const Settings& settings, const api::SinkRecord& record,
-                       std::string& out) {
+Status append_document(const Settings& settings, const api::SinkRecord& record, std::string& out) {
   size_t mark = out.size();
   Status st = ok();
   switch (settings.format) {

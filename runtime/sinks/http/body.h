@@ -41,7 +41,6 @@ Layout layout(BodyFormat format, std::string_view topic);
 bool carries_document(BodyFormat format, const api::SinkRecord& record);
 
 // Appends the document `record` becomes (without separators).
-Status append_document(const Settings& settings, const api::SinkRecord& record,
-                       std::string& out);
+Status append_document(const Settings& settings, const api::SinkRecord& record, std::string& out);
 
 }  // namespace kc::sink::http_sink

@@ -38,10 +38,10 @@ std::string excerpt(std::string_view body) {
 
 // Documents of one topic (after transforms) from one original partition, not sent yet.
 struct Batch {
-  int64_t first_offset = -1;  // -1: nothing since the last send
-  int64_t end_offset = 0;     // after the last record seen (sent, buffered or skipped)
-  std::string docs;           // documents joined by the layout's separator
-  std::vector<size_t> ends;   // where each document ends in docs
+  int64_t first_offset = -1;        // -1: nothing since the last send
+  int64_t end_offset = 0;           // after the last record seen (sent, buffered or skipped)
+  std::string docs;                 // documents joined by the layout's separator
+  std::vector<size_t> ends;         // where each document ends in docs
   std::vector<RecordCopy> origins;  // per document: for the dead-letter queue
 
   size_t size() const { return ends.size(); }
@@ -79,15 +79,15 @@ class HttpSink final : public api::Sink {
   // which sends nothing to be stored. Not retried: the task fails before it consumes.
   Status check() override {
     auto where = target_->describe(http::Method::kHead, url_.target());
-    auto r = target_->client().request(http::Method::kHead, url_.target(), {}, headers_,
-                                       context_.stop);
+    auto r =
+        target_->client().request(http::Method::kHead, url_.target(), {}, headers_, context_.stop);
     if (!r) {
       return make_error(r.error().code(), "{}: the target is not reachable ({}): {}", where,
                         settings_.url_key, r.error().message());
     }
     if (r->status == 401 || r->status == 403) {
-      return make_error(Errc::kPermissionDenied, "{}: HTTP {} {}: the target refused the {}",
-                        where, r->status, http::reason_phrase(r->status), credentials_keys());
+      return make_error(Errc::kPermissionDenied, "{}: HTTP {} {}: the target refused the {}", where,
+                        r->status, http::reason_phrase(r->status), credentials_keys());
     }
     logger().info("target reachable", {{"url", where}, {"status", r->status}});
     return ok();
@@ -203,20 +203,19 @@ class HttpSink final : public api::Sink {
   }
 
   // Sends body_ (documents of offsets [first, end)) until the target takes or refuses it.
-  Result<std::pair<Outcome, std::string>> deliver(const BatchKey& key, int64_t first,
-                                                  int64_t end, size_t documents) {
+  Result<std::pair<Outcome, std::string>> deliver(const BatchKey& key, int64_t first, int64_t end,
+                                                  size_t documents) {
     http::Headers headers = headers_;
     if (!headers.contains("Content-Type")) {
       headers.set("Content-Type", std::string(layout(settings_.format, "").content_type));
     }
     if (!settings_.idempotency_header.empty()) {
-      headers.set(settings_.idempotency_header,
-                  make_label({.connector = context_.connector_name,
-                              .table = key.topic,
-                              .topic = key.partition.topic,
-                              .partition = key.partition.partition,
-                              .first_offset = first,
-                              .end_offset = end}));
+      headers.set(settings_.idempotency_header, make_label({.connector = context_.connector_name,
+                                                            .table = key.topic,
+                                                            .topic = key.partition.topic,
+                                                            .partition = key.partition.partition,
+                                                            .first_offset = first,
+                                                            .end_offset = end}));
     }
     std::string_view payload = body_;
     if (settings_.gzip) {
@@ -234,8 +233,8 @@ class HttpSink final : public api::Sink {
           if (probe_) probe_->written(documents, payload.size());
           return std::pair{Outcome::kDelivered, std::string()};
         }
-        auto answer = fmt::format("{}: HTTP {} {}: {}", where, status,
-                                  http::reason_phrase(status), excerpt(r->body));
+        auto answer = fmt::format("{}: HTTP {} {}: {}", where, status, http::reason_phrase(status),
+                                  excerpt(r->body));
         if (status == 404 || status == 405 || status == 407 || status == 411 ||
             (status >= 300 && status < 400) || status < 200) {
           return make_error(Errc::kProtocol, "{} (check {})", answer, settings_.url_key);
@@ -268,9 +267,9 @@ class HttpSink final : public api::Sink {
   }
 
   Status report(const api::SinkRecord& record, const std::string& why) {
-    auto error = Error(Errc::kData, fmt::format("topic={} partition={} offset={}: {}",
-                                                record.original_topic, record.original_partition,
-                                                record.original_offset, why));
+    auto error =
+        Error(Errc::kData, fmt::format("topic={} partition={} offset={}: {}", record.original_topic,
+                                       record.original_partition, record.original_offset, why));
     if (context_.report_errant) return context_.report_errant(record, error);
     return tl::unexpected(std::move(error));
   }
@@ -296,11 +295,10 @@ Result<std::unique_ptr<api::Sink>> make_sink(Settings settings, const api::SinkC
     return make_error(Errc::kInvalidConfig, "{}: {}", settings.url_key, url.error().message());
   }
   auto probe = std::make_unique<SinkProbe>(context, settings.sink_name);
-  KC_ASSIGN_OR_RETURN(auto target,
-                      HttpTarget::create({.base_url = url->origin(),
-                                          .max_response_bytes = size_t{1} << 20,
-                                          .user_agent = "kconnect"},
-                                         probe.get(), context.stop));
+  KC_ASSIGN_OR_RETURN(auto target, HttpTarget::create({.base_url = url->origin(),
+                                                       .max_response_bytes = size_t{1} << 20,
+                                                       .user_agent = "kconnect"},
+                                                      probe.get(), context.stop));
   return std::make_unique<HttpSink>(std::move(settings), std::move(*url), std::move(target),
                                     std::move(probe), context);
 }

@@ -61,8 +61,7 @@ DocumentId document_id_of(std::string_view text) {
 }
 
 api::ConfigIssue error(std::string key, std::string value, std::string message) {
-  return {api::ConfigIssue::Severity::kError, std::move(key), std::move(value),
-          std::move(message)};
+  return {api::ConfigIssue::Severity::kError, std::move(key), std::move(value), std::move(message)};
 }
 
 }  // namespace
@@ -240,16 +239,17 @@ void validate(const api::Config& config, std::vector<api::ConfigIssue>& issues) 
                              "the part after http.headers. must be an HTTP header name (letters, "
                              "digits and !#$%&'*+-.^_`|~)"));
     } else if (reserved_header(name)) {
-      issues.push_back(error(key, std::string(api::kHidden),
-                             fmt::format("{} is set by the sink (allowed: any other header)", name)));
+      issues.push_back(
+          error(key, std::string(api::kHidden),
+                fmt::format("{} is set by the sink (allowed: any other header)", name)));
     } else if (strings::iequals(name, "Authorization") && auth != "none") {
       issues.push_back(error(key, std::string(api::kHidden),
                              "Authorization comes from http.auth.type=" + auth +
                                  "; give one or the other (allowed: http.auth.type=none)"));
     }
     if (value.find_first_of(std::string_view("\r\n\0", 3)) != std::string::npos) {
-      issues.push_back(error(key, std::string(api::kHidden),
-                             "a header value must not contain CR, LF or NUL"));
+      issues.push_back(
+          error(key, std::string(api::kHidden), "a header value must not contain CR, LF or NUL"));
     }
   }
   if (auth == "basic" && config.get_string("http.auth.user").empty()) {

@@ -23,7 +23,8 @@ std::optional<std::string> check_api_server(std::string_view value) {
 
 // RocksetConnectorConfig.validateIntegrationKey: Rockset's Kafka integration keys start so.
 std::optional<std::string> check_integration_key(std::string_view value) {
-  if (!strings::starts_with(value, "kafka")) return "a Rockset Kafka integration key starts with kafka";
+  if (!strings::starts_with(value, "kafka"))
+    return "a Rockset Kafka integration key starts with kafka";
   return std::nullopt;
 }
 
@@ -95,32 +96,33 @@ const api::ConfigDef& config_def() {
 }  // namespace
 
 api::SinkPlugin rockset_sink_plugin() {
-  return {.info = {.name = "rockset",
-                   .class_name = "rockset.RocksetSinkConnector",
-                   .aliases = {"RocksetSinkConnector"},
-                   .summary = "Sends records to Rockset's Kafka receiver "
-                              "(/v1/receivers/kafka) as Rockset's own Kafka Connect sink does.",
-                   .config_def = config_def},
-          .create = [](const api::Config& config,
-                       const api::SinkContext& context) -> Result<std::unique_ptr<api::Sink>> {
-            auto base = std::string(strings::trim(config.get_string("rockset.apiserver.url")));
-            while (!base.empty() && base.back() == '/') base.pop_back();
-            http_sink::Settings s;
-            s.sink_name = "rockset";
-            s.url = base + std::string(kReceiverPath);
-            s.url_key = "rockset.apiserver.url";
-            s.format = http_sink::BodyFormat::kRocksetKafka;
-            s.headers.emplace_back(
-                "Authorization",
-                "Basic " + base64::encode(config.get_string("rockset.integration.key") + ":"));
-            s.max_records = static_cast<size_t>(config.get_int("rockset.batch.size"));
-            s.max_bytes = kMaxRequestBytes;
-            s.linger = std::chrono::milliseconds(0);  // the worker's offset.flush.interval.ms
-            s.retry_max = -1;
-            s.retry_backoff = std::chrono::milliseconds(config.get_int("rockset.retry.backoff.ms"));
-            s.idempotency_header.clear();  // the receiver has its own identity: topic+partition+offset
-            return http_sink::make_sink(std::move(s), context);
-          }};
+  return {
+      .info = {.name = "rockset",
+               .class_name = "rockset.RocksetSinkConnector",
+               .aliases = {"RocksetSinkConnector"},
+               .summary = "Sends records to Rockset's Kafka receiver "
+                          "(/v1/receivers/kafka) as Rockset's own Kafka Connect sink does.",
+               .config_def = config_def},
+      .create = [](const api::Config& config,
+                   const api::SinkContext& context) -> Result<std::unique_ptr<api::Sink>> {
+        auto base = std::string(strings::trim(config.get_string("rockset.apiserver.url")));
+        while (!base.empty() && base.back() == '/') base.pop_back();
+        http_sink::Settings s;
+        s.sink_name = "rockset";
+        s.url = base + std::string(kReceiverPath);
+        s.url_key = "rockset.apiserver.url";
+        s.format = http_sink::BodyFormat::kRocksetKafka;
+        s.headers.emplace_back(
+            "Authorization",
+            "Basic " + base64::encode(config.get_string("rockset.integration.key") + ":"));
+        s.max_records = static_cast<size_t>(config.get_int("rockset.batch.size"));
+        s.max_bytes = kMaxRequestBytes;
+        s.linger = std::chrono::milliseconds(0);  // the worker's offset.flush.interval.ms
+        s.retry_max = -1;
+        s.retry_backoff = std::chrono::milliseconds(config.get_int("rockset.retry.backoff.ms"));
+        s.idempotency_header.clear();  // the receiver has its own identity: topic+partition+offset
+        return http_sink::make_sink(std::move(s), context);
+      }};
 }
 
 }  // namespace kc::sink::rockset

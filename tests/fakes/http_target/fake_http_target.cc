@@ -40,8 +40,8 @@ Result<std::unique_ptr<FakeHttpTarget>> FakeHttpTarget::start(Options options) {
     }
     return http::Response::empty(200);
   };
-  for (const auto& [path, receiver] : {std::pair{self->options_.path, false},
-                                       std::pair{std::string(kReceiverPath), true}}) {
+  for (const auto& [path, receiver] :
+       {std::pair{self->options_.path, false}, std::pair{std::string(kReceiverPath), true}}) {
     router.add(http::Method::kHead, path, head);
     router.add(http::Method::kPost, path,
                [self, r = receiver](const http::Request& q) { return self->ingest(q, r); });
@@ -96,8 +96,13 @@ void FakeHttpTarget::on_stored(std::function<void()> hook) {
 }
 
 http::Response FakeHttpTarget::ingest(const http::Request& request, bool receiver) {
-  Received received{std::string(http::to_string(request.method)), request.path, {}, {},
-                    request.body.size(), 0, Clock::now()};
+  Received received{std::string(http::to_string(request.method)),
+                    request.path,
+                    {},
+                    {},
+                    request.body.size(),
+                    0,
+                    Clock::now()};
   for (const auto& [name, value] : request.headers)
     received.headers[strings::to_lower(name)] = value;
   auto answer = [&](http::Response response) {
@@ -172,9 +177,10 @@ http::Response FakeHttpTarget::store(const http::Request& request, const std::st
       if (!m.is_object() || !m.contains("document") || !m["document"].is_object() ||
           !m.contains("partition") || !m["partition"].is_number_integer() ||
           !m.contains("offset") || !m["offset"].is_number_integer()) {
-        return bad_request(fmt::format("kafka_messages[{}]: needs document (object), partition "
-                                       "and offset",
-                                       n));
+        return bad_request(
+            fmt::format("kafka_messages[{}]: needs document (object), partition "
+                        "and offset",
+                        n));
       }
       if (refused(m["document"]))
         return bad_request(fmt::format("kafka_messages[{}]: document refused", n));
@@ -211,7 +217,8 @@ http::Response FakeHttpTarget::store(const http::Request& request, const std::st
 
   received_ += docs.size() + messages.size() + rows.size();
   auto count = docs.size() + messages.size() + rows.size();
-  if (!options_.keep_documents) return http::Response::json(200, json{{"status", "ok"}, {"count", count}}.dump());
+  if (!options_.keep_documents)
+    return http::Response::json(200, json{{"status", "ok"}, {"count", count}}.dump());
   std::lock_guard lock(mu_);
   for (auto& doc : docs) {
     if (doc.is_object() && doc.contains("_id") && doc["_id"].is_string()) {

@@ -78,7 +78,7 @@ class FakeHttpTarget {
   std::vector<nlohmann::json> documents() const;
   // The receiver's messages with "topic" added, one per topic+partition+offset.
   std::vector<nlohmann::json> kafka_messages() const;
-  std::vector<std::string> rows() const;               // CSV rows
+  std::vector<std::string> rows() const;  // CSV rows
   size_t idempotent_replays() const { return replays_; }
   size_t documents_received() const { return received_; }  // stored or replacing, kept or not
 

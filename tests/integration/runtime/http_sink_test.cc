@@ -33,8 +33,8 @@ class HttpSinkPipelineTest : public ::testing::Test {
   static void TearDownTestSuite() { cluster_.reset(); }
 
   void SetUp() override {
-    auto f = testing::FakeHttpTarget::start(
-        {.authorization = "Basic " + base64::encode("kafka_key:")});
+    auto f =
+        testing::FakeHttpTarget::start({.authorization = "Basic " + base64::encode("kafka_key:")});
     ASSERT_TRUE(f) << f.error().message();
     target_ = std::move(*f);
   }

@@ -121,7 +121,8 @@ TEST_F(HttpSinkTest, BatchesAreCutByRecordsAndEveryBatchIsSentAtFlush) {
   EXPECT_EQ(ids(target_->documents()), range(0, 7));
   EXPECT_EQ(requests[0].method, "POST");
   EXPECT_EQ(requests[0].headers.at("content-type"), "application/json");
-  EXPECT_EQ(requests[0].body, R"([{"id":0,"name":"n0"},{"id":1,"name":"n1"},{"id":2,"name":"n2"}])");
+  EXPECT_EQ(requests[0].body,
+            R"([{"id":0,"name":"n0"},{"id":1,"name":"n1"},{"id":2,"name":"n2"}])");
   std::set<std::string> keys;
   for (const auto& r : requests) keys.insert(r.headers.at("idempotency-key"));
   EXPECT_EQ(keys.size(), 3u);
@@ -408,8 +409,7 @@ TEST_F(HttpSinkTest, RocksetSendsItsReceiversBody) {
   ASSERT_EQ(requests.size(), 2u);
   EXPECT_EQ(requests[0].path, "/v1/receivers/kafka");
   EXPECT_EQ(requests[0].method, "POST");
-  EXPECT_EQ(json::parse(requests[0].body),
-            json::parse(R"({"topic":"events","kafka_messages":[
+  EXPECT_EQ(json::parse(requests[0].body), json::parse(R"({"topic":"events","kafka_messages":[
               {"document":{"id":0},"key":"k0","partition":0,"offset":0,"create_time":1700000000000},
               {"document":{"id":1},"key":null,"partition":0,"offset":1,"create_time":1700000000001}]})"));
   EXPECT_EQ(json::parse(requests[1].body)["kafka_messages"][0],
@@ -444,8 +444,7 @@ TEST(HttpSinkConfigTest, BadValuesAreRefusedAtValidationNamingKeyAndAllowedValue
                      {"http.headers.Bad Name", "x"},
                      {"http.idempotency.header", "Bad Header"}});
   EXPECT_FALSE(r.ok());
-  for (const auto& [key, allowed] :
-       std::vector<std::pair<std::string, std::string>>{
+  for (const auto& [key, allowed] : std::vector<std::pair<std::string, std::string>>{
            {"http.url", "http(s)://"},
            {"http.method", "POST, PUT"},
            {"http.body.format", "json_array, ndjson, csv, rockset"},
