@@ -30,7 +30,7 @@ std::string gzip_compress(std::string_view data, int level) {
 
 Result<std::string> gzip_decompress(std::string_view data, size_t max_bytes) {
   std::string out;
-  std::array<char, 64 * 1024> chunk{};
+  std::array<char, size_t{64} * 1024> chunk{};
   z_stream z{};
   if (inflateInit2(&z, kGzipOrZlibBits) != Z_OK) {
     return make_error(Errc::kData, "gzip: cannot initialise zlib");
