@@ -1,9 +1,12 @@
 #include "runtime/sinks/http/http_sink.h"
 
 #include <algorithm>
+#include <atomic>
 #include <condition_variable>
 #include <map>
 #include <mutex>
+#include <optional>
+#include <thread>
 #include <tuple>
 
 #include <fmt/format.h>
@@ -36,22 +39,6 @@ std::string excerpt(std::string_view body) {
   return fmt::format("{}... ({} bytes)", body.substr(0, kExcerpt), body.size());
 }
 
-// Documents of one topic (after transforms) from one original partition, not sent yet.
-struct Batch {
-  int64_t first_offset = -1;        // -1: nothing since the last send
-  int64_t end_offset = 0;           // after the last record seen (sent, buffered or skipped)
-  std::string docs;                 // documents joined by the layout's separator
-  std::vector<size_t> ends;         // where each document ends in docs
-  std::vector<RecordCopy> origins;  // per document: for the dead-letter queue
-
-  size_t size() const { return ends.size(); }
-  std::string_view doc(size_t i) const {
-    size_t begin = i == 0 ? 0 : ends[i - 1];
-    // Every document but the first starts with the separator before it.
-    return std::string_view(docs).substr(begin, ends[i] - begin);
-  }
-};
-
 struct BatchKey {
   std::string topic;
   api::TopicPartition partition;  // original coordinates
@@ -60,8 +47,41 @@ struct BatchKey {
   }
 };
 
+// Documents waiting to be sent together.
+struct Documents {
+  std::string docs;                 // documents joined by the layout's separator
+  std::vector<size_t> ends;         // where each document ends in docs
+  std::vector<RecordCopy> origins;  // per document: for the dead-letter queue
+
+  size_t size() const { return ends.size(); }
+  // Document i; every document but the first starts with the separator before it.
+  std::string_view doc(size_t i) const {
+    size_t begin = i == 0 ? 0 : ends[i - 1];
+    return std::string_view(docs).substr(begin, ends[i] - begin);
+  }
+};
+
+// What is being gathered for one topic (after transforms) and original partition.
+struct Batch {
+  int64_t first_offset = -1;  // -1: nothing since the batch was last sealed
+  int64_t end_offset = 0;     // after the last record seen (sent, buffered or skipped)
+  Documents documents;
+};
+
+// A batch closed at a cut: offsets [first, end) of its key, sent as one request.
+struct Sealed {
+  BatchKey key;
+  int64_t first = 0;
+  int64_t end = 0;
+  Documents documents;
+};
+
 // What one request came to.
 enum class Outcome { kDelivered, kRefused };
+struct Delivery {
+  Outcome outcome = Outcome::kDelivered;
+  std::string refusal;  // kRefused: the target's answer
+};
 
 class HttpSink final : public api::Sink {
  public:
@@ -112,28 +132,28 @@ class HttpSink final : public api::Sink {
         continue;
       }
       // A document that would take the batch over max_bytes starts the next one.
-      const auto& separator = layout_separator();
-      if (batch.size() > 0 &&
-          batch.docs.size() + separator.size() + doc_.size() > settings_.max_bytes) {
-        KC_RETURN_IF_ERROR(send(it->first, batch, record.original_offset));
+      auto separator = layout_separator();
+      auto& d = batch.documents;
+      if (d.size() > 0 && d.docs.size() + separator.size() + doc_.size() > settings_.max_bytes) {
+        seal(it->first, batch, record.original_offset);
         batch.first_offset = record.original_offset;
       }
-      if (batch.size() > 0) batch.docs.append(separator);
-      batch.docs.append(doc_);
-      batch.ends.push_back(batch.docs.size());
-      batch.origins.push_back(RecordCopy::of(record));
-      if (batch.size() >= settings_.max_records || batch.docs.size() >= settings_.max_bytes) {
-        KC_RETURN_IF_ERROR(send(it->first, batch, batch.end_offset));
+      if (d.size() > 0) d.docs.append(separator);
+      d.docs.append(doc_);
+      d.ends.push_back(d.docs.size());
+      d.origins.push_back(RecordCopy::of(record));
+      if (d.size() >= settings_.max_records || d.docs.size() >= settings_.max_bytes) {
+        seal(it->first, batch, batch.end_offset);
       }
     }
-    return ok();
+    return send_sealed();
   }
 
   Status flush(const api::Offsets& /*offsets*/) override {
     for (auto& [key, batch] : batches_) {
-      if (batch.first_offset >= 0) KC_RETURN_IF_ERROR(send(key, batch, batch.end_offset));
+      if (batch.first_offset >= 0) seal(key, batch, batch.end_offset);
     }
-    return ok();
+    return send_sealed();
   }
 
   // A partition assigned again may start lower (another task's commit): forget what was seen.
@@ -158,53 +178,99 @@ class HttpSink final : public api::Sink {
   }
 
   void forget(const std::vector<api::TopicPartition>& partitions) {
-    std::erase_if(batches_, [&](const auto& entry) {
-      return std::find(partitions.begin(), partitions.end(), entry.first.partition) !=
-             partitions.end();
-    });
+    auto listed = [&](const BatchKey& key) {
+      return std::find(partitions.begin(), partitions.end(), key.partition) != partitions.end();
+    };
+    std::erase_if(batches_, [&](const auto& entry) { return listed(entry.first); });
+    std::erase_if(sealed_, [&](const Sealed& batch) { return listed(batch.key); });
   }
 
-  // Sends the batch's documents as one request covering offsets [first_offset, end) and empties
-  // it; what the target refuses goes to the errors.* policy record by record.
-  Status send(const BatchKey& key, Batch& batch, int64_t end) {
-    if (batch.size() > 0) {
-      auto l = layout(settings_.format, key.topic);
-      body_.clear();
-      body_.append(l.prefix).append(batch.docs).append(l.suffix);
-      KC_ASSIGN_OR_RETURN(auto outcome, deliver(key, batch.first_offset, end, batch.size()));
-      if (outcome.first == Outcome::kRefused) {
-        KC_RETURN_IF_ERROR(send_one_by_one(key, batch, l, outcome.second));
-      }
+  // Closes the batch at `end` (its documents, if any, wait in sealed_) and empties it.
+  void seal(const BatchKey& key, Batch& batch, int64_t end) {
+    if (batch.documents.size() > 0) {
+      sealed_.push_back({key, batch.first_offset, end, std::move(batch.documents)});
     }
     batch.first_offset = -1;
-    batch.docs.clear();
-    batch.ends.clear();
-    batch.origins.clear();
-    return ok();
+    batch.documents = Documents{};
+  }
+
+  // Sends every sealed batch: one request each, the batches of one partition in order, those of
+  // different partitions on up to max_in_flight threads. Then, on this thread, what the target
+  // refused goes to the errors.* policy record by record. Batches not delivered stay sealed for
+  // the runtime's next call.
+  Status send_sealed() {
+    if (sealed_.empty()) return ok();
+    std::map<BatchKey, std::vector<size_t>> by_key;
+    for (size_t i = 0; i < sealed_.size(); ++i) by_key[sealed_[i].key].push_back(i);
+    std::vector<const std::vector<size_t>*> jobs;
+    jobs.reserve(by_key.size());
+    for (const auto& entry : by_key) jobs.push_back(&entry.second);
+    std::vector<std::optional<Result<Delivery>>> results(sealed_.size());
+    std::atomic<size_t> next{0};
+    auto work = [&] {
+      while (true) {
+        size_t j = next++;
+        if (j >= jobs.size()) return;
+        for (size_t i : *jobs[j]) {
+          results[i] = deliver(sealed_[i]);
+          if (!*results[i]) break;  // the partition's later batches wait
+        }
+      }
+    };
+    size_t threads = std::min(jobs.size(), settings_.max_in_flight);
+    {
+      std::vector<std::jthread> helpers;
+      helpers.reserve(threads > 0 ? threads - 1 : 0);
+      for (size_t t = 1; t < threads; ++t) helpers.emplace_back(work);
+      work();
+    }
+    Status status = ok();
+    std::vector<Sealed> kept;
+    for (size_t i = 0; i < sealed_.size(); ++i) {
+      auto& r = results[i];
+      if (r && *r && (*r)->outcome == Outcome::kRefused && status) {
+        auto split = send_one_by_one(sealed_[i], (*r)->refusal);
+        if (split) continue;
+        status = split;
+      } else if (r && *r && (*r)->outcome == Outcome::kDelivered) {
+        continue;
+      } else if (r && !*r && status) {
+        status = tl::unexpected(r->error());
+      }
+      kept.push_back(std::move(sealed_[i]));
+    }
+    sealed_ = std::move(kept);
+    return status;
   }
 
   // The target refused a batch: each document alone, so only what it refuses is set aside.
-  Status send_one_by_one(const BatchKey& key, const Batch& batch, const Layout& l,
-                         const std::string& refusal) {
-    if (batch.size() == 1) return report(batch.origins[0].record(), refusal);
-    const size_t separator = l.separator.size();
-    for (size_t i = 0; i < batch.size(); ++i) {
-      auto doc = batch.doc(i);
-      if (i > 0) doc.remove_prefix(separator);
-      body_.clear();
-      body_.append(l.prefix).append(doc).append(l.suffix);
-      int64_t offset = batch.origins[i].offset;
-      KC_ASSIGN_OR_RETURN(auto outcome, deliver(key, offset, offset + 1, 1));
-      if (outcome.first == Outcome::kRefused) {
-        KC_RETURN_IF_ERROR(report(batch.origins[i].record(), outcome.second));
+  Status send_one_by_one(const Sealed& batch, const std::string& refusal) {
+    const auto& d = batch.documents;
+    if (d.size() == 1) return report(d.origins[0].record(), refusal);
+    auto l = layout(settings_.format, batch.key.topic);
+    for (size_t i = 0; i < d.size(); ++i) {
+      auto doc = d.doc(i);
+      if (i > 0) doc.remove_prefix(l.separator.size());
+      int64_t offset = d.origins[i].offset;
+      Sealed one{batch.key, offset, offset + 1, {}};
+      one.documents.docs = std::string(doc);
+      one.documents.ends.push_back(doc.size());
+      KC_ASSIGN_OR_RETURN(auto delivery, deliver(one));
+      if (delivery.outcome == Outcome::kRefused) {
+        KC_RETURN_IF_ERROR(report(d.origins[i].record(), delivery.refusal));
       }
     }
     return ok();
   }
 
-  // Sends body_ (documents of offsets [first, end)) until the target takes or refuses it.
-  Result<std::pair<Outcome, std::string>> deliver(const BatchKey& key, int64_t first, int64_t end,
-                                                  size_t documents) {
+  // Sends one batch until the target takes or refuses it. Thread-safe (send_sealed's threads).
+  Result<Delivery> deliver(const Sealed& batch) const {
+    const auto& key = batch.key;
+    const size_t documents = batch.documents.size();
+    auto l = layout(settings_.format, key.topic);
+    std::string body;
+    body.reserve(l.prefix.size() + batch.documents.docs.size() + l.suffix.size());
+    body.append(l.prefix).append(batch.documents.docs).append(l.suffix);
     http::Headers headers = headers_;
     if (!headers.contains("Content-Type")) {
       headers.set("Content-Type", std::string(layout(settings_.format, "").content_type));
@@ -214,13 +280,14 @@ class HttpSink final : public api::Sink {
                                                             .table = key.topic,
                                                             .topic = key.partition.topic,
                                                             .partition = key.partition.partition,
-                                                            .first_offset = first,
-                                                            .end_offset = end}));
+                                                            .first_offset = batch.first,
+                                                            .end_offset = batch.end}));
     }
-    std::string_view payload = body_;
+    std::string gzipped;
+    std::string_view payload = body;
     if (settings_.gzip) {
-      gzipped_ = http::gzip_compress(body_);
-      payload = gzipped_;
+      gzipped = http::gzip_compress(body);
+      payload = gzipped;
       headers.set("Content-Encoding", "gzip");
     }
     Backoff backoff({.initial = settings_.retry_backoff, .max = kMaxBackoff, .jitter = 0.2});
@@ -231,7 +298,7 @@ class HttpSink final : public api::Sink {
         int status = r->status;
         if (status >= 200 && status < 300) {
           if (probe_) probe_->written(documents, payload.size());
-          return std::pair{Outcome::kDelivered, std::string()};
+          return Delivery{Outcome::kDelivered, {}};
         }
         auto answer = fmt::format("{}: HTTP {} {}: {}", where, status, http::reason_phrase(status),
                                   excerpt(r->body));
@@ -239,7 +306,7 @@ class HttpSink final : public api::Sink {
             (status >= 300 && status < 400) || status < 200) {
           return make_error(Errc::kProtocol, "{} (check {})", answer, settings_.url_key);
         }
-        return std::pair{Outcome::kRefused, "the target refused the record: " + answer};
+        return Delivery{Outcome::kRefused, "the target refused the record: " + answer};
       }
       const auto& e = r.error();
       if (e.code() == Errc::kPermissionDenied) {
@@ -258,7 +325,7 @@ class HttpSink final : public api::Sink {
   }
 
   // Waits `delay`; false when the task stops meanwhile.
-  bool sleep(milliseconds delay) {
+  bool sleep(milliseconds delay) const {
     std::mutex mu;
     std::condition_variable_any cv;
     std::unique_lock lock(mu);
@@ -281,10 +348,9 @@ class HttpSink final : public api::Sink {
   api::SinkContext context_;
   http::Headers headers_;  // every request's: http.headers.* and Authorization
   std::map<BatchKey, Batch> batches_;
+  std::vector<Sealed> sealed_;  // closed batches not delivered yet, in the order they closed
   std::string separator_;
-  std::string doc_;      // the record being encoded
-  std::string body_;     // the request being sent
-  std::string gzipped_;  // its gzip form
+  std::string doc_;  // the record being encoded
 };
 
 }  // namespace

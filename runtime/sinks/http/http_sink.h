@@ -29,7 +29,9 @@ api::SinkPlugin http_sink_plugin();
 //    target's answer; the others are delivered.
 //  - Header values and credentials never appear in messages; URLs without their query string.
 // Caveats
-//  - Requests are sent one at a time, on the sink thread.
+//  - Requests are sent when put() or flush() closes batches: one at a time on the sink thread, or
+//    with max_in_flight > 1 (rockset) those of different partitions on that many threads, each
+//    partition's in order.
 //  - A batch cut by time (a flush) is re-formed differently by a replay; only document ids make
 //    those replays replace (at least once otherwise).
 Result<std::unique_ptr<api::Sink>> make_sink(Settings settings, const api::SinkContext& context);

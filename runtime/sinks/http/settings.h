@@ -44,6 +44,9 @@ struct Settings {
   std::string idempotency_header = "Idempotency-Key";  // empty: none sent
   DocumentId document_id = DocumentId::kNone;
   std::string document_id_field = "_id";
+  // Requests in flight at once, each for another partition (rockset.task.threads); 1: one at a
+  // time, on the sink thread.
+  size_t max_in_flight = 1;
 };
 
 const api::ConfigDef& config_def();

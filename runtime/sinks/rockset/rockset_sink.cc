@@ -64,8 +64,8 @@ const api::ConfigDef& config_def() {
               .validator = v::range(1, 256),
               .allowed = "[1,...,256]",
               .importance = api::Importance::kMedium,
-              .documentation = "Accepted for compatibility: kconnect sends one request at a time "
-                               "per task (scale with tasks.max).",
+              .documentation = "Requests a task sends at once, each for another topic partition "
+                               "(the batches of one partition go in order).",
               .group = "Rockset"});
     d.define({.name = "rockset.retry.backoff.ms",
               .type = api::ConfigType::kInt,
@@ -116,6 +116,7 @@ api::SinkPlugin rockset_sink_plugin() {
             "Authorization",
             "Basic " + base64::encode(config.get_string("rockset.integration.key") + ":"));
         s.max_records = static_cast<size_t>(config.get_int("rockset.batch.size"));
+        s.max_in_flight = static_cast<size_t>(config.get_int("rockset.task.threads"));
         s.max_bytes = kMaxRequestBytes;
         s.linger = std::chrono::milliseconds(0);  // the worker's offset.flush.interval.ms
         s.retry_max = -1;

@@ -96,6 +96,13 @@ void FakeHttpTarget::on_stored(std::function<void()> hook) {
 }
 
 http::Response FakeHttpTarget::ingest(const http::Request& request, bool receiver) {
+  int now = ++in_flight_;
+  for (int seen = max_in_flight_; now > seen && !max_in_flight_.compare_exchange_weak(seen, now);) {
+  }
+  struct Leave {
+    std::atomic<int>& count;
+    ~Leave() { --count; }
+  } leave{in_flight_};
   Received received{std::string(http::to_string(request.method)),
                     request.path,
                     {},

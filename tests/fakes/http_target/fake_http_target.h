@@ -81,6 +81,8 @@ class FakeHttpTarget {
   std::vector<std::string> rows() const;  // CSV rows
   size_t idempotent_replays() const { return replays_; }
   size_t documents_received() const { return received_; }  // stored or replacing, kept or not
+  int in_flight() const { return in_flight_; }             // requests being handled now
+  int max_in_flight() const { return max_in_flight_; }     // the most at once so far
 
   // The next `count` requests that would be stored get `status` (with Retry-After when given).
   void fail_next(int count, int status, std::optional<int> retry_after_seconds = std::nullopt);
@@ -96,6 +98,7 @@ class FakeHttpTarget {
   std::unique_ptr<http::Server> server_;
   std::atomic<size_t> replays_{0};
   std::atomic<size_t> received_{0};
+  std::atomic<int> in_flight_{0}, max_in_flight_{0};
   mutable std::mutex mu_;
   std::vector<Received> requests_;
   std::vector<nlohmann::json> documents_;

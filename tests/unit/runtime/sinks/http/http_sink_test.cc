@@ -6,7 +6,9 @@
 
 #include <algorithm>
 #include <deque>
+#include <map>
 #include <set>
+#include <thread>
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -416,6 +418,45 @@ TEST_F(HttpSinkTest, RocksetSendsItsReceiversBody) {
             json::parse(R"({"document":{},"key":null,"partition":0,"offset":2,
                             "log_append_time":1700000000002})"));
   EXPECT_EQ(target_->kafka_messages().size(), 3u);
+}
+
+// rockset.task.threads: batches of different partitions are sent at once, each partition's in
+// order. The endpoint holds stored requests until two have been in flight at once (or 10 s).
+TEST_F(HttpSinkTest, RocksetSendsPartitionsInParallelEachInOrder) {
+  auto s = sink({{"rockset.apiserver.url", target_->base_url()},
+                 {"rockset.integration.key", "kafka_key"},
+                 {"rockset.batch.size", "2"},
+                 {"rockset.task.threads", "4"}},
+                "rockset");
+  target_->on_stored([this] {
+    auto deadline = std::chrono::steady_clock::now() + 10s;
+    while (target_->max_in_flight() < 2 && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(1ms);
+  });
+  std::vector<api::SinkRecord> batch;
+  for (int32_t p = 0; p < 4; ++p) {
+    for (int64_t o = 0; o < 6; ++o) {
+      auto r = record(o, fmt::format(R"({{"p":{},"o":{}}})", p, o), std::nullopt, "events");
+      r.partition = r.original_partition = p;
+      batch.push_back(std::move(r));
+    }
+  }
+  ASSERT_TRUE(s->put(batch));
+  ASSERT_TRUE(s->flush({}));
+  target_->on_stored(nullptr);
+  EXPECT_GE(target_->max_in_flight(), 2);
+  EXPECT_EQ(target_->kafka_messages().size(), 24u);
+  std::map<int, int64_t> last;  // per partition, the last offset seen in arrival order
+  for (const auto& r : target_->requests()) {
+    for (const auto& m : json::parse(r.body)["kafka_messages"]) {
+      int p = m["partition"].get<int>();
+      int64_t o = m["offset"].get<int64_t>();
+      if (last.count(p)) {
+        EXPECT_GT(o, last[p]) << "partition " << p;
+      }
+      last[p] = o;
+    }
+  }
 }
 
 config::ValidationResult validate(api::RawConfig raw) {
