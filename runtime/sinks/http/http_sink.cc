@@ -187,11 +187,15 @@ class HttpSink final : public api::Sink {
 
   // Closes the batch at `end` (its documents, if any, wait in sealed_) and empties it.
   void seal(const BatchKey& key, Batch& batch, int64_t end) {
-    if (batch.documents.size() > 0) {
-      sealed_.push_back({key, batch.first_offset, end, std::move(batch.documents)});
-    }
+    size_t bytes = batch.documents.docs.size();
+    size_t count = batch.documents.size();
+    if (count > 0) sealed_.push_back({key, batch.first_offset, end, std::move(batch.documents)});
     batch.first_offset = -1;
     batch.documents = Documents{};
+    // The next batch will likely be as large: no regrowing from empty.
+    batch.documents.docs.reserve(bytes);
+    batch.documents.ends.reserve(count);
+    batch.documents.origins.reserve(count);
   }
 
   // Sends every sealed batch: one request each, the batches of one partition in order, those of
