@@ -25,6 +25,8 @@
 #include "libs/base/log.h"
 #include "libs/base/strings.h"
 #include "libs/http/detail/beast_stream.h"
+#include "libs/http/detail/head_gate.h"
+#include "libs/http/detail/request_head.h"
 #include "libs/http/detail/tls.h"
 #include "libs/http/detail/transport.h"
 #include "libs/http/detail/wire.h"
@@ -44,10 +46,10 @@ log::Logger& logger() {
   return l;
 }
 
-// Limits for the "lingering close" after an early error response: keep reading (and discarding)
-// what the client is still sending, so it sees our response rather than a reset.
-constexpr std::chrono::milliseconds kLingerTime{1000};
-constexpr size_t kLingerBytes = size_t{4} * 1024 * 1024;
+using detail::kLingerBytes;
+using detail::kLingerTime;
+// Connections accepted per turn of the acceptor loop (see accept_ready).
+constexpr int kAcceptBatch = 16;
 
 UniqueFd make_eventfd() { return UniqueFd(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)); }
 
@@ -163,7 +165,10 @@ struct Connection {
   bool idle = false;
   Clock::time_point idle_since;
   bool holds_slot = true;
-  std::string client_subject;  // of a verified TLS client certificate
+  bool reserved = false;        // admitted to a reserved place: served once, then closed
+  std::string preread;          // bytes the head gate read before the thread started
+  bool first_filtered = false;  // the gate ran the filter on the first request\'s head
+  std::string client_subject;   // of a verified TLS client certificate
   std::stop_source stop;
   std::thread thread;
 };
@@ -171,7 +176,13 @@ struct Connection {
 }  // namespace
 
 struct Server::Impl {
-  Impl(ServerOptions o, Router r) : options(std::move(o)), router(std::move(r)) {}
+  Impl(ServerOptions o, Router r)
+      : options(std::move(o)),
+        router(std::move(r)),
+        gate({.max_pending = options.max_pending_connections,
+              .max_pending_per_client = options.max_pending_per_client,
+              .max_header_bytes = options.max_header_bytes,
+              .header_timeout = options.header_timeout}) {}
   ~Impl() { stop(); }
 
   Status listen();
@@ -179,6 +190,15 @@ struct Server::Impl {
   // Accepts all pending connections; false when out of descriptors or memory.
   bool accept_ready();
   void reap_finished();
+  // A first request head from the gate: refused there, or given a place and a thread.
+  void admit(detail::HeadGate::Head head);
+  // Under mu: a place in the limits for a new connection from `host`, closing the longest-idle
+  // connection when needed; `reserved_path`: the request may take a reserved place (then
+  // `reserved` is set). The reason when there is none.
+  std::optional<std::string> take_slot(const std::string& host, bool reserved_path, bool& reserved);
+  // Under mu: registers the connection and starts its thread.
+  void start_connection(std::unique_ptr<Transport> transport, std::string remote, std::string host,
+                        std::string preread, bool reserved);
   // Under mu: the connection longest idle (of `host` when given), or nullptr.
   Connection* oldest_idle(const std::string* host) const;
   // Under mu: closes an idle connection to make room for a new one.
@@ -206,6 +226,8 @@ struct Server::Impl {
   uint16_t port = 0;
   std::thread acceptor;
   PeerMonitor monitor;
+  detail::HeadGate gate;  // acceptor thread only
+  std::atomic<uint64_t> threads_started{0};
 
   std::atomic<bool> stopping{false};
   std::atomic<uint64_t> accepted{0};
@@ -389,10 +411,21 @@ Status Server::Impl::listen() {
 }
 
 void Server::Impl::accept_loop() {
-  bool paused = false;  // out of descriptors: only wait for the wake-up, then retry
+  bool paused = false;  // out of descriptors: accept again after a wait or a finished connection
+  std::vector<pollfd> fds;
   for (;;) {
-    pollfd fds[2] = {{wake_fd.get(), POLLIN, 0}, {listen_fd.get(), POLLIN, 0}};
-    int n = ::poll(fds, paused ? 1 : 2, paused ? 200 : -1);
+    fds.clear();
+    fds.push_back({wake_fd.get(), POLLIN, 0});
+    fds.push_back({paused ? -1 : listen_fd.get(), POLLIN, 0});  // a negative fd is not polled
+    gate.poll_fds(fds);
+    auto deadline = gate.next_deadline();
+    if (paused) deadline = std::min(deadline, Clock::now() + std::chrono::milliseconds(200));
+    int timeout = -1;
+    if (deadline != detail::kNoDeadline) {
+      auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now());
+      timeout = static_cast<int>(std::clamp<int64_t>(left.count(), 0, 60'000));
+    }
+    int n = ::poll(fds.data(), fds.size(), timeout);
     if (n < 0 && errno != EINTR) {
       logger().error("poll failed; acceptor stops",
                      {{"server", options.name}, {"error", std::strerror(errno)}});
@@ -404,15 +437,19 @@ void Server::Impl::accept_loop() {
     if (stopping.load()) return;
     if (fds[0].revents != 0) reap_finished();
     if (n < 0) continue;  // EINTR
-    // After a pause (poll timed out or a connection finished, freeing a descriptor), accept
-    // again; the listening socket was not polled, so try it directly.
+    // The gate first: accepting may close its oldest connections, which would shift the fds.
+    for (auto& head : gate.collect(fds.data() + 2, fds.size() - 2)) admit(std::move(head));
+    // After a pause (timed out or a connection finished, freeing a descriptor), accept again; the
+    // listening socket was not polled, so try it directly.
     bool ready = paused || (fds[1].revents & POLLIN) != 0;
     paused = ready && !accept_ready();
   }
 }
 
 bool Server::Impl::accept_ready() {
-  for (;;) {
+  // A bounded batch: heads that arrived with the connections are read between batches, so a
+  // burst from one client does not push its own first connections out of the gate unread.
+  for (int batch = 0; batch < kAcceptBatch; ++batch) {
     int fd = ::accept4(listen_fd.get(), nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK);
     if (fd < 0) {
       if (errno == EINTR || errno == ECONNABORTED) continue;
@@ -429,56 +466,128 @@ bool Server::Impl::accept_ready() {
     auto transport = std::make_unique<Transport>(UniqueFd(fd));
     std::string remote = transport->remote_address();
     std::string host = remote.substr(0, remote.rfind(':'));
+    if (!tls) {  // the thread waits for a head that passes the filter and the limits: see admit
+      gate.add(std::move(transport), std::move(remote), std::move(host));
+      continue;
+    }
     std::lock_guard lock(mu);
-    // At a limit, the connection idle for longest makes room (of the same client for the
-    // per-client limit): a client that parks connections cannot lock others out. Only when every
-    // connection is busy with a request is the new one refused.
-    auto refuse = [&](std::string_view why, size_t limit) {
-      if (!tls) {
-        constexpr std::string_view kBusy =
-            "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
-        [[maybe_unused]] auto sent = ::send(fd, kBusy.data(), kBusy.size(), MSG_NOSIGNAL);
-      }
-      logger().warn(
-          "connection refused",
-          {{"server", options.name}, {"reason", why}, {"peer", remote}, {"limit", limit}});
-    };
-    auto same_host = per_host.find(host);
-    if (same_host != per_host.end() && same_host->second >= options.max_connections_per_client) {
-      Connection* victim = oldest_idle(&host);
-      if (!victim) {
-        refuse("too many connections from this client", options.max_connections_per_client);
-        continue;
-      }
-      evict(*victim);
+    bool reserved = false;
+    if (auto refused = take_slot(host, false, reserved)) {
+      logger().warn("connection refused",
+                    {{"server", options.name}, {"reason", *refused}, {"peer", remote}});
+      continue;  // closed: a TLS client cannot be told more before its handshake
     }
-    if (open >= options.max_connections) {
-      Connection* victim = oldest_idle(nullptr);
-      if (!victim) {
-        refuse("too many connections", options.max_connections);
-        continue;
-      }
-      evict(*victim);
-    }
-    auto conn = std::make_unique<Connection>();
-    conn->id = next_id++;
-    conn->remote = std::move(remote);
-    conn->host = std::move(host);
-    conn->transport = std::move(transport);
-    conn->idle = true;  // no request yet: evictable from the start
-    conn->idle_since = Clock::now();
-    ++open;
-    ++per_host[conn->host];
-    Connection* raw = conn.get();
-    connections.emplace(raw->id, std::move(conn));
+    start_connection(std::move(transport), std::move(remote), std::move(host), {}, false);
+  }
+  return true;
+}
+
+void Server::Impl::admit(detail::HeadGate::Head head) {
+  Request request;
+  request.remote_address = head.remote;
+  // Answered from the acceptor; the connection closes after it.
+  auto answer = [&](const Response& response) {
+    auto bytes = detail::format_response_head(
+        response.status, response.headers, {.content_length = response.body.size(), .close = true});
+    if (!bytes) return;  // the connection closes without an answer
+    if (request.method != Method::kHead) bytes->append(response.body);
+    gate.refuse(std::move(head), *bytes);
+  };
+  auto refuse = [&](int status, std::string_view message) {
+    answer(render_error(request, status, message));
+  };
+  detail::RequestParser parser;
+  parser.header_limit(static_cast<std::uint32_t>(options.max_header_bytes));
+  parser.body_limit(options.max_body_bytes);
+  boost::system::error_code ec;
+  auto end = head.bytes.find("\r\n\r\n");
+  size_t head_size = end == std::string::npos ? head.bytes.size() : end + 4;
+  parser.put(boost::asio::buffer(head.bytes.data(), head_size), ec);
+  if (!ec && !parser.is_header_done()) ec = bhttp::error::header_limit;  // no end of head in time
+  if (ec) {
+    auto refusal = detail::head_read_refusal(ec, options.max_header_bytes, options.max_body_bytes);
+    return refuse(refusal.status, refusal.message);
+  }
+  if (auto refusal = detail::to_request(parser, request)) {
+    return refuse(refusal->status, refusal->message);
+  }
+  if (const auto& filter = router.filter()) {
+    std::optional<Response> refused;
     try {
-      raw->thread = std::thread([this, raw] { run_connection(raw); });
-    } catch (const std::system_error& e) {
-      logger().error("cannot start connection thread",
-                     {{"server", options.name}, {"error", e.what()}});
-      release_slot(*raw);
-      connections.erase(raw->id);
+      refused = filter(request);
+    } catch (const std::exception& e) {
+      logger().error("filter failed", {{"server", options.name}, {"error", e.what()}});
+      refused = render_error(request, 500, "internal server error");
     }
+    if (refused) return answer(*refused);
+  }
+  bool reserved_path = std::find(options.reserved_paths.begin(), options.reserved_paths.end(),
+                                 request.path) != options.reserved_paths.end();
+  std::lock_guard lock(mu);
+  bool reserved = false;
+  if (auto refused = take_slot(head.host, reserved_path, reserved)) {
+    logger().warn("connection refused",
+                  {{"server", options.name}, {"reason", *refused}, {"peer", head.remote}});
+    return refuse(503, *refused);
+  }
+  start_connection(std::move(head.transport), std::move(head.remote), std::move(head.host),
+                   std::move(head.bytes), reserved);
+}
+
+std::optional<std::string> Server::Impl::take_slot(const std::string& host, bool reserved_path,
+                                                   bool& reserved) {
+  // At a limit, the connection idle for longest makes room (of the same client for the
+  // per-client limit): a client that parks connections cannot lock others out. Only when every
+  // connection is busy with a request is the new one refused.
+  auto same_host = per_host.find(host);
+  if (same_host != per_host.end() && same_host->second >= options.max_connections_per_client) {
+    Connection* victim = oldest_idle(&host);
+    if (!victim) {
+      return fmt::format("too many connections from this client (limit {})",
+                         options.max_connections_per_client);
+    }
+    evict(*victim);
+  }
+  size_t reserve = options.reserved_paths.empty()
+                       ? 0
+                       : std::min(options.reserved_connections, options.max_connections - 1);
+  if (open >= options.max_connections - reserve) {
+    if (Connection* victim = oldest_idle(nullptr)) {
+      evict(*victim);
+    } else if (reserved_path && open < options.max_connections) {
+      reserved = true;
+    } else {
+      return fmt::format("too many connections (limit {})", options.max_connections);
+    }
+  }
+  return std::nullopt;
+}
+
+void Server::Impl::start_connection(std::unique_ptr<Transport> transport, std::string remote,
+                                    std::string host, std::string preread, bool reserved) {
+  auto conn = std::make_unique<Connection>();
+  conn->id = next_id++;
+  conn->remote = std::move(remote);
+  conn->host = std::move(host);
+  conn->transport = std::move(transport);
+  conn->first_filtered = !preread.empty();
+  conn->preread = std::move(preread);
+  conn->reserved = reserved;
+  conn->idle = conn->preread.empty();  // no request yet: evictable from the start
+  conn->idle_since = Clock::now();
+  ++open;
+  ++per_host[conn->host];
+  Connection* raw = conn.get();
+  connections.emplace(raw->id, std::move(conn));
+  threads_started.fetch_add(1);  // before the thread runs: a test may see its answer first
+  try {
+    raw->thread = std::thread([this, raw] { run_connection(raw); });
+  } catch (const std::system_error& e) {
+    threads_started.fetch_sub(1);
+    logger().error("cannot start connection thread",
+                   {{"server", options.name}, {"error", e.what()}});
+    release_slot(*raw);
+    connections.erase(raw->id);
   }
 }
 
@@ -564,6 +673,12 @@ void Server::Impl::serve(Connection& conn) {
     conn.client_subject = t.peer_subject();
   }
   boost::beast::flat_buffer buffer;
+  if (!conn.preread.empty()) {  // the first request's head (and more), read by the gate
+    auto copied = boost::asio::buffer_copy(buffer.prepare(conn.preread.size()),
+                                           boost::asio::buffer(conn.preread));
+    buffer.commit(copied);
+    conn.preread = std::string();
+  }
   bool first = true;
   while (!linger && !stopping.load()) {
     if (buffer.size() == 0) {
@@ -576,6 +691,13 @@ void Server::Impl::serve(Connection& conn) {
     if (!serve_request(conn, buffer, linger)) break;
   }
   if (t.interrupted()) return;
+  {
+    // The place is free before the client sees the close: a client that reconnects at once
+    // (a probe on its reserved place) finds it free. A lingering close holds no place.
+    std::lock_guard lock(mu);
+    conn.idle = false;
+    release_slot(conn);
+  }
   t.shutdown_write();
   if (!linger) return;
   t.discard_input(Clock::now() + kLingerTime, kLingerBytes);
@@ -596,75 +718,27 @@ bool Server::Impl::serve_request(Connection& conn, boost::beast::flat_buffer& bu
   Request request;
   request.remote_address = conn.remote;
   request.client_cert_subject = conn.client_subject;
-  auto refuse = [&](int status, std::string_view message, bool http11) {
-    StreamImpl out(*this, conn, false, http11, false);
-    out.send(render_error(request, status, message));
+  auto refuse = [&](const detail::HeadRefusal& refusal) {
+    StreamImpl out(*this, conn, false, refusal.http11, false);
+    out.send(render_error(request, refusal.status, refusal.message));
     linger = true;
     return false;
   };
   if (ec) {
     if (ec == bhttp::error::end_of_stream || stream.last_error() != IoError::kNone) return false;
-    if (ec == bhttp::error::body_limit) {  // Content-Length says too much: refuse unread
-      return refuse(413, fmt::format("request body exceeds {} bytes", options.max_body_bytes),
-                    true);
-    }
-    if (ec == bhttp::error::header_limit) {
-      return refuse(431, fmt::format("request header exceeds {} bytes", options.max_header_bytes),
-                    true);
-    }
-    return refuse(400, fmt::format("malformed request: {}", ec.message()), true);
+    return refuse(detail::head_read_refusal(ec, options.max_header_bytes, options.max_body_bytes));
   }
-
+  if (auto refusal = detail::to_request(parser, request)) return refuse(*refusal);
   auto& message = parser.get();
   bool http11 = message.version() >= 11;
-  request.target = std::string(detail::std_view(message.target()));
-  for (const auto& field : message) {
-    request.headers.add(std::string(detail::std_view(field.name_string())),
-                        std::string(detail::std_view(field.value())));
-  }
-  auto method = parse_method(detail::std_view(message.method_string()));
-  if (!method) {
-    return refuse(
-        501, fmt::format("method {} is not implemented", detail::std_view(message.method_string())),
-        http11);
-  }
-  request.method = *method;
-  // RFC 9112 §6.1: a server that receives a transfer coding it does not understand answers 501
-  // and closes the connection; reading such a body as empty would run its bytes as the next
-  // request (request smuggling). Only "chunked" is implemented.
-  for (const auto& field : message) {
-    if (field.name() != bhttp::field::transfer_encoding) continue;
-    for (auto coding : strings::split(detail::std_view(field.value()), ',')) {
-      if (!strings::iequals(strings::trim(coding), "chunked")) {
-        return refuse(501,
-                      fmt::format("transfer coding '{}' is not implemented (only chunked is)",
-                                  strings::trim(coding)),
-                      http11);
-      }
-    }
-  }
-  std::string_view target = request.target;
-  auto query_start = target.find('?');
-  std::string_view raw_path = target.substr(0, query_start);
-  if (raw_path.empty() || raw_path.front() != '/') {
-    return refuse(400, "request target must be an absolute path", http11);
-  }
-  auto path = percent_decode(raw_path);
-  auto query = query_start == std::string_view::npos ? Result<QueryParams>(QueryParams{})
-                                                     : parse_query(target.substr(query_start + 1));
-  if (!path || !query) {
-    return refuse(400,
-                  fmt::format("malformed request target: {}",
-                              (!path ? path.error() : query.error()).message()),
-                  http11);
-  }
-  request.path = std::move(*path);
-  request.query = std::move(*query);
+  std::string_view raw_path = std::string_view(request.target).substr(0, request.target.find('?'));
 
   // The filter (authentication, read-only mode) sees the head only: a request it refuses never
   // gets its body read, so an unauthenticated client cannot make the server buffer bodies. The
   // unread body is not skipped: the connection closes after the answer.
-  if (const auto& filter = router.filter()) {
+  // The first request of a connection from the gate was filtered there: once per request.
+  bool filtered = std::exchange(conn.first_filtered, false);
+  if (const auto& filter = router.filter(); filter && !filtered) {
     std::optional<Response> refused;
     try {
       refused = filter(request);
@@ -674,8 +748,8 @@ bool Server::Impl::serve_request(Connection& conn, boost::beast::flat_buffer& bu
     }
     if (refused) {
       bool body_unread = !parser.is_done();
-      bool keep_alive =
-          !body_unread && options.keep_alive && message.keep_alive() && !stopping.load();
+      bool keep_alive = !body_unread && options.keep_alive && !conn.reserved &&
+                        message.keep_alive() && !stopping.load();
       StreamImpl out(*this, conn, request.method == Method::kHead, http11, keep_alive);
       out.send(*refused);
       if (body_unread) linger = true;
@@ -692,16 +766,17 @@ bool Server::Impl::serve_request(Connection& conn, boost::beast::flat_buffer& bu
     t.set_deadline(detail::deadline_after(options.body_timeout));
     bhttp::read(stream, buffer, parser, ec);
     if (ec == bhttp::error::body_limit) {
-      return refuse(413, fmt::format("request body exceeds {} bytes", options.max_body_bytes),
-                    http11);
+      return refuse(
+          {413, fmt::format("request body exceeds {} bytes", options.max_body_bytes), http11});
     }
     if (ec) {
       if (stream.last_error() != IoError::kNone) return false;
-      return refuse(400, fmt::format("malformed request body: {}", ec.message()), http11);
+      return refuse({400, fmt::format("malformed request body: {}", ec.message()), http11});
     }
   }
   request.body = std::move(parser.get().body());
-  bool keep_alive = options.keep_alive && message.keep_alive() && !stopping.load();
+  bool keep_alive =
+      options.keep_alive && !conn.reserved && message.keep_alive() && !stopping.load();
   return dispatch(conn, request, raw_path, keep_alive, http11, started);
 }
 
@@ -763,6 +838,7 @@ void Server::Impl::stop() {
   if (wake_fd.valid()) signal_eventfd(wake_fd.get());
   if (acceptor.joinable()) acceptor.join();
   listen_fd.reset();
+  gate.clear();
   std::vector<std::thread> threads;
   {
     std::lock_guard lock(mu);
@@ -793,9 +869,11 @@ Server::~Server() { stop(); }
 Result<std::unique_ptr<Server>> Server::start(ServerOptions options, Router router) {
   try {
     KC_RETURN_IF_ERROR(router.validate());
-    if (options.max_connections == 0 || options.max_connections_per_client == 0) {
+    if (options.max_connections == 0 || options.max_connections_per_client == 0 ||
+        options.max_pending_connections == 0 || options.max_pending_per_client == 0) {
       return make_error(Errc::kInvalidArgument,
-                        "max_connections and max_connections_per_client must be at least 1");
+                        "max_connections, max_connections_per_client, max_pending_connections and "
+                        "max_pending_per_client must be at least 1");
     }
     auto impl = std::make_unique<Impl>(std::move(options), std::move(router));
     if (const auto& tls = impl->options.tls) {
@@ -824,6 +902,8 @@ uint16_t Server::port() const { return impl_->port; }
 void Server::stop() { impl_->stop(); }
 
 uint64_t Server::accepted_connections() const { return impl_->accepted.load(); }
+
+uint64_t Server::connection_threads_started() const { return impl_->threads_started.load(); }
 
 size_t Server::active_connections() const {
   std::lock_guard lock(impl_->mu);

@@ -10,14 +10,20 @@
 //
 // Threading model: one acceptor thread, and one thread per open connection that reads a request,
 // runs the handler on that same thread, writes the response and loops while the connection is
-// kept alive. Handlers therefore may block (a streaming handler typically does, for minutes) and
-// run concurrently with each other. Each connection uses a few KiB plus an idle thread stack; the
-// design targets admin APIs, test servers and tens to hundreds of connections, not 10k.
+// kept alive. A plaintext connection gets its thread only once the head of its first request has
+// arrived and passed the router's filter (authentication) and the connection limits: until then
+// the acceptor holds it (detail/head_gate.h), so clients that connect and stay silent, send heads
+// slowly or without a valid token never hold a thread. Over TLS the handshake runs on the
+// connection's thread. Handlers therefore may block (a streaming handler typically does, for
+// minutes) and run concurrently with each other. Each connection uses a few KiB plus an idle thread
+// stack; the design targets admin APIs, test servers and tens to hundreds of connections, not 10k.
 //
 // Guarantees:
 // - The listening socket and every accepted socket are close-on-exec.
 // - Parked connections cannot lock clients out: at a connection limit the longest-idle connection
 //   makes room, and one client address holds at most max_connections_per_client connections.
+// - Requests for reserved_paths (a liveness probe's /health) are answered even when every other
+//   place is taken by busy connections: the last reserved_connections places are kept for them.
 // - A Transfer-Encoding other than chunked gets 501 and the connection closes (RFC 9112 §6.1).
 // - Request bodies above max_body_bytes get 413 (before the body is read when Content-Length says
 //   so, also answering "Expect: 100-continue" with 413 instead of 100), oversized headers 431,
@@ -36,6 +42,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "libs/base/error.h"
 #include "libs/http/router.h"
@@ -66,6 +73,15 @@ struct ServerOptions {
   // limit) is closed to make room; only when none is idle does the new one get 503 and close.
   size_t max_connections = 512;
   size_t max_connections_per_client = 128;
+  // Plaintext connections whose first request head has not arrived yet (they hold no thread and
+  // no place above). At a bound the oldest of them (of the same client) is closed.
+  size_t max_pending_connections = 1024;
+  size_t max_pending_per_client = 64;
+  // Paths whose requests may take the last `reserved_connections` places of max_connections,
+  // which other requests cannot (e.g. "/health", so the kubelet's probe is answered while a flood
+  // keeps every other place busy). A connection admitted that way is closed after one answer.
+  std::vector<std::string> reserved_paths;
+  size_t reserved_connections = 8;
   // From the first byte of a request to its last header line (also the TLS handshake).
   std::chrono::milliseconds header_timeout{10'000};
   // Receiving the body once the head arrived.
@@ -95,8 +111,11 @@ class Server {
 
   // Connections accepted since start (served or refused); for tests and metrics.
   uint64_t accepted_connections() const;
-  // Connections open right now.
+  // Connections open right now (holding a place in the limits, hence a thread).
   size_t active_connections() const;
+  // Connections that were given a thread since start: a plaintext connection only once its first
+  // request head passed the filter and the limits.
+  uint64_t connection_threads_started() const;
 
   // Internal: use start().
   struct Impl;

@@ -30,7 +30,11 @@ Result<std::unique_ptr<RestServer>> RestServer::start(const std::vector<std::str
   for (const auto& l : listeners) {
     KC_ASSIGN_OR_RETURN(auto listener, parse_listener(l));
     auto started = http::Server::start(
-        {.address = listener.address, .port = listener.port, .name = "rest"}, api.router());
+        {.address = listener.address,
+         .port = listener.port,
+         .reserved_paths = {"/health"},  // the liveness probe gets an answer during floods
+         .name = "rest"},
+        api.router());
     if (!started) return tl::unexpected(std::move(started).error().with_context("listener " + l));
     kc::log::get("kc.rest").info(
         "REST API listening",

@@ -112,11 +112,16 @@ class RestAbuseTest : public ::testing::Test {
     ::setrlimit(RLIMIT_NOFILE, &limit);
   }
 
-  void SetUp() override {
+  void SetUp() override { start_runtime(""); }
+
+  // Starts the runtime with `extra` worker properties (replacing a running one).
+  void start_runtime(const std::string& extra) {
+    runtime_.reset();
     testing::write_text(dir_.file("worker.properties"),
                         "bootstrap.servers=embedded\nlisteners=http://127.0.0.1:0\n"
                         "key.converter=org.apache.kafka.connect.storage.StringConverter\n"
-                        "value.converter=org.apache.kafka.connect.storage.StringConverter\n");
+                        "value.converter=org.apache.kafka.connect.storage.StringConverter\n" +
+                            extra);
     testing::write_text(dir_.file("sink.properties"),
                         "name=quiet\nconnector.class=null\ntopics=abuse\ntasks.max=1\n");
     runtime_ = std::make_unique<Process>(
@@ -152,6 +157,7 @@ class RestAbuseTest : public ::testing::Test {
   }
 
   long peak_kib() { return testing::peak_resident_kib(runtime_->pid()); }
+  long threads() { return testing::thread_count(runtime_->pid()); }
 
   testing::TempDir dir_;
   std::unique_ptr<Process> runtime_;
@@ -171,6 +177,7 @@ TEST_F(RestAbuseTest, ConnectionFloodsLeaveHealthAnswering) {
   for (auto& s : parked) s->read("[", 2s);  // each got its answer (or was closed to make room)
   expect_health_within_a_second("600 parked keep-alive connections");
 
+  long before_idle = threads();
   std::vector<std::unique_ptr<Socket>> idle;
   for (int i = 0; i < 2000; ++i) {
     auto s = std::make_unique<Socket>(port_, i % 2 ? "127.0.0.3" : "127.0.0.4");
@@ -178,6 +185,8 @@ TEST_F(RestAbuseTest, ConnectionFloodsLeaveHealthAnswering) {
     idle.push_back(std::move(s));
   }
   expect_health_within_a_second("2,000 idle connections");
+  // Connections that have sent nothing wait in the acceptor, not on threads of their own.
+  EXPECT_LE(threads(), before_idle + 2) << "threads before the idle flood: " << before_idle;
   // A client that sends requests on its kept-alive connection is served throughout.
   auto client = http::Client::create({.base_url = fmt::format("http://127.0.0.1:{}", port_)});
   ASSERT_TRUE(client);
@@ -186,6 +195,59 @@ TEST_F(RestAbuseTest, ConnectionFloodsLeaveHealthAnswering) {
     ASSERT_TRUE(r) << r.error().message();
     EXPECT_EQ(r->status, 200);
   }
+}
+
+// Connections that keep every place busy (a head promising a body that never comes holds its
+// thread for the body timeout, 60 s) locked /health out; the last places are kept for it.
+TEST_F(RestAbuseTest, BusyConnectionsLeaveThePlacesReservedForHealth) {
+  std::vector<std::unique_ptr<Socket>> busy;
+  for (int i = 0; i < 600; ++i) {  // 100 per client address: under the per-client limit (128)
+    auto source = fmt::format("127.0.0.{}", 2 + i / 100);
+    auto s = std::make_unique<Socket>(port_, source.c_str());
+    ASSERT_TRUE(s->ok()) << i;
+    ASSERT_TRUE(
+        s->send("POST /connectors HTTP/1.1\r\nHost: x\r\nContent-Type: application/json"
+                "\r\nContent-Length: 100\r\n\r\n"));
+    busy.push_back(std::move(s));
+  }
+  // Every other place is taken: a new request for anything but /health is refused...
+  ASSERT_TRUE(eventually([&] {
+    Socket probe(port_, "127.0.0.9");
+    probe.send("GET /connectors HTTP/1.1\r\nHost: x\r\n\r\n");
+    return probe.read("\r\n", 2s).starts_with("HTTP/1.1 503 ");
+  }));
+  // ...and /health is answered, on a new connection each time as a kubelet probes.
+  for (int i = 0; i < 3; ++i) expect_health_within_a_second("every other place busy");
+}
+
+// An unauthenticated flood: each request is refused on its head, before its connection gets a
+// thread, and no refused connection stays open holding one.
+TEST_F(RestAbuseTest, UnauthenticatedRequestsGetNoThread) {
+  testing::write_text(dir_.file("token"), "s3cret\n");
+  start_runtime("kconnect.rest.auth.token.file=" + dir_.file("token") + "\n");
+  long before = threads();
+  std::vector<std::unique_ptr<Socket>> refused;
+  for (int i = 0; i < 1000; ++i) {
+    auto source = fmt::format("127.0.0.{}", 2 + i % 8);
+    auto s = std::make_unique<Socket>(port_, source.c_str());
+    ASSERT_TRUE(s->ok()) << i;
+    ASSERT_TRUE(s->send("GET /connectors HTTP/1.1\r\nHost: x\r\n\r\n"));
+    refused.push_back(std::move(s));
+  }
+  for (auto& s : refused) {
+    auto reply = s->read("", 5s);
+    ASSERT_TRUE(reply.starts_with("HTTP/1.1 401 ")) << reply;
+    EXPECT_TRUE(s->closed());
+  }
+  EXPECT_LE(threads(), before + 2) << "threads before the flood: " << before;
+  expect_health_within_a_second("after 1,000 unauthenticated requests");
+  auto client = http::Client::create(
+      {.base_url = fmt::format("http://127.0.0.1:{}", port_),
+       .bearer_token = []() -> Result<std::string> { return std::string("s3cret"); }});
+  ASSERT_TRUE(client);
+  auto r = (*client)->request(http::Method::kGet, "/connectors");
+  ASSERT_TRUE(r) << r.error().message();
+  EXPECT_EQ(r->status, 200);
 }
 
 // 6 MB of '[' cost ~210 MB while refused (4 at once: 1.07 GB).

@@ -115,6 +115,7 @@ long proc_status_kib(pid_t pid, const std::string& field) {
 
 long resident_kib(pid_t pid) { return proc_status_kib(pid, "VmRSS:"); }
 long peak_resident_kib(pid_t pid) { return proc_status_kib(pid, "VmHWM:"); }
+long thread_count(pid_t pid) { return proc_status_kib(pid, "Threads:"); }
 
 // The build and source trees this test support was compiled for; the environment variables of
 // the same names override them (to point a benchmark at another build, say).

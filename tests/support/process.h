@@ -59,6 +59,8 @@ std::optional<uint16_t> logged_rest_port(const Process& process);
 long resident_kib(pid_t pid);
 // Its peak resident set size so far (VmHWM), in KiB.
 long peak_resident_kib(pid_t pid);
+// Its number of threads (Threads: in /proc/<pid>/status).
+long thread_count(pid_t pid);
 
 // The path of a program built in this tree (<build>/bin/<name>; $KC_BINARY_DIR overrides <build>).
 std::string built_program(const std::string& name);

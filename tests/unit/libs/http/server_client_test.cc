@@ -529,7 +529,8 @@ TEST(HttpServerClientTest, StopWithOpenConnectionsReturnsPromptly) {
     done.notify();
   });
   ASSERT_TRUE(log.wait_for(1));
-  ASSERT_TRUE(eventually([&] { return server->active_connections() == 3; }));
+  // The pooled and the streaming connection hold threads; the silent one waits in the acceptor.
+  ASSERT_TRUE(eventually([&] { return server->active_connections() == 2; }));
 
   auto start = Clock::now();
   server->stop();
@@ -652,7 +653,9 @@ TEST(HttpServerClientTest, RefusesConnectionsBeyondTheLimitWith503WhenNoneIsIdle
   RawSocket first(server->port());
   ASSERT_TRUE(first.send("GET /block HTTP/1.1\r\nHost: x\r\n\r\n"));
   ASSERT_TRUE(entered.wait_for());
+  // The refusal comes when the head has arrived (a silent connection holds no place: see below).
   RawSocket second(server->port());
+  ASSERT_TRUE(second.send("GET /echo HTTP/1.1\r\nHost: x\r\n\r\n"));
   EXPECT_TRUE(second.read_all().starts_with("HTTP/1.1 503 "));
   release.notify();
   EXPECT_TRUE(first.read_until("done").starts_with("HTTP/1.1 200 "));
@@ -671,7 +674,13 @@ TEST(HttpServerClientTest, IdleConnectionsMakeRoomAtTheLimit) {
   }
   for (int i = 0; i < 20; ++i) parked.push_back(std::make_unique<RawSocket>(server->port()));
   auto client = make_client(server->port());
-  for (int i = 0; i < 3; ++i) {
+  // The last parked connection becomes idle a moment after its answer was sent; until then every
+  // place is busy and the client gets 503.
+  ASSERT_TRUE(eventually([&] {
+    auto r = client->request(Method::kGet, "/echo");
+    return r && r->status == 200;
+  }));
+  for (int i = 0; i < 2; ++i) {
     auto r = client->request(Method::kGet, "/echo");
     ASSERT_TRUE(r) << r.error().to_string();
     EXPECT_EQ(r->status, 200);
@@ -693,13 +702,120 @@ TEST(HttpServerClientTest, OneClientAddressHoldsAtMostItsShareOfConnections) {
   }
   ASSERT_TRUE(entered.wait_for(2));
   auto third = socket_from("127.0.0.2", server->port());
-  ASSERT_TRUE(third);
+  ASSERT_TRUE(third && third->send("GET /echo HTTP/1.1\r\nHost: x\r\n\r\n"));
   EXPECT_TRUE(third->read_all().starts_with("HTTP/1.1 503 "));
   auto other = make_client(server->port());
   auto r = other->request(Method::kGet, "/echo");
   ASSERT_TRUE(r) << r.error().to_string();
   EXPECT_EQ(r->status, 200);
   release.notify();
+}
+
+// The bearer token is checked on the first head before a connection gets a thread: a flood of
+// unauthenticated requests, silent sockets and heads sent slowly costs no thread and no place.
+TEST(HttpServerClientTest, ConnectionsGetAThreadOnlyOnceTheirFirstHeadPassesTheFilter) {
+  Router router;
+  router.add(Method::kGet, "/echo", echo);
+  std::atomic<int> filtered{0};
+  router.set_filter([&filtered](const Request& r) -> std::optional<Response> {
+    ++filtered;
+    if (r.headers.get("Authorization") != "Bearer secret") {
+      return kafka_connect_error(r, 401, "missing or bad bearer token");
+    }
+    return std::nullopt;
+  });
+  auto server = start_server(std::move(router), {.max_connections = 2});
+  ASSERT_TRUE(server);
+  std::vector<std::unique_ptr<RawSocket>> silent;
+  std::vector<std::unique_ptr<RawSocket>> slow;
+  for (int i = 0; i < 20; ++i) {
+    silent.push_back(socket_from("127.0.0.3", server->port()));
+    slow.push_back(socket_from("127.0.0.2", server->port()));
+    ASSERT_TRUE(silent.back() && slow.back());
+    ASSERT_TRUE(slow.back()->send("GET /echo HTTP/1.1\r\nAuthorization: Bearer secret\r\n"));
+  }
+  for (int i = 0; i < 50; ++i) {
+    RawSocket anonymous(server->port());
+    ASSERT_TRUE(anonymous.send("GET /echo HTTP/1.1\r\nHost: x\r\n\r\n"));
+    auto answer = anonymous.read_all(5s);
+    ASSERT_TRUE(answer.starts_with("HTTP/1.1 401 ")) << answer;
+    EXPECT_NE(answer.find("missing or bad bearer token"), std::string::npos);
+  }
+  EXPECT_EQ(server->connection_threads_started(), 0u);
+  EXPECT_EQ(server->active_connections(), 0u);
+
+  // An authenticated client is served at once, with both places still free.
+  auto client =
+      make_client(server->port(),
+                  {.bearer_token = []() -> Result<std::string> { return std::string("secret"); }});
+  auto r = client->request(Method::kGet, "/echo");
+  ASSERT_TRUE(r) << r.error().to_string();
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(server->connection_threads_started(), 1u);
+
+  // A head completed byte by byte gets its thread when its last byte arrives.
+  ASSERT_TRUE(slow.front()->send("Host: x\r\n"));
+  ASSERT_TRUE(slow.front()->send("\r"));
+  ASSERT_TRUE(slow.front()->send("\n"));
+  EXPECT_TRUE(slow.front()->read_until("x-test=-").starts_with("HTTP/1.1 200 "));
+  EXPECT_EQ(server->connection_threads_started(), 2u);
+  EXPECT_EQ(filtered.load(), 52);  // once per request, though the gate and the thread both parse
+  ASSERT_TRUE(client->request(Method::kGet, "/echo"));  // a kept-alive connection's next request
+  EXPECT_EQ(filtered.load(), 53);
+}
+
+// Connections still sending their first head are bounded per client address and in total; at a
+// bound the oldest is closed, and other clients are served.
+TEST(HttpServerClientTest, PendingConnectionsAreBoundedPerClient) {
+  Router router;
+  router.add(Method::kGet, "/echo", echo);
+  auto server = start_server(std::move(router), {.max_pending_per_client = 4});
+  ASSERT_TRUE(server);
+  std::vector<std::unique_ptr<RawSocket>> silent;
+  for (int i = 0; i < 10; ++i) {
+    silent.push_back(socket_from("127.0.0.2", server->port()));
+    ASSERT_TRUE(silent.back());
+  }
+  // The six oldest were closed without an answer (long before the 10 s header timeout)...
+  for (size_t i = 0; i < 6; ++i) EXPECT_EQ(silent[i]->read_all(5s), "") << i;
+  // ...and the four newest are still held: their heads are served.
+  for (size_t i = 6; i < 10; ++i) {
+    ASSERT_TRUE(silent[i]->send("GET /echo HTTP/1.1\r\nHost: x\r\n\r\n"));
+    EXPECT_TRUE(silent[i]->read_until("x-test=-").starts_with("HTTP/1.1 200 ")) << i;
+  }
+  auto r = make_client(server->port())->request(Method::kGet, "/echo");
+  ASSERT_TRUE(r) << r.error().to_string();
+  EXPECT_EQ(r->status, 200);
+}
+
+// The last places are kept for reserved paths (a liveness probe): with every other place busy,
+// /health is still answered, once per connection.
+TEST(HttpServerClientTest, ReservedPathsAreAnsweredWhenEveryOtherPlaceIsBusy) {
+  Event entered, release;
+  Router router = blocking_router(&entered, &release);
+  router.add(Method::kGet, "/health", [](const Request&) { return Response::text(200, "ok"); });
+  auto server = start_server(
+      std::move(router),
+      {.max_connections = 3, .reserved_paths = {"/health"}, .reserved_connections = 1});
+  ASSERT_TRUE(server);
+  std::vector<std::unique_ptr<RawSocket>> busy;
+  for (int i = 0; i < 2; ++i) {
+    busy.push_back(std::make_unique<RawSocket>(server->port()));
+    ASSERT_TRUE(busy.back()->send("GET /block HTTP/1.1\r\nHost: x\r\n\r\n"));
+  }
+  ASSERT_TRUE(entered.wait_for(2));
+  RawSocket third(server->port());
+  ASSERT_TRUE(third.send("GET /echo HTTP/1.1\r\nHost: x\r\n\r\n"));
+  EXPECT_TRUE(third.read_all().starts_with("HTTP/1.1 503 "));
+  for (int i = 0; i < 3; ++i) {
+    RawSocket probe(server->port());
+    ASSERT_TRUE(probe.send("GET /health HTTP/1.1\r\nHost: x\r\n\r\n"));
+    auto answer = probe.read_all();  // closed after the answer: the place is free again
+    EXPECT_TRUE(answer.starts_with("HTTP/1.1 200 ")) << answer;
+    EXPECT_NE(answer.find("Connection: close"), std::string::npos) << answer;
+  }
+  release.notify();
+  for (auto& b : busy) EXPECT_TRUE(b->read_until("done").starts_with("HTTP/1.1 200 "));
 }
 
 TEST(HttpServerClientTest, ExpectContinueSendsTheBodyAfter100) {
