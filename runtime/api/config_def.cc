@@ -136,9 +136,11 @@ bool is_sensitive_key(std::string_view key) {
       lower == "ssl.truststore.certificates" || lower == "ssl.keystore.certificate.chain") {
     return false;  // public certificates
   }
+  // The http sink's request headers carry API keys and signatures under any name.
+  if (strings::starts_with(lower, "http.headers.")) return true;
   for (std::string_view needle :
        {"password", "secret", "jaas", "ssl.key.pem", "ssl.keystore.key", "token", "credential",
-        "appkey", "apikey", "api.key", "private", "user.info"}) {
+        "appkey", "apikey", "api.key", "private", "user.info", "integration.key"}) {
     if (lower.find(needle) != std::string::npos) return true;
   }
   return false;

@@ -35,6 +35,13 @@ struct SinkPlugin {
   // `config` holds the whole connector configuration parsed against info.config_def().
   std::function<Result<std::unique_ptr<Sink>>(const Config& config, const SinkContext& context)>
       create;
+  // Optional: checks that need several keys at once (or keys under key_prefixes), appending
+  // issues that name their key. Runs at validation, before any task starts. Must not read files
+  // or the network.
+  std::function<void(const Config& config, std::vector<ConfigIssue>& issues)> validate;
+  // Key prefixes the sink reads besides its defined keys ("http.headers."): keys under them are
+  // not reported as unknown; `validate` checks them.
+  std::vector<std::string> key_prefixes;
 };
 
 struct ConverterPlugin {

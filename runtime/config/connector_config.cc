@@ -384,6 +384,7 @@ ValidationResult validate_connector(const WorkerConfig& worker, const api::RawCo
                        class_name, strings::join(known, ", "))});
     } else {
       cfg.sink_config = api::Config::parse(cfg.sink->info.config_def(), raw, issues);
+      if (cfg.sink->validate) cfg.sink->validate(cfg.sink_config, issues);
     }
   }
 
@@ -441,6 +442,12 @@ ValidationResult validate_connector(const WorkerConfig& worker, const api::RawCo
   for (const auto& [key, value] : raw) {
     if (connector_config_def().find(key)) continue;
     if (cfg.sink && cfg.sink->info.config_def().find(key)) continue;
+    bool sink_prefix = false;
+    if (cfg.sink) {
+      for (const auto& prefix : cfg.sink->key_prefixes)
+        sink_prefix = sink_prefix || strings::starts_with(key, prefix);
+    }
+    if (sink_prefix) continue;
     if (transforms::is_chain_key(key)) continue;
     bool passthrough = false;
     for (auto prefix : kPassthroughPrefixes)

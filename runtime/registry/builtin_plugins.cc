@@ -7,8 +7,10 @@
 #include "runtime/converters/string_converter.h"
 #include "runtime/sinks/file/file_sink.h"
 #include "runtime/sinks/kusto/kusto_sink.h"
+#include "runtime/sinks/http/http_sink.h"
 #include "runtime/sinks/null/null_sink.h"
 #include "runtime/sinks/postgres/postgres_sink.h"
+#include "runtime/sinks/rockset/rockset_sink.h"
 #include "runtime/sinks/starrocks/starrocks_sink.h"
 #include "runtime/transforms/plugins.h"
 
@@ -49,7 +51,8 @@ const Plugins& builtin() {
     p.sinks = {
         sink::file::file_sink_plugin(),         sink::null::null_sink_plugin(),
         sink::postgres::postgres_sink_plugin(), sink::starrocks::starrocks_sink_plugin(),
-        sink::kusto::kusto_sink_plugin(),
+        sink::kusto::kusto_sink_plugin(),       sink::http_sink::http_sink_plugin(),
+        sink::rockset::rockset_sink_plugin(),
     };
     p.converters = {
         converters::json_converter_plugin(),        converters::string_converter_plugin(),

@@ -1,9 +1,11 @@
 #pragma once
 
-// Batch labels: one per batch a sink sends, a pure function of what the batch holds, so that a
-// replay of the same offset range gets the same label and the target refuses it:
+// Batch labels: one per batch a sink sends, a pure function of what the batch holds, so a batch
+// sent again (a retry, a replay after a crash that re-forms it) carries the same label and the
+// target can refuse or replace it:
 //  - starrocks: the Stream Load label (StarRocks refuses "Label Already Exists"),
-//  - kusto: the ingest-by: extent tag with ingestIfNotExists (docs/sinks/kusto.md).
+//  - kusto: the ingest-by: extent tag with ingestIfNotExists (docs/sinks/kusto.md),
+//  - http: the idempotency key (docs/sinks/http.md).
 
 #include <cstdint>
 #include <string>
@@ -13,9 +15,9 @@ namespace kc::sink {
 
 struct BatchLabelParts {
   std::string_view connector;
-  std::string_view database;  // or any name the target scopes tables by
-  std::string_view table;
-  std::string_view topic;  // the original (consumed) topic
+  std::string_view database;  // or any name the target scopes tables by; "" when it has none
+  std::string_view table;     // where the batch goes (a table, the topic after transforms)
+  std::string_view topic;     // the original (consumed) topic
   int32_t partition = 0;
   int64_t first_offset = 0;  // the batch's first record
   int64_t end_offset = 0;    // after its last record

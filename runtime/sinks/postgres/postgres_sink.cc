@@ -5,55 +5,14 @@
 
 #include <fmt/format.h>
 
+#include "runtime/sinks/common/record_copy.h"
 #include "runtime/sinks/postgres/pg_writer.h"
 #include "runtime/sinks/postgres/table_mapping.h"
 
 namespace kc::sink::postgres {
 namespace {
 
-// What the dead-letter queue needs of a record once put() has returned (its bytes are borrowed
-// only during put): the original coordinates and the consumed bytes.
-struct Origin {
-  std::string topic;
-  int32_t partition = 0;
-  int64_t offset = 0;
-  int64_t timestamp = 0;
-  api::TimestampType timestamp_type = api::TimestampType::kNoTimestamp;
-  std::optional<std::string> raw_key;
-  std::optional<std::string> raw_value;
-  std::vector<std::pair<std::string, std::optional<std::string>>> raw_headers;
-
-  static Origin of(const api::SinkRecord& r) {
-    Origin o{std::string(r.original_topic), r.original_partition, r.original_offset, r.timestamp,
-             r.timestamp_type};
-    if (r.raw_key) o.raw_key.emplace(*r.raw_key);
-    if (r.raw_value) o.raw_value.emplace(*r.raw_value);
-    for (const auto& h : r.raw_headers) {
-      o.raw_headers.emplace_back(std::string(h.key),
-                                 h.value ? std::optional<std::string>(*h.value) : std::nullopt);
-    }
-    return o;
-  }
-
-  // A record viewing this origin's bytes, for the errant record reporter.
-  api::SinkRecord record() const {
-    api::SinkRecord r;
-    r.topic = topic;
-    r.partition = partition;
-    r.offset = offset;
-    r.timestamp = timestamp;
-    r.timestamp_type = timestamp_type;
-    r.original_topic = topic;
-    r.original_partition = partition;
-    r.original_offset = offset;
-    if (raw_key) r.raw_key = *raw_key;
-    if (raw_value) r.raw_value = *raw_value;
-    for (const auto& [k, v] : raw_headers) {
-      r.raw_headers.push_back({k, v ? std::optional<std::string_view>(*v) : std::nullopt});
-    }
-    return r;
-  }
-};
+using Origin = RecordCopy;
 
 class PostgresSink final : public api::Sink {
  public:

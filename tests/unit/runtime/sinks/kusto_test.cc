@@ -333,17 +333,5 @@ TEST_F(KustoClientTest, TableValidationNamesTheMissingTable) {
   EXPECT_NE(missing.error().message().find("db1.Nope"), std::string::npos);
 }
 
-TEST(GzipTest, RoundTripsAndRefusesGarbage) {
-  std::string data(100'000, 'x');
-  auto packed = gzip::compress(data);
-  EXPECT_LT(packed.size(), 1000u);
-  auto back = gzip::decompress(packed);
-  ASSERT_TRUE(back);
-  EXPECT_EQ(*back, data);
-  EXPECT_FALSE(gzip::decompress("not gzip"));
-  EXPECT_FALSE(gzip::decompress(packed.substr(0, packed.size() / 2)));
-  EXPECT_FALSE(gzip::decompress(packed, 1000));
-}
-
 }  // namespace
 }  // namespace kc::sink::kusto
