@@ -12,8 +12,8 @@
 #include <fmt/format.h>
 
 #include "libs/base/backoff.h"
-#include "libs/base/log.h"
 #include "libs/base/gzip.h"
+#include "libs/base/log.h"
 #include "libs/http/url.h"
 #include "runtime/sinks/common/batch_label.h"
 #include "runtime/sinks/common/http_target.h"
@@ -280,12 +280,13 @@ class HttpSink final : public api::Sink {
       headers.set("Content-Type", std::string(layout(settings_.format, "").content_type));
     }
     if (!settings_.idempotency_header.empty()) {
-      headers.set(settings_.idempotency_header, make_batch_label({.connector = context_.connector_name,
-                                                            .table = key.topic,
-                                                            .topic = key.partition.topic,
-                                                            .partition = key.partition.partition,
-                                                            .first_offset = batch.first,
-                                                            .end_offset = batch.end}));
+      headers.set(settings_.idempotency_header,
+                  make_batch_label({.connector = context_.connector_name,
+                                    .table = key.topic,
+                                    .topic = key.partition.topic,
+                                    .partition = key.partition.partition,
+                                    .first_offset = batch.first,
+                                    .end_offset = batch.end}));
     }
     std::string gzipped;
     std::string_view payload = body;

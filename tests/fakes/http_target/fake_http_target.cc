@@ -2,8 +2,8 @@
 
 #include <fmt/format.h>
 
-#include "libs/base/strings.h"
 #include "libs/base/gzip.h"
+#include "libs/base/strings.h"
 
 namespace kc::testing {
 namespace {
