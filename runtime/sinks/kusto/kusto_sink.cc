@@ -15,6 +15,7 @@
 #include "runtime/api/json.h"
 #include "runtime/sinks/common/batch_label.h"
 #include "runtime/sinks/common/probe.h"
+#include "runtime/sinks/common/record_copy.h"
 #include "runtime/sinks/kusto/aad.h"
 #include "runtime/sinks/kusto/ingest_client.h"
 #include "runtime/sinks/kusto/settings.h"
@@ -27,63 +28,13 @@ auto& logger() {
   return log;
 }
 
-// A record's consumed bytes, kept while its batch is not ingested, so that a batch Kusto
-// refuses can be handed to the errors.* policy (log, dead-letter queue) record by record.
-struct KeptRecord {
-  std::string topic;
-  int32_t partition = 0;
-  int64_t offset = 0;
-  int64_t timestamp = 0;
-  api::TimestampType timestamp_type = api::TimestampType::kNoTimestamp;
-  std::optional<std::string> key;
-  std::optional<std::string> value;
-  std::vector<std::pair<std::string, std::optional<std::string>>> headers;
-
-  static KeptRecord of(const api::SinkRecord& r) {
-    KeptRecord k{.topic = std::string(r.original_topic),
-                 .partition = r.original_partition,
-                 .offset = r.original_offset,
-                 .timestamp = r.timestamp,
-                 .timestamp_type = r.timestamp_type};
-    if (r.raw_key) k.key = std::string(*r.raw_key);
-    if (r.raw_value) k.value = std::string(*r.raw_value);
-    k.headers.reserve(r.raw_headers.size());
-    for (const auto& h : r.raw_headers) {
-      k.headers.emplace_back(
-          std::string(h.key),
-          h.value ? std::optional<std::string>(std::string(*h.value)) : std::nullopt);
-    }
-    return k;
-  }
-
-  // A record borrowing this copy's bytes, for the errant record reporter.
-  api::SinkRecord view() const {
-    api::SinkRecord r;
-    r.topic = topic;
-    r.partition = partition;
-    r.offset = offset;
-    r.timestamp = timestamp;
-    r.timestamp_type = timestamp_type;
-    r.original_topic = topic;
-    r.original_partition = partition;
-    r.original_offset = offset;
-    if (key) r.raw_key = *key;
-    if (value) r.raw_value = *value;
-    r.raw_headers.reserve(headers.size());
-    for (const auto& [name, v] : headers) {
-      r.raw_headers.push_back({name, v ? std::optional<std::string_view>(*v) : std::nullopt});
-    }
-    return r;
-  }
-};
-
 // The rows of one table from one partition not ingested yet.
 struct Batch {
   int64_t first_offset = -1;  // -1: empty
   int64_t end_offset = 0;     // after the last record seen (ingested or buffered)
   size_t rows = 0;
-  std::string body;  // one row per line
-  std::vector<KeptRecord> kept;
+  std::string body;              // one row per line
+  std::vector<RecordCopy> kept;  // with keep_records_: for the errors policy
 };
 
 struct BatchKey {
@@ -158,7 +109,7 @@ class KustoSink final : public api::Sink {
       batch.end_offset = record.original_offset + 1;
       if (!record.value.is_null()) {  // tombstones: no row
         append_row(batch, record.value);
-        if (keep_records_) batch.kept.push_back(KeptRecord::of(record));
+        if (keep_records_) batch.kept.push_back(RecordCopy::of(record));
       }
       if (batch.body.size() >= static_cast<size_t>(settings_.flush_size_bytes)) {
         KC_RETURN_IF_ERROR(ingest(key, batch));
@@ -293,7 +244,7 @@ class KustoSink final : public api::Sink {
     logger().error("batch not ingested; its records go to the error policy",
                    {{"tag", ib.tag}, {"table", ib.table}, {"error", s.error().message()}});
     for (const auto& kept : batch.kept) {
-      auto view = kept.view();
+      auto view = kept.record();
       KC_RETURN_IF_ERROR(report(view, s.error()));
     }
     return ok();
