@@ -55,14 +55,11 @@ struct Runtime {
 class BrokerTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    broker_ = new testing::KafkaBroker();
+    broker_ = std::make_unique<testing::KafkaBroker>();
     ::testing::Test::RecordProperty("broker_start_seconds",
                                     fmt::format("{:.1f}", broker_->start_seconds()));
   }
-  static void TearDownTestSuite() {
-    delete broker_;
-    broker_ = nullptr;
-  }
+  static void TearDownTestSuite() { broker_.reset(); }
 
   static const testing::KafkaBroker& broker() { return *broker_; }
 
@@ -99,8 +96,8 @@ class BrokerTest : public ::testing::Test {
     r.process = std::make_unique<Process>(
         std::vector<std::string>{runtime(), "standalone", worker, connector}, dir_.file(log));
     std::optional<uint16_t> port;
-    EXPECT_TRUE(eventually([&] { return (port = testing::logged_rest_port(*r.process)).has_value(); },
-                           30s))
+    EXPECT_TRUE(
+        eventually([&] { return (port = testing::logged_rest_port(*r.process)).has_value(); }, 30s))
         << r.process->err();
     if (!port) return r;
     auto client = http::Client::create({.base_url = fmt::format("http://127.0.0.1:{}", *port)});
@@ -111,8 +108,7 @@ class BrokerTest : public ::testing::Test {
 
   static int64_t committed(const std::string& group, const std::string& topic, int partitions) {
     int64_t total = 0;
-    for (auto [p, o] :
-         testing::committed_offsets(broker().plaintext(), group, topic, partitions)) {
+    for (auto [p, o] : testing::committed_offsets(broker().plaintext(), group, topic, partitions)) {
       if (o > 0) total += o;
     }
     return total;
@@ -132,11 +128,11 @@ class BrokerTest : public ::testing::Test {
     return seen;
   }
 
-  static testing::KafkaBroker* broker_;
+  static std::unique_ptr<testing::KafkaBroker> broker_;
   testing::TempDir dir_;
 };
 
-testing::KafkaBroker* BrokerTest::broker_ = nullptr;
+std::unique_ptr<testing::KafkaBroker> BrokerTest::broker_;
 
 // Delivery on the real broker: N records in, N out, with a kill -9 in the middle of the stream
 // and a restart; the group's committed offsets end at N.
@@ -145,8 +141,8 @@ TEST_F(BrokerTest, DeliversEveryRecordAcrossAKillDashNineAndARestart) {
   std::atomic<bool> killed{false};
   std::atomic<int> produced{0};
   std::jthread producer([&] {
-    auto prod = kafka::Producer::create({{"bootstrap.servers", broker().plaintext()},
-                                         {"linger.ms", "2"}});
+    auto prod =
+        kafka::Producer::create({{"bootstrap.servers", broker().plaintext()}, {"linger.ms", "2"}});
     ASSERT_TRUE(prod);
     int stop_at = -1;
     for (int i = 0; stop_at < 0 || i < stop_at; ++i) {
@@ -197,9 +193,9 @@ TEST_F(BrokerTest, DeliversEveryRecordAcrossAKillDashNineAndARestart) {
 TEST_F(BrokerTest, ConsumesThroughTheSslListenerWithAClientCertificate) {
   create_topic("mtls", 1);
   produce_seq("mtls", 500);
-  auto keystore = write("client-keystore.pem",
-                        testing::read_text(broker().client_certificate_file()) +
-                            testing::read_text(broker().client_key_file()));
+  auto keystore =
+      write("client-keystore.pem", testing::read_text(broker().client_certificate_file()) +
+                                       testing::read_text(broker().client_key_file()));
   auto worker = worker_file(broker().ssl(), fmt::format("security.protocol=SSL\n"
                                                         "ssl.truststore.type=PEM\n"
                                                         "ssl.truststore.location={}\n"
@@ -252,9 +248,10 @@ TEST_F(BrokerTest, AWrongPasswordFailsTheTaskAfterTheGraceWithTheBrokersReason) 
                                         broker().user()));
   auto out = dir_.file("refused.jsonl");
   auto started = std::chrono::steady_clock::now();
-  auto r = run(worker,
-               connector_file("refused-sink", "refused", out, "kconnect.auth.failure.grace.ms=2000\n"),
-               "refused");
+  auto r =
+      run(worker,
+          connector_file("refused-sink", "refused", out, "kconnect.auth.failure.grace.ms=2000\n"),
+          "refused");
   ASSERT_TRUE(r.rest);
   ASSERT_TRUE(eventually([&] { return r.task_state("refused-sink") == "FAILED"; }, 60s))
       << r.status("refused-sink").dump() << "\n"
@@ -325,7 +322,10 @@ TEST_F(BrokerTest, RestOffsetsEndpointsReadAlterAndDeleteTheGroupsOffsets) {
     return m;
   };
   ASSERT_TRUE(eventually(
-      [&] { return offsets_of() == std::map<int, int64_t>{{0, 100}, {1, 50}}; }, 30s))
+      [&] {
+        return offsets_of() == std::map<int, int64_t>{{0, 100}, {1, 50}};
+      },
+      30s))
       << r.get("/connectors/offsets-sink/offsets").dump();
 
   // Altering and deleting need a STOPPED connector (Kafka's rule).
@@ -335,8 +335,8 @@ TEST_F(BrokerTest, RestOffsetsEndpointsReadAlterAndDeleteTheGroupsOffsets) {
   auto stopped = r.rest->request(http::Method::kPut, "/connectors/offsets-sink/stop");
   ASSERT_TRUE(stopped);
   EXPECT_EQ(stopped->status, 204);
-  ASSERT_TRUE(eventually(
-      [&] { return r.status("offsets-sink")["connector"]["state"] == "STOPPED"; }, 30s));
+  ASSERT_TRUE(
+      eventually([&] { return r.status("offsets-sink")["connector"]["state"] == "STOPPED"; }, 30s));
 
   auto patched = r.rest->request(
       http::Method::kPatch, "/connectors/offsets-sink/offsets",

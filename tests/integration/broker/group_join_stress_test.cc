@@ -5,6 +5,7 @@
 // random moments of its start and must exit 0 every time.
 
 #include <atomic>
+#include <memory>
 #include <random>
 #include <thread>
 
@@ -29,17 +30,14 @@ using Clock = std::chrono::steady_clock;
 class GroupJoinStressTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    broker_ = new testing::KafkaBroker();
+    broker_ = std::make_unique<testing::KafkaBroker>();
     auto admin = kafka::Admin::create(broker_->plaintext_properties());
     ASSERT_TRUE(admin);
     ASSERT_TRUE((*admin)->create_topic("stress", 4, 1, 30s));
     testing::produce(broker_->plaintext(), "stress", 200,
                      [](int i) { return fmt::format(R"({{"seq":{}}})", i); });
   }
-  static void TearDownTestSuite() {
-    delete broker_;
-    broker_ = nullptr;
-  }
+  static void TearDownTestSuite() { broker_.reset(); }
 
   std::shared_ptr<const config::ConnectorConfig> connector(const std::string& name) const {
     std::vector<api::ConfigIssue> issues;
@@ -59,11 +57,11 @@ class GroupJoinStressTest : public ::testing::Test {
     return std::make_shared<const config::ConnectorConfig>(std::move(*r.config));
   }
 
-  static testing::KafkaBroker* broker_;
+  static std::unique_ptr<testing::KafkaBroker> broker_;
   testing::TempDir dir_;
 };
 
-testing::KafkaBroker* GroupJoinStressTest::broker_ = nullptr;
+std::unique_ptr<testing::KafkaBroker> GroupJoinStressTest::broker_;
 
 TEST_F(GroupJoinStressTest, ConnectorsRemovedAtRandomMomentsOfTheirJoinStopCleanly) {
   constexpr int kThreads = 4;
@@ -92,9 +90,14 @@ TEST_F(GroupJoinStressTest, ConnectorsRemovedAtRandomMomentsOfTheirJoinStopClean
         for (const auto& task : status->tasks) assigned = assigned || !task.partitions.empty();
         (assigned ? after_assignment : before_assignment).fetch_add(1);
         switch (action(rng)) {
-          case 1: (void)worker.pause_connector(name); break;
-          case 2: (void)worker.restart_task(name, 0); break;
-          default: break;
+          case 1:
+            (void)worker.pause_connector(name);
+            break;
+          case 2:
+            (void)worker.restart_task(name, 0);
+            break;
+          default:
+            break;
         }
         auto t0 = Clock::now();
         ASSERT_TRUE(worker.remove_connector(name));
@@ -131,9 +134,9 @@ TEST_F(GroupJoinStressTest, StandaloneRuntimeStoppedDuringItsStartExitsCleanly) 
                         fmt::format("name=sigterm-{}\nconnector.class=FileStreamSink\ntasks.max=2\n"
                                     "topics=stress\nfile={}\n",
                                     run, dir_.file(fmt::format("sigterm-{}.txt", run))));
-    testing::Process p({testing::built_program("kconnect-runtime"), "standalone", worker_file,
-                        connector_file},
-                       dir_.file(fmt::format("run{}", run)));
+    testing::Process p(
+        {testing::built_program("kconnect-runtime"), "standalone", worker_file, connector_file},
+        dir_.file(fmt::format("run{}", run)));
     std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms(rng)));
     p.signal(SIGTERM);
     auto status = p.wait(30s);
