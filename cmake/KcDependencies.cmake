@@ -7,9 +7,25 @@ find_package(nlohmann_json 3.10 REQUIRED)
 find_package(yaml-cpp REQUIRED)
 find_package(simdjson REQUIRED)
 find_package(Boost 1.74 REQUIRED)
-find_package(ZLIB REQUIRED)
-# librdkafka ships no CMake package on Debian.
+find_package(ZLIB REQUIRED)  # libs/base/gzip.h
+# librdkafka ships no CMake package on Debian. KC_RDKAFKA_PREFIX (./dev passes the librdkafka it
+# builds, docs/testing.md) is searched before the system's; a changed prefix finds it again.
+# Targets get an RPATH to it in the build tree (CMake adds one for a library outside the system's
+# directories), so the binaries run without LD_LIBRARY_PATH.
+set(KC_RDKAFKA_PREFIX "" CACHE PATH "A librdkafka installation to use before the system's")
+if(KC_RDKAFKA_PREFIX)
+  set(ENV{PKG_CONFIG_PATH} "${KC_RDKAFKA_PREFIX}/lib/pkgconfig:$ENV{PKG_CONFIG_PATH}")
+endif()
+if(NOT "${KC_RDKAFKA_PREFIX}" STREQUAL "${KC_RDKAFKA_PREFIX_FOUND}")
+  unset(__pkg_config_checked_RDKAFKA CACHE)
+  unset(pkgcfg_lib_RDKAFKA_rdkafka CACHE)
+  set(KC_RDKAFKA_PREFIX_FOUND "${KC_RDKAFKA_PREFIX}" CACHE INTERNAL "")
+endif()
 pkg_check_modules(RDKAFKA REQUIRED IMPORTED_TARGET rdkafka)
+if(RDKAFKA_VERSION VERSION_LESS 2.6.1)
+  message(WARNING "librdkafka ${RDKAFKA_VERSION}: SCRAM fails against Kafka 4.x brokers and a consumer "
+    "closed before its first assignment can abort the process (fixed in 2.3.0); ./dev builds 2.8.0")
+endif()
 # PCRE2 (libpcre2-dev): the Java regular expressions of the transforms.
 pkg_check_modules(PCRE2 REQUIRED IMPORTED_TARGET libpcre2-8)
 

@@ -2,7 +2,9 @@
 #
 #   kc_library(<name> SOURCES ... [DEPS ...] [PRIVATE_DEPS ...])
 #   kc_executable(<name> SOURCES ... [DEPS ...] [OUTPUT_NAME n])
-#   kc_test(<name> SOURCES ... [DEPS ...] [LABELS unit|integration|e2e] [TIMEOUT s])
+#   kc_test(<name> SOURCES ... [DEPS ...] [LABELS unit|integration|e2e|broker] [TIMEOUT s]
+#           [ONE_PROCESS])   ONE_PROCESS: one CTest test runs every test of the binary in one
+#                            process (a suite sharing an expensive fixture, such as a broker)
 #   kc_fuzz_target(<name> SOURCES ... [DEPS ...])   (KC_BUILD_FUZZ=ON, clang)
 #
 # Includes are rooted at the repository top (#include "libs/base/error.h").
@@ -66,7 +68,7 @@ function(kc_executable name)
 endfunction()
 
 function(kc_test name)
-  cmake_parse_arguments(ARG "" "TIMEOUT" "SOURCES;DEPS;LABELS" ${ARGN})
+  cmake_parse_arguments(ARG "ONE_PROCESS" "TIMEOUT" "SOURCES;DEPS;LABELS" ${ARGN})
   if(NOT ARG_LABELS)
     set(ARG_LABELS unit)
   endif()
@@ -77,7 +79,12 @@ function(kc_test name)
   kc_apply_common(${name})
   target_link_libraries(${name} PRIVATE ${ARG_DEPS} GTest::gtest GTest::gmock GTest::gtest_main)
   set_target_properties(${name} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${PROJECT_BINARY_DIR}/tests)
-  gtest_discover_tests(${name}
-    DISCOVERY_MODE PRE_TEST
-    PROPERTIES LABELS "${ARG_LABELS}" TIMEOUT ${ARG_TIMEOUT})
+  if(ARG_ONE_PROCESS)
+    add_test(NAME ${name} COMMAND ${name})
+    set_tests_properties(${name} PROPERTIES LABELS "${ARG_LABELS}" TIMEOUT ${ARG_TIMEOUT})
+  else()
+    gtest_discover_tests(${name}
+      DISCOVERY_MODE PRE_TEST
+      PROPERTIES LABELS "${ARG_LABELS}" TIMEOUT ${ARG_TIMEOUT})
+  endif()
 endfunction()

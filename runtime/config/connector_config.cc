@@ -334,6 +334,19 @@ const api::ConfigDef& connector_config_def() {
                   "How long the sink may stay behind before the task pauses its partitions "
                   "(and keeps polling, so the group membership is kept while the sink is stuck).",
               .group = "kconnect"});
+    d.define({.name = "kconnect.auth.failure.grace.ms",
+              .type = ConfigType::kLong,
+              .default_value = "60000",
+              .validator = v::at_least(0),
+              .allowed = "[0,...]",
+              .importance = Importance::kLow,
+              .documentation =
+                  "How long the consumer's authentication (SASL, the TLS handshake) may keep "
+                  "being refused before the task fails with the broker's reason: long enough for "
+                  "a credential rotation in flight (the new secret reaching the pod and its "
+                  "rollover). A record or a partition assignment ends the count; 0 fails the "
+                  "task at the first refusal.",
+              .group = "kconnect"});
     d.define({.name = "kconnect.flush.max.bytes",
               .type = ConfigType::kLong,
               .default_value = "16777216",
@@ -405,6 +418,8 @@ ValidationResult validate_connector(const WorkerConfig& worker, const api::RawCo
   cfg.flush_max_bytes = cfg.values.get_long("kconnect.flush.max.bytes");
   cfg.backpressure_pause_after =
       std::chrono::milliseconds(cfg.values.get_long("kconnect.backpressure.pause.after.ms"));
+  cfg.auth_failure_grace =
+      std::chrono::milliseconds(cfg.values.get_long("kconnect.auth.failure.grace.ms"));
 
   cfg.key_converter = resolve_converter("key", worker, cfg.values, plugins, issues);
   cfg.value_converter = resolve_converter("value", worker, cfg.values, plugins, issues);

@@ -63,6 +63,9 @@ struct ConnectorConfig {
   int64_t buffer_max_bytes = 8 << 20;
   int64_t flush_max_bytes = 16 << 20;
   std::chrono::milliseconds backpressure_pause_after{1000};
+  // kconnect.auth.failure.grace.ms: how long authentication may keep being refused before the
+  // task fails (SinkTask).
+  std::chrono::milliseconds auth_failure_grace{60000};
   ErrorSettings errors;
   ClientProperties dlq_producer;  // librdkafka properties of the dead-letter queue producer
   ClientProperties admin;         // librdkafka properties of the connector's admin client

@@ -151,6 +151,10 @@ struct SinkTask::Impl final : kafka::RebalanceListener {
   std::optional<Clock::time_point> first_record_at;
   std::string client_error;
   std::string last_client_reason;  // librdkafka's text of the last error callback
+  // Authentication refusals (SASL, TLS handshake) since the consumer last proved it gets through
+  // (a record, an assignment, a new consumer): when the first came, and the last one, explained.
+  std::optional<Clock::time_point> auth_refused_since;
+  std::string auth_refusal;
   uint64_t rollovers = 0;
   std::string rollover_error;
   uint64_t rollovers_resumed = 0;
@@ -183,6 +187,13 @@ struct SinkTask::Impl final : kafka::RebalanceListener {
       last_client_reason = reason;
     }
     auto hint = config::security::explain_client_error(reason, connector.consumer.security);
+    bool refused = hint || code == RD_KAFKA_RESP_ERR__AUTHENTICATION ||
+                   code == RD_KAFKA_RESP_ERR_SASL_AUTHENTICATION_FAILED;
+    if (refused) {
+      std::lock_guard lock(mu);
+      if (!auth_refused_since) auth_refused_since = Clock::now();
+      auth_refusal = hint.value_or(reason);
+    }
     if (!hint) return;
     {
       std::lock_guard lock(mu);
@@ -223,6 +234,7 @@ struct SinkTask::Impl final : kafka::RebalanceListener {
     {
       std::lock_guard lock(mu);
       assignment.insert(assignment.end(), partitions.begin(), partitions.end());
+      auth_refused_since.reset();  // the group coordinator accepted this member
     }
     if (partitions_paused) (void)consumer->pause(partitions);
   }
@@ -349,9 +361,13 @@ struct SinkTask::Impl final : kafka::RebalanceListener {
     // 4: the new consumer, from the connector's properties and the new material.
     auto props = base_properties;
     for (const auto& p : request.material_properties) props.emplace_back(p.name, p.value);
+    std::optional<Clock::time_point> refused_before;  // the old consumer's, kept on an abort
+    std::string refusal_before;
     {
       std::lock_guard lock(mu);
       last_client_reason.clear();
+      refused_before = auth_refused_since;
+      refusal_before = auth_refusal;
     }
     auto next = make_consumer(props);
     auto t_created = Clock::now();
@@ -370,6 +386,12 @@ struct SinkTask::Impl final : kafka::RebalanceListener {
         reason = last_client_reason;
       }
       next->reset();  // never subscribed: closing it does not touch the group
+      {
+        // The refused new material does not count against the old consumer, which goes on.
+        std::lock_guard lock(mu);
+        auth_refused_since = refused_before;
+        auth_refusal = refusal_before;
+      }
       abort_rollover("preflight_failed",
                      fmt::format("the new consumer could not reach the brokers: {}",
                                  reason.empty() ? reached.error().message() : explained(reason)),
@@ -397,6 +419,7 @@ struct SinkTask::Impl final : kafka::RebalanceListener {
       std::lock_guard lock(mu);
       ++rollovers;
       rollover_error.clear();
+      auth_refused_since.reset();  // the new consumer passed its pre-flight
     }
     probe.rollover("completed");
     auto ms = [](Clock::time_point a, Clock::time_point b) { return seconds_between(a, b) * 1e3; };
@@ -435,6 +458,19 @@ struct SinkTask::Impl final : kafka::RebalanceListener {
         .value_or(reason);
   }
 
+  // The task fails once the brokers kept refusing the consumer's authentication for
+  // kconnect.auth.failure.grace.ms (librdkafka would retry for ever, consuming nothing, while the
+  // task looked RUNNING); the trace carries the broker's reason, explained.
+  std::optional<Error> refused_too_long() {
+    std::lock_guard lock(mu);
+    if (!auth_refused_since || Clock::now() - *auth_refused_since < connector.auth_failure_grace)
+      return std::nullopt;
+    return Error(Errc::kPermissionDenied,
+                 fmt::format("the Kafka brokers refused the consumer's authentication for {} ms "
+                             "(kconnect.auth.failure.grace.ms): {}",
+                             connector.auth_failure_grace.count(), auth_refusal));
+  }
+
   void poll_loop() {
     // Nothing is consumed before the sink proved it reaches its target (Sink::check).
     Status subscribed = checked.get_future().get()
@@ -460,6 +496,10 @@ struct SinkTask::Impl final : kafka::RebalanceListener {
       auto polled = consumer->poll_batch(batch, max, settings.poll_timeout);
       if (!batch.empty()) {
         note_first_record_after_rollover();
+        {
+          std::lock_guard lock(mu);
+          auth_refused_since.reset();
+        }
         size_t bytes = 0;
         for (const auto& m : batch) bytes += m->len + m->key_len;
         probe.records_consumed->Increment(static_cast<double>(batch.size()));
@@ -467,6 +507,10 @@ struct SinkTask::Impl final : kafka::RebalanceListener {
       }
       if (!polled) {
         queue.push(Fail{polled.error()}, 0);
+        break;
+      }
+      if (auto refused = refused_too_long()) {
+        queue.push(Fail{std::move(*refused)}, 0);
         break;
       }
     }

@@ -55,9 +55,18 @@ std::optional<std::string> explain_client_error(std::string_view reason,
                      "must be in the broker's truststore",
                      identity);
   } else if (contains(reason, "certificate required")) {
-    hint =
-        "the broker requires a client certificate (mutual TLS): set ssl.keystore.location "
-        "(PKCS#12 or PEM) or ssl.keystore.certificate.chain with ssl.keystore.key";
+    // librdkafka >= 2.2 sends no client certificate when the broker's list of accepted CAs does
+    // not name its issuer, so an untrusted certificate reads as a missing one.
+    auto identity = identity_of(settings);
+    hint = identity.empty()
+               ? "the broker requires a client certificate (mutual TLS): set "
+                 "ssl.keystore.location (PKCS#12 or PEM) or ssl.keystore.certificate.chain with "
+                 "ssl.keystore.key"
+               : fmt::format(
+                     "the broker does not trust the client certificate in {}: its issuer "
+                     "must be in the broker's truststore (librdkafka sends no certificate the "
+                     "broker's accepted CAs do not name)",
+                     identity);
   } else if (contains(reason, "alert certificate expired")) {
     hint = fmt::format("the broker refused the client certificate in {} as expired",
                        identity_of(settings));
