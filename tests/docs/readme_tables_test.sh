@@ -24,11 +24,12 @@ git ls-files 'docs/decisions/*.md' | grep -q . && { grep -qF "](docs/decisions/)
 
 for file in README.md $(git ls-files 'docs/*.md'); do
   base=$(dirname "$file")
-  # [text](target) links that are not URLs or pure anchors.
+  # [text](target) links that are not URLs or pure anchors, outside `code spans` (a regular
+  # expression such as `[a-z]([a-z]*)` is not a link).
   while IFS= read -r target; do
     path=${target%%#*}
     [[ -z $path ]] && continue
     [[ -e "$base/$path" ]] || fail "$file links $target, which does not exist"
-  done < <(grep -oE '\]\([^)[:space:]]+\)' "$file" | sed -E 's/^\]\((.*)\)$/\1/' | grep -vE '^(https?|mailto):')
+  done < <(sed -E 's/`[^`]*`//g' "$file" | grep -oE '\]\([^)[:space:]]+\)' | sed -E 's/^\]\((.*)\)$/\1/' | grep -vE '^(https?|mailto):')
 done
 exit $status
