@@ -1,10 +1,11 @@
 // operator/controllers: the Applier's skip rule (writes that cannot change anything are not sent;
 // drift is rewritten) against the test API server.
 
+#include "operator/controllers/applier.h"
+
 #include <gtest/gtest.h>
 
 #include "libs/kube/client/client.h"
-#include "operator/controllers/applier.h"
 #include "tests/fakes/kube_apiserver/api_server.h"
 
 namespace kc::operator_controllers {

@@ -24,6 +24,7 @@ operator_api::KafkaConnector failed_connector(int32_t restarts, const std::strin
 
 TEST(AutoRestartTest, FollowsStrimzisBackoffSeries) {
   std::vector<int64_t> minutes;
+  minutes.reserve(10);
   for (int32_t n = 0; n < 10; ++n) minutes.push_back(auto_restart_backoff(n).count());
   EXPECT_EQ(minutes, (std::vector<int64_t>{0, 2, 6, 12, 20, 30, 42, 56, 60, 60}));
 }
