@@ -1,14 +1,11 @@
-// operator/controllers: the pure parts (autoRestart policy, Secret summaries) and the writer's
-// skip rule against the test API server.
+// operator/controllers: the pure parts (autoRestart policy, Secret summaries). What talks to the
+// test API server (the Applier's skip rule, status writes) is in tests/integration/operator/.
 
 #include <gtest/gtest.h>
 
 #include "libs/base/base64.h"
-#include "libs/kube/client/client.h"
-#include "operator/controllers/applier.h"
 #include "operator/controllers/auto_restart.h"
 #include "operator/controllers/secret_summary.h"
-#include "tests/fakes/kube_apiserver/api_server.h"
 #include "tests/support/test_certs.h"
 
 namespace kc::operator_controllers {
@@ -27,6 +24,7 @@ operator_api::KafkaConnector failed_connector(int32_t restarts, const std::strin
 
 TEST(AutoRestartTest, FollowsStrimzisBackoffSeries) {
   std::vector<int64_t> minutes;
+  minutes.reserve(10);
   for (int32_t n = 0; n < 10; ++n) minutes.push_back(auto_restart_backoff(n).count());
   EXPECT_EQ(minutes, (std::vector<int64_t>{0, 2, 6, 12, 20, 30, 42, 56, 60, 60}));
 }
@@ -78,33 +76,6 @@ TEST(SecretSummaryTest, KeepsKeysAndCertificateExpiryButNoValues) {
   EXPECT_EQ(info.certificates["ca.crt"][0].subject, "CN=summary-ca");
   EXPECT_EQ(info.certificates["ca.crt"][0].not_after.size(), 20u);  // 2026-12-21T10:00:00Z
   EXPECT_FALSE(info.certificates.count("password"));
-}
-
-TEST(ApplierTest, SkipsWritesThatCannotChangeAnythingAndRewritesDrift) {
-  auto api = fakes::kube::FakeApiServer::start();
-  ASSERT_TRUE(api);
-  kube::Config config;
-  config.server = (*api)->url();
-  auto client = kube::Client::create(config, {.field_manager = "kconnect-operator"});
-  ASSERT_TRUE(client);
-  Applier applier(**client);
-  kube::Object desired = {{"apiVersion", "v1"},
-                          {"kind", "ConfigMap"},
-                          {"metadata", {{"name", "c"}, {"namespace", "default"}}},
-                          {"data", {{"k", "v"}}}};
-  const auto& cms = kube::resources::config_maps();
-  ASSERT_TRUE(applier.apply(cms, desired, nullptr).value_or(false));
-  // The cache has not seen the object yet: nothing to write again.
-  EXPECT_FALSE(applier.apply(cms, desired, nullptr).value_or(true));
-  auto stored = std::make_shared<const kube::Object>(*(*client)->get(cms, "default", "c"));
-  EXPECT_FALSE(applier.apply(cms, desired, stored).value_or(true));
-  // Someone else changed it: written again.
-  ASSERT_TRUE((*client)->merge_patch(cms, "default", "c", {{"data", {{"k", "edited"}}}}));
-  auto edited = std::make_shared<const kube::Object>(*(*client)->get(cms, "default", "c"));
-  EXPECT_TRUE(applier.apply(cms, desired, edited).value_or(false));
-  EXPECT_EQ((*(*client)->get(cms, "default", "c"))["data"]["k"], "v");
-  EXPECT_EQ(applier.writes(), 2u);
-  EXPECT_EQ(applier.skipped(), 2u);
 }
 
 }  // namespace
