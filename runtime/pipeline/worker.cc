@@ -353,6 +353,25 @@ bool Worker::caught_up() const {
   return true;
 }
 
+std::vector<std::string> Worker::commit_all(std::chrono::milliseconds timeout) {
+  std::vector<std::string> uncommitted;
+  std::lock_guard lock(mu_);
+  for (const auto& [name, running] : connectors_) {
+    for (const auto& [id, task] : running->tasks) {
+      auto committed = task->commit_now(timeout);
+      for (const auto& p : task->status().partitions) {
+        if (p.delivered < 0 || p.committed >= p.delivered) continue;
+        uncommitted.push_back(fmt::format(
+            "{} task {} {}-{}: written up to offset {}, committed {}{}", name, id,
+            p.partition.topic, p.partition.partition, p.delivered,
+            p.committed < 0 ? std::string("none") : std::to_string(p.committed),
+            committed ? std::string() : fmt::format(" ({})", committed.error().message())));
+      }
+    }
+  }
+  return uncommitted;
+}
+
 void Worker::stop() {
   std::map<std::string, std::unique_ptr<Running>> all;
   {

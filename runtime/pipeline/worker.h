@@ -89,6 +89,12 @@ class Worker {
   // True when every connector has partitions assigned and all of them are caught up (every record
   // up to the high watermark given to the sink), like `kcat -e` reaching the end.
   bool caught_up() const;
+  // Asks every task to flush and commit now (SinkTask::commit_now, up to `timeout` each, one task
+  // after the other; other calls wait meanwhile) and returns what is still not committed: one
+  // line per partition whose records given to the sink are ahead of its committed offset,
+  // "<connector> task <id> <topic>-<partition>: written up to offset N, committed M (why)".
+  // Empty: every record handed to a sink is committed.
+  std::vector<std::string> commit_all(std::chrono::milliseconds timeout);
   // Immutable after construction, except the worker id (see set_worker_id).
   const std::string& bootstrap_servers() const { return context_.bootstrap_servers; }
   std::string worker_id() const;
