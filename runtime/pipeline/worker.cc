@@ -362,8 +362,8 @@ std::vector<std::string> Worker::commit_all(std::chrono::milliseconds timeout) {
       for (const auto& p : task->status().partitions) {
         if (p.delivered < 0 || p.committed >= p.delivered) continue;
         uncommitted.push_back(fmt::format(
-            "{} task {} {}-{}: written up to offset {}, committed {}{}", name, id,
-            p.partition.topic, p.partition.partition, p.delivered,
+            "{} task {} {}-{}: written to position {}, committed {}{}", name, id, p.partition.topic,
+            p.partition.partition, p.delivered,
             p.committed < 0 ? std::string("none") : std::to_string(p.committed),
             committed ? std::string() : fmt::format(" ({})", committed.error().message())));
       }

@@ -92,7 +92,8 @@ class Worker {
   // Asks every task to flush and commit now (SinkTask::commit_now, up to `timeout` each, one task
   // after the other; other calls wait meanwhile) and returns what is still not committed: one
   // line per partition whose records given to the sink are ahead of its committed offset,
-  // "<connector> task <id> <topic>-<partition>: written up to offset N, committed M (why)".
+  // "<connector> task <id> <topic>-<partition>: written to position N, committed M (why)"
+  // (positions: the next offset, as Kafka commits them; "none" when nothing is committed).
   // Empty: every record handed to a sink is committed.
   std::vector<std::string> commit_all(std::chrono::milliseconds timeout);
   // Immutable after construction, except the worker id (see set_worker_id).

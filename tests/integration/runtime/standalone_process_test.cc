@@ -409,7 +409,7 @@ TEST_F(StandaloneProcessTest, ExitWhenCaughtUpFailsNamingThePartitionsNotCommitt
   ASSERT_EQ(p.wait(90s), 1) << p.err();
   EXPECT_NE(p.err().find("error: flush, commit and exit: gave up after 2 s"), std::string::npos)
       << p.err();
-  for (auto partition : {"seq-0: written up to offset", "seq-1: written up to offset"}) {
+  for (auto partition : {"seq-0: written to position", "seq-1: written to position"}) {
     EXPECT_NE(p.err().find(partition), std::string::npos) << partition << "\n" << p.err();
   }
   EXPECT_NE(p.err().find("not committed: proc-sink task "), std::string::npos) << p.err();
