@@ -71,8 +71,8 @@ void Worker::install(Running& running, int id, Result<std::unique_ptr<SinkTask>>
   running.tasks[id] = std::move(*task);
 }
 
-Status Worker::add_connector(std::shared_ptr<const config::ConnectorConfig> config, bool paused,
-                             std::shared_ptr<ActiveTopics> topics) {
+Status Worker::add_connector(const std::shared_ptr<const config::ConnectorConfig>& config,
+                             bool paused, std::shared_ptr<ActiveTopics> topics) {
   if (has_connector(config->name))
     return make_error(Errc::kAlreadyExists, "Connector {} already exists", config->name);
   auto checked = config::security::check_material(config->consumer.security);
@@ -212,7 +212,7 @@ Status Worker::remove_connector(const std::string& name) {
     connectors_.erase(it);
   }
   std::vector<std::thread> stoppers;
-  for (auto& [id, t] : running->tasks) stoppers.emplace_back([&t] { t->stop(); });
+  for (auto& [id, t] : running->tasks) stoppers.emplace_back([&task = t] { task->stop(); });
   for (auto& s : stoppers) s.join();
   running->watcher.reset();  // after the tasks (ADR 0003)
   logger().info("connector stopped", {{"connector", name}});
@@ -380,7 +380,7 @@ void Worker::stop() {
   }
   std::vector<std::thread> stoppers;
   for (auto& [name, running] : all) {
-    for (auto& [id, t] : running->tasks) stoppers.emplace_back([&t] { t->stop(); });
+    for (auto& [id, t] : running->tasks) stoppers.emplace_back([&task = t] { task->stop(); });
   }
   for (auto& s : stoppers) s.join();
   for (auto& [name, running] : all) running->watcher.reset();

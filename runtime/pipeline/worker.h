@@ -65,8 +65,8 @@ class Worker {
   // be created is reported FAILED with its reason; the others run. kAlreadyExists when the
   // connector runs already. The connector's TLS material is read and checked first
   // (security::check_material): unusable material refuses the connector with that error.
-  Status add_connector(std::shared_ptr<const config::ConnectorConfig> config, bool paused = false,
-                       std::shared_ptr<ActiveTopics> topics = nullptr);
+  Status add_connector(const std::shared_ptr<const config::ConnectorConfig>& config,
+                       bool paused = false, std::shared_ptr<ActiveTopics> topics = nullptr);
   // Stops the connector's tasks (flush, commit, leave the group) and forgets them.
   Status remove_connector(const std::string& name);
   // Pauses / resumes every task of the connector (group membership is kept).
