@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <map>
+#include <regex>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -56,13 +57,13 @@ class StandaloneProcessTest : public ::testing::Test {
                  testing::process_worker_properties(cluster_->bootstrap_servers()));
   }
 
-  std::string connector_file(const std::string& out) {
+  std::string connector_file(const std::string& out, int tasks = 2) {
     return write(
         "sink.json",
         fmt::format(
-            R"({{"name": "proc-sink", "config": {{"connector.class": "FileStreamSink", "tasks.max": "2",
+            R"({{"name": "proc-sink", "config": {{"connector.class": "FileStreamSink", "tasks.max": "{}",
             "topics": "seq", "file": "{}"}}}})",
-            out));
+            tasks, out));
   }
 
   int64_t committed(int partitions) {
@@ -403,16 +404,20 @@ TEST_F(StandaloneProcessTest, ExitWhenCaughtUpFailsNamingThePartitionsNotCommitt
                                       RD_KAFKA_RESP_ERR_GROUP_AUTHORIZATION_FAILED);
   }
   auto out = dir_.file("out.jsonl");
+  // One task: with two, one may count as caught up while the other still joins the group, and
+  // librdkafka 2.0 can abort (sticky assignor assertion) when a consumer closes mid-rebalance.
   Process p({runtime(), "standalone", "--exit-when-caught-up", "--commit-timeout", "2",
-             worker_file(), connector_file(out)},
+             worker_file(), connector_file(out, 1)},
             dir_.file("run"));
   ASSERT_EQ(p.wait(90s), 1) << p.err();
   EXPECT_NE(p.err().find("error: flush, commit and exit: gave up after 2 s"), std::string::npos)
       << p.err();
-  for (auto partition : {"seq-0: written to position", "seq-1: written to position"}) {
-    EXPECT_NE(p.err().find(partition), std::string::npos) << partition << "\n" << p.err();
-  }
-  EXPECT_NE(p.err().find("not committed: proc-sink task "), std::string::npos) << p.err();
+  // The producer may have put all records in one partition: each partition with records is named.
+  EXPECT_TRUE(std::regex_search(
+      p.err(),
+      std::regex(R"(not committed: proc-sink task 0 seq-[01]: written to position \d+, )"
+                 R"(committed none \(offset commit failed: .*Group authorization failed)")))
+      << p.err();
   EXPECT_EQ(committed(2), 0);
 }
 
