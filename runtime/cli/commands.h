@@ -18,6 +18,10 @@ struct StandaloneOptions {
   // Stop (flush, commit) once every assigned partition is consumed to its end, and print a
   // one-line JSON summary on stdout: for backfills and benchmarks (like kcat -e).
   bool exit_when_caught_up = false;
+  // With exit_when_caught_up: how long the final flush and commit is retried (a commit can fail
+  // while the group rebalances) before the command gives up, naming the partitions not
+  // committed, with exit status 1.
+  int commit_timeout_seconds = 30;
 };
 int run_standalone(const StandaloneOptions& options);
 

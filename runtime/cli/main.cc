@@ -42,7 +42,12 @@ int main(int argc, char** argv) {
   standalone->add_flag(
       "--exit-when-caught-up", standalone_options.exit_when_caught_up,
       "Flush, commit and exit once every assigned partition is consumed to its end "
-      "(prints a JSON summary line)");
+      "(prints a JSON summary line); exit status 1 if the offsets could not be committed");
+  standalone
+      ->add_option("--commit-timeout", standalone_options.commit_timeout_seconds,
+                   "With --exit-when-caught-up: seconds to retry the final flush and commit")
+      ->check(CLI::PositiveNumber)
+      ->default_val(30);
 
   kc::cli::ManagedOptions managed_options;
   auto* managed = app.add_subcommand(

@@ -4,7 +4,9 @@
 // process runs until SIGTERM/SIGINT. With bootstrap.servers=embedded the demo cluster and its data
 // generator run in-process and the command ends with a summary once everything is committed.
 
+#include <algorithm>
 #include <chrono>
+#include <filesystem>
 #include <iostream>
 #include <set>
 
@@ -77,6 +79,62 @@ void print_caught_up_summary(const std::vector<pipeline::ConnectorStatus>& statu
   std::cout << fmt::format(R"({{"records":{},"seconds_since_first_record":{:.3f}}})", records,
                            seconds)
             << std::endl;
+}
+
+// "Flush, commit and exit": every task flushes and commits, again with growing pauses while a
+// commit fails (a group that rebalances refuses commits) or a partition that moved is not
+// consumed to its end yet, for up to `timeout`. False, with the partitions left named on
+// stderr, when that did not succeed in time (or a signal cut it short).
+bool final_commit(pipeline::Worker& worker, std::chrono::seconds timeout) {
+  auto deadline = Clock::now() + timeout;
+  std::chrono::milliseconds pause{100};
+  for (int attempt = 1;; ++attempt) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+    auto uncommitted = worker.commit_all(
+        std::clamp(left, std::chrono::milliseconds(1000), std::chrono::milliseconds(10000)));
+    bool caught_up = worker.caught_up();
+    if (uncommitted.empty() && caught_up) {
+      if (attempt > 1) logger().info("final commit succeeded", {{"attempts", attempt}});
+      return true;
+    }
+    std::optional<int> sig;
+    if (Clock::now() < deadline) {
+      logger().warn("final commit incomplete; retrying",
+                    {{"attempt", attempt},
+                     {"uncommitted_partitions", uncommitted.size()},
+                     {"caught_up", caught_up}});
+      sig = wait_for_signal(pause);
+      pause = std::min(pause * 2, std::chrono::milliseconds(2000));
+      if (!sig) continue;
+    }
+    std::string why =
+        sig ? fmt::format("interrupted by signal {}", *sig)
+            : fmt::format("gave up after {} s ({} attempts)", timeout.count(), attempt);
+    std::cerr << "error: flush, commit and exit: " << why << "\n";
+    if (!caught_up) std::cerr << "  not every assigned partition is consumed to its end\n";
+    for (const auto& line : uncommitted) std::cerr << "  not committed: " << line << "\n";
+    return false;
+  }
+}
+
+// Where connector states persist: kconnect.state.file; else beside offset.storage.file.filename
+// (the file connect-standalone keeps its state in, so its directory is writable), with the
+// extension replaced by ".state.json"; else beside the worker file when that directory is
+// writable; else in the working directory (a read-only configuration mount).
+std::string state_file_for(const config::WorkerConfig& worker, const api::RawConfig& raw,
+                           const std::string& worker_file) {
+  if (!worker.state_file.empty()) return worker.state_file;
+  if (auto it = raw.find("offset.storage.file.filename"); it != raw.end() && !it->second.empty())
+    return pipeline::default_state_path(it->second);
+  std::filesystem::path beside = pipeline::default_state_path(worker_file);
+  auto dir = beside.parent_path().empty() ? std::filesystem::path(".") : beside.parent_path();
+  if (access(dir.c_str(), W_OK) == 0) return beside.string();
+  auto here = beside.filename().string();
+  logger().info(
+      "the worker file's directory is not writable: connector states persist in the "
+      "working directory",
+      {{"directory", dir.string()}, {"state_file", here}});
+  return here;
 }
 
 }  // namespace
@@ -161,8 +219,7 @@ int run_standalone(const StandaloneOptions& options) {
                            .bootstrap_servers = bootstrap_override,
                            .flush_interval = worker_config.offset_flush_interval,
                            .flush_timeout = worker_config.offset_flush_timeout});
-  auto state_file = worker_config.state_file.empty() ? pipeline::default_state_path(worker_file)
-                                                     : worker_config.state_file;
+  auto state_file = state_file_for(worker_config, *raw_worker, worker_file);
   pipeline::Herder herder({.worker = worker_config, .state_file = state_file}, worker);
   rest::RestApi api(herder, registry::builtin(), metrics::default_registry(),
                     rest_settings(worker_config));
@@ -223,9 +280,13 @@ int run_standalone(const StandaloneOptions& options) {
     if (demo.exit_when_done && generator->done() && p.committed >= generator->produced()) break;
   }
   double elapsed = std::chrono::duration<double>(Clock::now() - started_at).count();
+  (*rest_server)->stop();
+  if (options.exit_when_caught_up && exit_code == 0 &&
+      !final_commit(worker, std::chrono::seconds(options.commit_timeout_seconds))) {
+    exit_code = 1;
+  }
   auto final_progress = generator ? progress_on(worker, demo.topic) : Progress{};
   auto statuses = worker.statuses();
-  (*rest_server)->stop();
   herder.stop();
   if (options.exit_when_caught_up) print_caught_up_summary(statuses, Clock::now());
   if (generator) {

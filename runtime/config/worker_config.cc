@@ -157,8 +157,10 @@ const api::ConfigDef& worker_config_def() {
               .importance = Importance::kLow,
               .documentation =
                   "Standalone: the JSON file where connector states (paused, stopped) and "
-                  "connectors created through REST persist across restarts. Empty: next to the "
-                  "worker file, as <worker file without extension>.state.json."});
+                  "connectors created through REST persist across restarts. Empty: beside "
+                  "offset.storage.file.filename when it is set, else beside the worker file when "
+                  "its directory is writable, else in the working directory; named "
+                  "<that file's name without extension>.state.json."});
     d.define(
         {.name = "embedded.topic",
          .type = ConfigType::kString,

@@ -60,7 +60,11 @@ struct Fail {
 struct RolloverMarker {
   std::promise<Status>* done = nullptr;
 };
-using Item = std::variant<Batch, Assigned, Revoked, Shutdown, Fail, RolloverMarker>;
+// SinkTask::commit_now: the same, asked from outside; shared because the caller may stop waiting.
+struct CommitNow {
+  std::shared_ptr<std::promise<Status>> done;
+};
+using Item = std::variant<Batch, Assigned, Revoked, Shutdown, Fail, RolloverMarker, CommitNow>;
 
 double seconds_between(Clock::time_point from, Clock::time_point to) {
   return std::chrono::duration<double>(to - from).count();
@@ -875,9 +879,9 @@ struct SinkTask::Impl final : kafka::RebalanceListener {
     }
   }
 
-  // Rollover step 3 (sink thread): put what came before the marker (done: items are in order),
-  // flush, commit synchronously. Ok only when nothing handled is left uncommitted.
-  Status commit_for_rollover() {
+  // Rollover step 3 and commit_now (sink thread): put what came before the marker (done: items
+  // are in order), flush, commit synchronously. Ok only when nothing handled is left uncommitted.
+  Status commit_everything() {
     if (failed.load()) return make_error(Errc::kCancelled, "the task failed");
     last_commit_error.clear();
     flush_and_commit();
@@ -922,7 +926,9 @@ struct SinkTask::Impl final : kafka::RebalanceListener {
         fail(f->error);
       }
     } else if (auto* marker = std::get_if<RolloverMarker>(&item)) {
-      marker->done->set_value(commit_for_rollover());
+      marker->done->set_value(commit_everything());
+    } else if (auto* commit_now = std::get_if<CommitNow>(&item)) {
+      commit_now->done->set_value(commit_everything());
     } else if (auto* shutdown = std::get_if<Shutdown>(&item)) {
       if (!failed.load()) flush_and_commit();
       sink->stop();
@@ -1078,6 +1084,18 @@ void SinkTask::stop() {
     impl_->probe.set_state(TaskState::kStopped);
     logger().info("task stopped", {{"task", impl_->id()}});
   }
+}
+
+Status SinkTask::commit_now(std::chrono::milliseconds timeout) {
+  if (impl_->sink_done.load()) return make_error(Errc::kCancelled, "the task stopped");
+  auto done = std::make_shared<std::promise<Status>>();
+  auto future = done->get_future();
+  impl_->queue.push(CommitNow{std::move(done)}, 0);
+  if (future.wait_for(timeout) != std::future_status::ready) {
+    return make_error(Errc::kTimeout, "the task did not flush and commit within {} ms",
+                      timeout.count());
+  }
+  return future.get();
 }
 
 TaskStatus SinkTask::status() const {

@@ -193,6 +193,11 @@ class SinkTask {
   // Asks the task to replace its consumer (see Guarantees: Rollover). Returns at once; a newer
   // request replaces one not yet started. Thread-safe; ignored once the task stops or failed.
   void request_rollover(Rollover rollover);
+  // Puts what is queued, flushes and commits synchronously, as a rollover does before switching
+  // consumers, waiting up to `timeout`. Ok when nothing the task handled is left uncommitted;
+  // otherwise why not (the commit's error; kTimeout when the sink thread did not answer in time,
+  // e.g. while it retries a batch; kCancelled when the task failed or stopped). Thread-safe.
+  Status commit_now(std::chrono::milliseconds timeout);
   // Flushes, commits, leaves the group and joins the threads. Idempotent.
   void stop();
   TaskStatus status() const;

@@ -71,8 +71,8 @@ void Worker::install(Running& running, int id, Result<std::unique_ptr<SinkTask>>
   running.tasks[id] = std::move(*task);
 }
 
-Status Worker::add_connector(std::shared_ptr<const config::ConnectorConfig> config, bool paused,
-                             std::shared_ptr<ActiveTopics> topics) {
+Status Worker::add_connector(const std::shared_ptr<const config::ConnectorConfig>& config,
+                             bool paused, std::shared_ptr<ActiveTopics> topics) {
   if (has_connector(config->name))
     return make_error(Errc::kAlreadyExists, "Connector {} already exists", config->name);
   auto checked = config::security::check_material(config->consumer.security);
@@ -212,7 +212,7 @@ Status Worker::remove_connector(const std::string& name) {
     connectors_.erase(it);
   }
   std::vector<std::thread> stoppers;
-  for (auto& [id, t] : running->tasks) stoppers.emplace_back([&t] { t->stop(); });
+  for (auto& [id, t] : running->tasks) stoppers.emplace_back([&task = t] { task->stop(); });
   for (auto& s : stoppers) s.join();
   running->watcher.reset();  // after the tasks (ADR 0003)
   logger().info("connector stopped", {{"connector", name}});
@@ -353,6 +353,25 @@ bool Worker::caught_up() const {
   return true;
 }
 
+std::vector<std::string> Worker::commit_all(std::chrono::milliseconds timeout) {
+  std::vector<std::string> uncommitted;
+  std::lock_guard lock(mu_);
+  for (const auto& [name, running] : connectors_) {
+    for (const auto& [id, task] : running->tasks) {
+      auto committed = task->commit_now(timeout);
+      for (const auto& p : task->status().partitions) {
+        if (p.delivered < 0 || p.committed >= p.delivered) continue;
+        uncommitted.push_back(fmt::format(
+            "{} task {} {}-{}: written to position {}, committed {}{}", name, id, p.partition.topic,
+            p.partition.partition, p.delivered,
+            p.committed < 0 ? std::string("none") : std::to_string(p.committed),
+            committed ? std::string() : fmt::format(" ({})", committed.error().message())));
+      }
+    }
+  }
+  return uncommitted;
+}
+
 void Worker::stop() {
   std::map<std::string, std::unique_ptr<Running>> all;
   {
@@ -361,7 +380,7 @@ void Worker::stop() {
   }
   std::vector<std::thread> stoppers;
   for (auto& [name, running] : all) {
-    for (auto& [id, t] : running->tasks) stoppers.emplace_back([&t] { t->stop(); });
+    for (auto& [id, t] : running->tasks) stoppers.emplace_back([&task = t] { task->stop(); });
   }
   for (auto& s : stoppers) s.join();
   for (auto& [name, running] : all) running->watcher.reset();

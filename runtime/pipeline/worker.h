@@ -65,8 +65,8 @@ class Worker {
   // be created is reported FAILED with its reason; the others run. kAlreadyExists when the
   // connector runs already. The connector's TLS material is read and checked first
   // (security::check_material): unusable material refuses the connector with that error.
-  Status add_connector(std::shared_ptr<const config::ConnectorConfig> config, bool paused = false,
-                       std::shared_ptr<ActiveTopics> topics = nullptr);
+  Status add_connector(const std::shared_ptr<const config::ConnectorConfig>& config,
+                       bool paused = false, std::shared_ptr<ActiveTopics> topics = nullptr);
   // Stops the connector's tasks (flush, commit, leave the group) and forgets them.
   Status remove_connector(const std::string& name);
   // Pauses / resumes every task of the connector (group membership is kept).
@@ -89,6 +89,13 @@ class Worker {
   // True when every connector has partitions assigned and all of them are caught up (every record
   // up to the high watermark given to the sink), like `kcat -e` reaching the end.
   bool caught_up() const;
+  // Asks every task to flush and commit now (SinkTask::commit_now, up to `timeout` each, one task
+  // after the other; other calls wait meanwhile) and returns what is still not committed: one
+  // line per partition whose records given to the sink are ahead of its committed offset,
+  // "<connector> task <id> <topic>-<partition>: written to position N, committed M (why)"
+  // (positions: the next offset, as Kafka commits them; "none" when nothing is committed).
+  // Empty: every record handed to a sink is committed.
+  std::vector<std::string> commit_all(std::chrono::milliseconds timeout);
   // Immutable after construction, except the worker id (see set_worker_id).
   const std::string& bootstrap_servers() const { return context_.bootstrap_servers; }
   std::string worker_id() const;

@@ -3,17 +3,25 @@
 
 #include <atomic>
 #include <cstdlib>
+#include <filesystem>
 #include <map>
+#include <regex>
 #include <set>
 #include <sstream>
 #include <thread>
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <librdkafka/rdkafka.h>
+#include <librdkafka/rdkafka_mock.h>
 #include <nlohmann/json.hpp>
 #include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "libs/http/client.h"
+#include "runtime/config/config_file.h"
+#include "runtime/config/worker_config.h"
 #include "runtime/registry/builtin_plugins.h"
 #include "tests/support/files.h"
 #include "tests/support/kafka.h"
@@ -27,6 +35,8 @@ using testing::eventually;
 using testing::Process;
 
 std::string runtime() { return testing::built_program("kconnect-runtime"); }
+
+constexpr int16_t kOffsetCommit = 8;  // the Kafka protocol's OffsetCommit API key
 
 class StandaloneProcessTest : public ::testing::Test {
  protected:
@@ -47,13 +57,13 @@ class StandaloneProcessTest : public ::testing::Test {
                  testing::process_worker_properties(cluster_->bootstrap_servers()));
   }
 
-  std::string connector_file(const std::string& out) {
+  std::string connector_file(const std::string& out, int tasks = 2) {
     return write(
         "sink.json",
         fmt::format(
-            R"({{"name": "proc-sink", "config": {{"connector.class": "FileStreamSink", "tasks.max": "2",
+            R"({{"name": "proc-sink", "config": {{"connector.class": "FileStreamSink", "tasks.max": "{}",
             "topics": "seq", "file": "{}"}}}})",
-            out));
+            tasks, out));
   }
 
   int64_t committed(int partitions) {
@@ -85,6 +95,16 @@ TEST(RuntimeCliTest, VersionHelpAndPlugins) {
                     "org.apache.kafka.connect.converters.ByteArrayConverter"}) {
     EXPECT_NE(plugins.out().find(name), std::string::npos) << name;
   }
+}
+
+// Issue 17: the demo's REST API listened on 0.0.0.0:8083.
+TEST(RuntimeCliTest, TheDemoListensOnLoopbackOnly) {
+  auto raw = config::load_worker_file(testing::source_path("config/demo/worker.properties"));
+  ASSERT_TRUE(raw) << raw.error().message();
+  std::vector<api::ConfigIssue> issues;
+  auto worker = config::parse_worker_config(*raw, issues);
+  EXPECT_TRUE(issues.empty());
+  EXPECT_EQ(worker.listeners, std::vector<std::string>{"http://127.0.0.1:8083"});
 }
 
 TEST(RuntimeCliTest, CheckedInConfigurationReferenceIsCurrent) {
@@ -352,6 +372,94 @@ TEST_F(StandaloneProcessTest, RestApiPausesAConnectorAndThePauseSurvivesARestart
   EXPECT_TRUE(eventually([&] { return testing::read_lines(out).size() == 100; }, 60s)) << p->err();
   p->signal(SIGTERM);
   EXPECT_EQ(p->wait(30s), 0) << p->err();
+}
+
+// Issue 17: "flush, commit and exit" ended with "offsets committed 0" and exit status 0 when a
+// task's final commit failed while the group rebalanced; the final commit is retried.
+TEST_F(StandaloneProcessTest, ExitWhenCaughtUpRetriesACommitTheGroupRefused) {
+  ASSERT_TRUE(cluster_->create_topic("seq", 2));
+  testing::produce(cluster_->bootstrap_servers(), "seq", 2000,
+                   [](int i) { return fmt::format(R"({{"seq":{}}})", i); });
+  // The next four OffsetCommit requests, whoever sends them, are refused as Kafka refuses
+  // commits during a rebalance.
+  rd_kafka_mock_push_request_errors(
+      cluster_->mock(), kOffsetCommit, 4, RD_KAFKA_RESP_ERR_REBALANCE_IN_PROGRESS,
+      RD_KAFKA_RESP_ERR_REBALANCE_IN_PROGRESS, RD_KAFKA_RESP_ERR_REBALANCE_IN_PROGRESS,
+      RD_KAFKA_RESP_ERR_REBALANCE_IN_PROGRESS);
+  auto out = dir_.file("out.jsonl");
+  Process p({runtime(), "standalone", "--exit-when-caught-up", worker_file(), connector_file(out)},
+            dir_.file("run"));
+  ASSERT_EQ(p.wait(90s), 0) << p.err();
+  EXPECT_EQ(committed(2), 2000) << p.err();
+  EXPECT_GE(testing::read_lines(out).size(), 2000u);
+}
+
+TEST_F(StandaloneProcessTest, ExitWhenCaughtUpFailsNamingThePartitionsNotCommitted) {
+  ASSERT_TRUE(cluster_->create_topic("seq", 2));
+  testing::produce(cluster_->bootstrap_servers(), "seq", 200,
+                   [](int i) { return fmt::format(R"({{"seq":{}}})", i); });
+  // Every OffsetCommit request is refused from now on (more refusals than the run can send).
+  for (int i = 0; i < 1000; ++i) {
+    rd_kafka_mock_push_request_errors(cluster_->mock(), kOffsetCommit, 1,
+                                      RD_KAFKA_RESP_ERR_GROUP_AUTHORIZATION_FAILED);
+  }
+  auto out = dir_.file("out.jsonl");
+  // One task: with two, one may count as caught up while the other still joins the group, and
+  // librdkafka 2.0 can abort (sticky assignor assertion) when a consumer closes mid-rebalance.
+  Process p({runtime(), "standalone", "--exit-when-caught-up", "--commit-timeout", "2",
+             worker_file(), connector_file(out, 1)},
+            dir_.file("run"));
+  ASSERT_EQ(p.wait(90s), 1) << p.err();
+  EXPECT_NE(p.err().find("error: flush, commit and exit: gave up after 2 s"), std::string::npos)
+      << p.err();
+  // The producer may have put all records in one partition: each partition with records is named.
+  EXPECT_TRUE(std::regex_search(
+      p.err(),
+      std::regex(R"(not committed: proc-sink task 0 seq-[01]: written to position \d+, )"
+                 R"(committed none \(offset commit failed: .*Group authorization failed)")))
+      << p.err();
+  EXPECT_EQ(committed(2), 0);
+}
+
+// Issue 17: with the configuration mounted read-only, the state file (written beside the worker
+// file by default) could not be written: an ERROR. It goes to the working directory then.
+TEST_F(StandaloneProcessTest, AReadOnlyConfigDirectoryKeepsStateInTheWorkingDirectory) {
+  ASSERT_TRUE(cluster_->create_topic("seq", 2));
+  testing::produce(cluster_->bootstrap_servers(), "seq", 100,
+                   [](int i) { return fmt::format(R"({{"seq":{}}})", i); });
+  namespace fs = std::filesystem;
+  fs::permissions(dir_.path(), fs::perms::owner_all | fs::perms::group_read |
+                                   fs::perms::group_exec | fs::perms::others_read |
+                                   fs::perms::others_exec);
+  auto config = dir_.file("config");
+  auto work = dir_.file("work");
+  fs::create_directories(config);
+  fs::create_directories(work);
+  auto worker = config + "/worker.properties";
+  auto sink = config + "/sink.json";
+  fs::rename(worker_file(), worker);
+  auto out = work + "/out.jsonl";
+  fs::rename(connector_file(out), sink);
+  fs::permissions(config, fs::perms::owner_read | fs::perms::owner_exec | fs::perms::group_read |
+                              fs::perms::group_exec | fs::perms::others_read |
+                              fs::perms::others_exec);
+  // root writes anywhere: run as another user then, as the runtime image does (uid 65532).
+  std::string as_user;
+  if (geteuid() == 0) {
+    ASSERT_EQ(chown(work.c_str(), 65532, 65532), 0);
+    as_user = "setpriv --reuid=65532 --regid=65532 --clear-groups ";
+  } else {
+    fs::permissions(work, fs::perms::owner_all);
+  }
+  Process p({"/bin/sh", "-c",
+             fmt::format("cd '{}' && exec {}'{}' standalone --exit-when-caught-up '{}' '{}'", work,
+                         as_user, runtime(), worker, sink)},
+            dir_.file("run"));
+  ASSERT_EQ(p.wait(60s), 0) << p.err();
+  EXPECT_EQ(p.err().find("ERROR"), std::string::npos) << p.err();
+  EXPECT_TRUE(fs::exists(work + "/worker.state.json")) << p.err();
+  EXPECT_FALSE(fs::exists(config + "/worker.state.json"));
+  EXPECT_EQ(testing::read_lines(out).size(), 100u);
 }
 
 }  // namespace
