@@ -448,7 +448,8 @@ TEST_F(HttpSinkTest, RocksetSendsPartitionsInParallelEachInOrder) {
   EXPECT_EQ(target_->kafka_messages().size(), 24u);
   std::map<int, int64_t> last;  // per partition, the last offset seen in arrival order
   for (const auto& r : target_->requests()) {
-    for (const auto& m : json::parse(r.body)["kafka_messages"]) {
+    auto body = json::parse(r.body);  // a range over a temporary's member would dangle
+    for (const auto& m : body["kafka_messages"]) {
       int p = m["partition"].get<int>();
       int64_t o = m["offset"].get<int64_t>();
       if (last.count(p)) {
