@@ -68,7 +68,6 @@ class HeadGate {
   // Sends `response` (best effort, without blocking), then closes after a lingering read.
   void refuse(Head head, std::string_view response);
 
-  size_t size() const { return entries_.size(); }
   // Closes every held connection.
   void clear() {
     entries_.clear();
